@@ -1,0 +1,1 @@
+"""Temporal activities: every side effect (database, HTTP, PDF, SMS), each idempotent."""

@@ -1,0 +1,72 @@
+"""Bearer tokens: signed by xiufu in development and small deployments, or by an external issuer
+(the provincial identity service) whose public key xiufu only checks."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import jwt
+
+from config.settings import Settings
+from domain.access import Principal
+from domain.errors import DomainError
+from domain.identifiers import normalize_id, subject_kinds
+from domain.model import Role
+
+NEEDS = {
+    Role.APPLICANT: "subject",
+    Role.CASEWORKER: "authority",
+    Role.INTEGRATOR: "authority",
+    Role.SUPERVISOR: "region",
+}
+
+
+def check_principal(p: Principal) -> None:
+    """A token must carry what its role is scoped by; a caseworker without an authority would see nothing,
+    or worse, everything."""
+    need = NEEDS.get(p.role)
+    if need and not getattr(p, need):
+        raise DomainError("TOKEN_SCOPE_MISSING", f"角色 {p.role} 的令牌必须指定 {need}")
+    if p.subject and not subject_kinds(p.subject):
+        raise DomainError("INVALID_SUBJECT", "统一社会信用代码或身份证号码校验不通过")
+
+
+def issue_token(settings: Settings, p: Principal, ttl_hours: int | None = None) -> str:
+    if settings.jwt_public_key:
+        raise DomainError("EXTERNAL_ISSUER", "令牌由外部身份认证服务签发,本系统不签发令牌")
+    check_principal(p)
+    now = datetime.now(UTC)
+    claims = {
+        "iss": settings.jwt_issuer,
+        "sub": p.sub,
+        "role": p.role.value,
+        "iat": now,
+        "exp": now + timedelta(hours=ttl_hours or settings.token_ttl_hours),
+    }
+    for name in ("authority", "subject", "region"):
+        value = getattr(p, name)
+        if value:
+            claims[name] = value
+    return jwt.encode(claims, settings.secret_key, algorithm="HS256")
+
+
+def decode_token(settings: Settings, token: str) -> Principal:
+    key = settings.jwt_public_key or settings.secret_key
+    algorithm = settings.jwt_algorithm if settings.jwt_public_key else "HS256"
+    try:
+        claims = jwt.decode(
+            token, key, algorithms=[algorithm], issuer=settings.jwt_issuer, options={"require": ["exp", "sub"]}
+        )
+        role = Role(claims["role"])
+    except (jwt.PyJWTError, KeyError, ValueError) as exc:
+        raise DomainError("INVALID_TOKEN", "登录凭证无效或已过期,请重新登录") from exc
+    subject = claims.get("subject")
+    p = Principal(
+        sub=str(claims["sub"]),
+        role=role,
+        authority=claims.get("authority"),
+        subject=normalize_id(subject) if subject else None,
+        region=claims.get("region"),
+    )
+    check_principal(p)
+    return p

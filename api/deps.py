@@ -1,0 +1,64 @@
+"""Dependencies shared by the routes, typed with Annotated so a route reads like its signature."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import Depends
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlmodel import Session
+
+from api.auth import decode_token
+from api.errors import ApiError
+from config.loader import load_calendar, load_directory, load_policy
+from config.settings import Settings, get_settings
+from domain.access import Principal
+from domain.authorities import Directory
+from domain.policy import Policy
+from domain.workdays import WorkCalendar
+from store.db import engine_for, session_scope
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The province's configuration as domain/ values, loaded once per process."""
+
+    policy: Policy
+    directory: Directory
+    calendar: WorkCalendar
+
+
+@lru_cache
+def rules_for(config_dir: Path) -> Rules:
+    return Rules(load_policy(config_dir), load_directory(config_dir), load_calendar(config_dir))
+
+
+def get_rules(settings: Annotated[Settings, Depends(get_settings)]) -> Rules:
+    return rules_for(settings.config_dir)
+
+
+def get_session(settings: Annotated[Settings, Depends(get_settings)]) -> Iterator[Session]:
+    with session_scope(engine_for(settings.db_url)) as session:
+        yield session
+
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def current_principal(
+    settings: Annotated[Settings, Depends(get_settings)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise ApiError(401, "UNAUTHENTICATED", "请先登录(缺少 Authorization: Bearer 令牌)")
+    return decode_token(settings, credentials.credentials)
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+RulesDep = Annotated[Rules, Depends(get_rules)]
+SessionDep = Annotated[Session, Depends(get_session)]
+PrincipalDep = Annotated[Principal, Depends(current_principal)]

@@ -1,0 +1,42 @@
+"""The FastAPI application: JSON API under /api/v1, OpenAPI at /docs."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api import errors
+from api.deps import rules_for
+from api.routes import authorities, health, records, subjects
+from api.routes.health import calendar_warnings
+from config.settings import get_settings
+
+log = logging.getLogger("xiufu.api")
+
+
+@asynccontextmanager
+async def lifespan(_: FastAPI):  # type: ignore[no-untyped-def]
+    settings = get_settings()
+    rules = rules_for(settings.config_dir)
+    log.info("loaded %d authorities from %s", len(rules.directory), settings.config_dir)
+    for warning in calendar_warnings(rules):
+        log.warning("HOLIDAY CALENDAR MISSING: %s", warning)
+    yield
+
+
+def create_app() -> FastAPI:
+    app = FastAPI(
+        title="xiufu 信用修复",
+        description="信用修复“高效办成一件事”:一次申请,各认定单位协同办理,一网修复、多网下线。",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    errors.install(app)
+    for module in (health, authorities, records, subjects):
+        app.include_router(module.router)
+    return app
+
+
+app = create_app()

@@ -1,0 +1,69 @@
+"""Turns table rows into API models, masking personal data on the way out."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from api.deps import Rules
+from api.schemas import EligibilityPublic, RecordPublic, SubjectPublic
+from domain.eligibility import eligibility
+from domain.identifiers import mask_id_number, mask_phone
+from domain.model import RecordState
+from store.models import CreditRecord
+
+
+def record_eligibility(row: CreditRecord, today: date) -> EligibilityPublic:
+    result = eligibility(
+        today=today,
+        state=RecordState(row.state),
+        eligible_from=row.eligible_from,
+        max_publicity_end=row.max_publicity_end,
+        repairable=row.repairable,
+        has_open_case=row.open_case_id is not None,
+        obligations_fulfilled=row.obligations_fulfilled,
+    )
+    return EligibilityPublic(
+        eligible=result.eligible,
+        eligible_from=result.eligible_from,
+        reasons=[r.message for r in result.reasons],
+        reason_codes=[r.code for r in result.reasons],
+    )
+
+
+def authority_name(rules: Rules, code: str) -> str:
+    authority = rules.directory.get(code)
+    return authority.name if authority else code
+
+
+def record_public(row: CreditRecord, rules: Rules, today: date | None = None) -> RecordPublic:
+    person = row.subject_kind == "person"
+    return RecordPublic(
+        id=row.id,
+        kind=row.kind,
+        record_no=row.record_no,
+        issuer=row.issuer,
+        issuer_name=authority_name(rules, row.issuer),
+        severity=row.severity,
+        decided_on=row.decided_on,
+        subject=SubjectPublic(
+            kind=row.subject_kind,
+            uscc=None if person else row.subject_key,
+            id_number_masked=mask_id_number(row.subject_key) if person else None,
+            name=row.subject_name,
+            contact_phone_masked=mask_phone(row.contact_phone) if row.contact_phone else None,
+        ),
+        penalty_types=row.penalty_types,
+        fine_amount=row.fine_amount,
+        summary=row.summary,
+        min_publicity_end=row.min_publicity_end,
+        max_publicity_end=row.max_publicity_end,
+        eligible_from=row.eligible_from,
+        repairable=row.repairable,
+        repair_channel=row.repair_channel,
+        handler=row.handler,
+        handler_name=authority_name(rules, row.handler),
+        state=row.state,
+        open_case_id=row.open_case_id,
+        registered_at=row.registered_at,
+        eligibility=record_eligibility(row, today) if today else None,
+    )

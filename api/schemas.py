@@ -1,0 +1,136 @@
+"""Request and response models of the JSON API, apart from the tables so no row leaks a field."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from domain.identifiers import is_valid_id_number, is_valid_mobile, is_valid_uscc, normalize_id
+from domain.model import RecordKind, RepairChannel, Severity
+
+
+def _uscc(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip().upper()
+    if not is_valid_uscc(value):
+        raise PydanticCustomError("INVALID_USCC", "统一社会信用代码不正确(GB 32100 校验不通过)")
+    return value
+
+
+def _id_number(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = normalize_id(value)
+    if not is_valid_id_number(value):
+        raise PydanticCustomError("INVALID_ID_NUMBER", "公民身份号码不正确(GB 11643 校验不通过)")
+    return value
+
+
+def _phone(value: str | None) -> str | None:
+    if value is None or value == "":
+        return None
+    value = value.strip()
+    if not is_valid_mobile(value):
+        raise PydanticCustomError("INVALID_PHONE", "请填写正确的11位手机号码")
+    return value
+
+
+class SubjectIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    uscc: str | None = None
+    id_number: str | None = None
+    name: str = Field(min_length=1, max_length=200)
+    contact_phone: str | None = None
+
+    @field_validator("uscc")
+    @classmethod
+    def _check_uscc(cls, v: str | None) -> str | None:
+        return _uscc(v)
+
+    @field_validator("id_number")
+    @classmethod
+    def _check_id_number(cls, v: str | None) -> str | None:
+        return _id_number(v)
+
+    @field_validator("contact_phone")
+    @classmethod
+    def _check_phone(cls, v: str | None) -> str | None:
+        return _phone(v)
+
+    @model_validator(mode="after")
+    def _one_key(self) -> SubjectIn:
+        if bool(self.uscc) == bool(self.id_number):
+            raise PydanticCustomError("SUBJECT_KEY_REQUIRED", "须填写统一社会信用代码或公民身份号码中的一项")
+        return self
+
+    @property
+    def key(self) -> str:
+        return self.uscc or self.id_number or ""
+
+
+class RecordCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: RecordKind
+    record_no: str = Field(min_length=1, max_length=128)
+    issuer: str = Field(min_length=1, max_length=64)
+    severity: Severity
+    decided_on: date
+    subject: SubjectIn
+    penalty_types: list[str] = Field(default_factory=list, max_length=13)
+    fine_amount: Decimal | None = Field(default=None, ge=0, max_digits=16, decimal_places=2)
+    summary: str | None = Field(default=None, max_length=2000)
+    obligations_fulfilled: bool | None = None
+
+
+class SubjectPublic(BaseModel):
+    kind: str
+    uscc: str | None = None
+    id_number_masked: str | None = None
+    name: str
+    contact_phone_masked: str | None = None
+
+
+class EligibilityPublic(BaseModel):
+    eligible: bool
+    eligible_from: date | None
+    reasons: list[str]
+    reason_codes: list[str]
+
+
+class RecordPublic(BaseModel):
+    id: str
+    kind: RecordKind
+    record_no: str
+    issuer: str
+    issuer_name: str
+    severity: Severity
+    decided_on: date
+    subject: SubjectPublic
+    penalty_types: list[str]
+    fine_amount: Decimal | None
+    summary: str | None
+    min_publicity_end: date
+    max_publicity_end: date
+    eligible_from: date
+    repairable: bool
+    repair_channel: RepairChannel
+    handler: str
+    handler_name: str
+    state: str
+    open_case_id: str | None
+    registered_at: datetime
+    eligibility: EligibilityPublic | None = None
+
+
+class AuthorityPublic(BaseModel):
+    code: str
+    name: str
+    sector: str
+    region: str
+    level: str

@@ -1,0 +1,64 @@
+"""The `xiufu` command: tokens for development and small deployments, migrations, the embedded run."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from domain.model import Role
+
+
+def _token(args: argparse.Namespace) -> int:
+    from api.auth import issue_token
+    from config.settings import get_settings
+    from domain.access import Principal
+    from domain.errors import DomainError
+
+    sub = args.sub or f"{args.role}:{args.authority or args.subject or args.region or 'dev'}"
+    principal = Principal(
+        sub=sub, role=Role(args.role), authority=args.authority, subject=args.subject, region=args.region
+    )
+    try:
+        print(issue_token(get_settings(), principal, ttl_hours=args.hours))
+    except DomainError as exc:
+        print(f"xiufu token: {exc.message} ({exc.code})", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _migrate(_: argparse.Namespace) -> int:
+    from config.settings import get_settings
+    from store.migrate import upgrade
+
+    upgrade(get_settings().db_url)
+    return 0
+
+
+def _run(_: argparse.Namespace) -> int:
+    import devrun
+
+    return devrun.main()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="xiufu", description="信用修复 xiufu")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    token = commands.add_parser("token", help="print a bearer token signed with the configured secret")
+    token.add_argument("--role", required=True, choices=[r.value for r in Role])
+    token.add_argument("--authority", help="authority code (caseworker, integrator, window)")
+    token.add_argument("--subject", help="USCC or ID number the applicant acts for")
+    token.add_argument("--region", help="GB/T 2260 region a supervisor oversees")
+    token.add_argument("--sub", help="the user's id (default: derived from role and scope)")
+    token.add_argument("--hours", type=int, help="validity in hours")
+    token.set_defaults(func=_token)
+
+    commands.add_parser("migrate", help="apply database migrations").set_defaults(func=_migrate)
+    commands.add_parser("run", help="start the whole embedded system").set_defaults(func=_run)
+
+    args = parser.parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Settings from the environment and the province's rules, authorities and sync targets as YAML data."""

@@ -1,0 +1,108 @@
+"""Reads the YAML files of config/ into the plain values domain/ works with.
+
+Kept apart from domain/ so that the rules stay pure functions and a province edits data, not code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from domain.authorities import Authority, Directory
+from domain.model import RecordKind, Severity
+from domain.policy import PenaltyHandler, PeriodOverride, PeriodRule, Policy, TimeLimits
+from domain.workdays import WorkCalendar, YearCalendar
+
+
+def _read(path: Path) -> dict[str, Any]:
+    with path.open(encoding="utf-8") as f:
+        return yaml.safe_load(f) or {}
+
+
+def _rule(raw: dict[str, Any]) -> PeriodRule:
+    return PeriodRule(min_months=int(raw["min_months"]), max_months=int(raw["max_months"]))
+
+
+def parse_policy(raw: dict[str, Any]) -> Policy:
+    overrides = tuple(
+        PeriodOverride(
+            name=o["name"],
+            kinds=frozenset(RecordKind(k) for k in o.get("kinds", [])),
+            sectors=frozenset(o.get("sectors", [])),
+            severities=frozenset(Severity(s) for s in o.get("severities", [])),
+            penalty_types=frozenset(o.get("penalty_types", [])),
+            min_months=o.get("min_months"),
+            max_months=o.get("max_months"),
+            repairable=bool(o.get("repairable", True)),
+            source=o.get("source", ""),
+        )
+        for o in raw.get("overrides", [])
+    )
+    routing = raw.get("routing", {})
+    return Policy(
+        periods={Severity(k): _rule(v) for k, v in raw["periods"].items()},
+        kind_periods={
+            RecordKind(kind): {Severity(s): _rule(v) for s, v in table.items()}
+            for kind, table in raw.get("kind_periods", {}).items()
+        },
+        overrides=overrides,
+        time_limits=TimeLimits(**raw.get("time_limits", {})),
+        penalty_handler=PenaltyHandler(routing.get("penalty_handler", "issuer")),
+        abnormal_list_sectors=frozenset(routing.get("abnormal_list_sectors", ["market_regulation"])),
+        penalty_types=frozenset(raw.get("penalty_types", [])),
+    )
+
+
+def parse_calendar(raw: dict[str, Any]) -> WorkCalendar:
+    years = {
+        int(year): YearCalendar(
+            year=int(year),
+            holidays=frozenset(_as_date(d) for d in spec.get("holidays", [])),
+            makeup_workdays=frozenset(_as_date(d) for d in spec.get("makeup_workdays", [])),
+        )
+        for year, spec in (raw.get("years") or {}).items()
+    }
+    return WorkCalendar(years)
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+@dataclass(frozen=True)
+class SyncTarget:
+    code: str
+    name: str
+    base_url: str
+
+
+@lru_cache
+def load_policy(config_dir: Path) -> Policy:
+    return parse_policy(_read(config_dir / "policy.yaml"))
+
+
+@lru_cache
+def load_directory(config_dir: Path) -> Directory:
+    raw = _read(config_dir / "authorities.yaml")
+    return Directory(
+        Authority(code=a["code"], name=a["name"], sector=a["sector"], region=str(a["region"]), level=a["level"])
+        for a in raw["authorities"]
+    )
+
+
+@lru_cache
+def load_calendar(config_dir: Path) -> WorkCalendar:
+    return parse_calendar(_read(config_dir / "holidays.yaml"))
+
+
+def load_targets(config_dir: Path, simulator_url: str) -> tuple[SyncTarget, ...]:
+    raw = _read(config_dir / "targets.yaml")
+    return tuple(
+        SyncTarget(t["code"], t["name"], t["base_url"].replace("{simulator}", simulator_url.rstrip("/")))
+        for t in raw["targets"]
+    )

@@ -1,0 +1,66 @@
+"""One settings object read from the environment, with defaults that make the embedded run work.
+
+Outside development the default secret is refused: a token signed with a secret printed in a public
+repository would let anyone act as any caseworker.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET = "xiufu-development-secret-not-for-production"
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+CONFIG_DIR = Path(__file__).resolve().parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="XIUFU_", extra="ignore")
+
+    env: Literal["development", "test", "production"] = "development"
+    var_dir: Path = PROJECT_DIR / "var"
+    config_dir: Path = CONFIG_DIR
+
+    database_url: str = Field(
+        default="", validation_alias=AliasChoices("DATABASE_URL", "XIUFU_DATABASE_URL")
+    )
+    temporal_address: str = Field(
+        default="127.0.0.1:7233", validation_alias=AliasChoices("TEMPORAL_ADDRESS", "XIUFU_TEMPORAL_ADDRESS")
+    )
+    temporal_namespace: str = "default"
+    task_queue: str = "xiufu"
+    temporal_ui_url: str = "http://127.0.0.1:8233"
+
+    secret_key: str = DEV_SECRET
+    jwt_algorithm: str = "HS256"
+    # An external issuer (the provincial identity service) signs with its own key: give its public key
+    # and algorithm (e.g. RS256) and xiufu only verifies.
+    jwt_public_key: str = ""
+    jwt_issuer: str = "xiufu"
+    token_ttl_hours: int = 12
+
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    simulator_url: str = "http://127.0.0.1:8900"
+
+    @model_validator(mode="after")
+    def _refuse_default_secret(self) -> Settings:
+        if self.env == "production" and self.secret_key == DEV_SECRET and not self.jwt_public_key:
+            raise ValueError(
+                "XIUFU_SECRET_KEY is the development default: set a secret of your own "
+                "(or XIUFU_JWT_PUBLIC_KEY for an external issuer) before running outside development"
+            )
+        return self
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.var_dir / 'xiufu.db'}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,56 @@
+"""Authorities and regions: who decided a record, who handles its repair, who supervises whom."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Authority:
+    code: str
+    name: str
+    sector: str
+    region: str  # GB/T 2260 administrative division code
+    level: str  # province | city | county
+
+
+def region_prefix(region: str) -> str:
+    """GB/T 2260 codes nest by their digits: 320000 (province) holds 32xxxx, 320100 (city) holds 3201xx."""
+    if region.endswith("0000"):
+        return region[:2]
+    if region.endswith("00"):
+        return region[:4]
+    return region
+
+
+def region_contains(parent: str, child: str) -> bool:
+    return child.startswith(region_prefix(parent))
+
+
+class Directory:
+    """The configured authorities, looked up by code; built once from config/authorities.yaml."""
+
+    def __init__(self, authorities: Iterable[Authority]) -> None:
+        self._by_code = {a.code: a for a in authorities}
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self._by_code.values())
+
+    def __len__(self) -> int:
+        return len(self._by_code)
+
+    def get(self, code: str) -> Authority | None:
+        return self._by_code.get(code)
+
+    def find(self, *, sector: str, region: str) -> Authority | None:
+        for authority in self._by_code.values():
+            if authority.sector == sector and authority.region == region:
+                return authority
+        return None
+
+    def city_of(self, region: str) -> str:
+        """The city (设区市) a region belongs to; the province's own authorities belong to 320000."""
+        if region.endswith("0000"):
+            return region
+        return region[:4] + "00"

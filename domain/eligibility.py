@@ -1,0 +1,61 @@
+"""Whether a record can be applied for today, and if not, why: the reasons are shown to applicants."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from domain.model import RecordState
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    eligible: bool
+    eligible_from: date | None
+    reasons: tuple[Reason, ...]
+
+
+def eligibility(
+    *,
+    today: date,
+    state: RecordState,
+    eligible_from: date,
+    max_publicity_end: date,
+    repairable: bool,
+    has_open_case: bool,
+    obligations_fulfilled: bool | None,
+) -> Eligibility:
+    """国办发〔2025〕22号: a record may be repaired once its minimum publicity period is over and the legal
+    obligations are fulfilled; it is published no longer than its maximum period. All reasons are listed,
+    not only the first, so an applicant learns everything that stands in the way at once."""
+    reasons: list[Reason] = []
+    if state is RecordState.REPAIRED:
+        reasons.append(Reason("ALREADY_REPAIRED", "该信息已修复"))
+    if state is RecordState.UNPUBLISHED or today > max_publicity_end:
+        reasons.append(Reason("PUBLICATION_ENDED", "该信息最长公示期已满,已停止公示,无需申请修复"))
+    if has_open_case:
+        reasons.append(Reason("APPLICATION_OPEN", "该信息已有正在办理的修复申请"))
+    if not repairable:
+        reasons.append(
+            Reason("NOT_REPAIRABLE", "根据规定该类信息不得提前停止公示,最长公示期满后自动停止公示")
+        )
+    if repairable and today < eligible_from:
+        reasons.append(
+            Reason(
+                "MIN_PERIOD_NOT_OVER",
+                f"最短公示期未满,{eligible_from.year}年{eligible_from.month}月{eligible_from.day}日起可申请修复",
+            )
+        )
+    if obligations_fulfilled is False:
+        reasons.append(Reason("OBLIGATIONS_UNFULFILLED", "行政处罚决定等法定义务尚未履行完毕"))
+    return Eligibility(
+        eligible=not reasons,
+        eligible_from=eligible_from if repairable else None,
+        reasons=tuple(reasons),
+    )

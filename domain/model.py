@@ -1,0 +1,73 @@
+"""The vocabulary of credit repair as enums, so decisions are compared as values, not strings.
+
+Names follow shared/GLOSSARY.md; every value is also the wire format of the API.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class RecordKind(StrEnum):
+    """The three kinds of dishonesty information the seed plan puts behind one entry."""
+
+    PENALTY = "penalty"  # 行政处罚信息
+    ABNORMAL_LIST = "abnormal_list"  # 经营异常名录
+    SERIOUS_LIST = "serious_list"  # 严重失信主体名单
+
+
+class Severity(StrEnum):
+    """国办发〔2025〕22号 二: minor, general and serious records differ in their publicity periods."""
+
+    MINOR = "minor"
+    GENERAL = "general"
+    SERIOUS = "serious"
+
+
+class RecordState(StrEnum):
+    """Where a record stands in the hub (省公共信用信息系统)."""
+
+    PUBLISHED = "published"
+    REPAIRED = "repaired"
+    UNPUBLISHED = "unpublished"  # maximum period over (终止公示)
+    SHIELDED = "shielded"  # 暂时屏蔽 while an overdue decision is pending
+
+
+class RepairChannel(StrEnum):
+    """Where the application enters: the seed plan sends market-regulation records through the publicity
+    system and every other department's through Credit China (Jiangsu)."""
+
+    CREDITCHINA_JS = "creditchina_js"
+    GSXT_JS = "gsxt_js"
+
+
+class Role(StrEnum):
+    APPLICANT = "applicant"
+    WINDOW = "window"
+    CASEWORKER = "caseworker"
+    SUPERVISOR = "supervisor"
+    AUDITOR = "auditor"
+    INTEGRATOR = "integrator"
+    ADMIN = "admin"
+
+
+class Channel(StrEnum):
+    """How an application arrived: online, or at a service-centre counter on the subject's behalf (代办)."""
+
+    ONLINE = "online"
+    WINDOW = "window"
+
+
+class Sector(StrEnum):
+    """Sectors of the authorities the seed plan names; config/authorities.yaml uses these values."""
+
+    DEVELOPMENT_REFORM = "development_reform"
+    MARKET_REGULATION = "market_regulation"
+    NATURAL_RESOURCES = "natural_resources"
+    COURT = "court"
+    TAX = "tax"
+    TRANSPORT = "transport"
+    EMERGENCY_MANAGEMENT = "emergency_management"
+    DATA = "data"
+    ECOLOGY_ENVIRONMENT = "ecology_environment"
+    HOUSING_CONSTRUCTION = "housing_construction"

@@ -1,0 +1,79 @@
+"""The rules a province can change without a code change, as plain values (loaded from config/policy.yaml).
+
+domain/ never reads the file itself: config/loader.py builds these objects and passes them in, so every
+decision below is a pure function that tests can feed directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from domain.model import RecordKind, Severity
+
+
+@dataclass(frozen=True)
+class PeriodRule:
+    """A publicity window in months, counted from the decision date (国办发〔2025〕22号 二)."""
+
+    min_months: int
+    max_months: int
+
+
+@dataclass(frozen=True)
+class PeriodOverride:
+    """A sector or penalty-type rule that lengthens the window, or forbids an early end of publication.
+
+    Every match field left empty matches anything. Where several rules match one record, the longest
+    period applies (one decision with several penalty types: the longest applies).
+    """
+
+    name: str
+    kinds: frozenset[RecordKind] = frozenset()
+    sectors: frozenset[str] = frozenset()
+    severities: frozenset[Severity] = frozenset()
+    penalty_types: frozenset[str] = frozenset()
+    min_months: int | None = None
+    max_months: int | None = None
+    repairable: bool = True
+    source: str = ""
+
+    def matches(self, kind: RecordKind, sector: str, severity: Severity, penalty_types: frozenset[str]) -> bool:
+        return (
+            (not self.kinds or kind in self.kinds)
+            and (not self.sectors or sector in self.sectors)
+            and (not self.severities or severity in self.severities)
+            and (not self.penalty_types or bool(self.penalty_types & penalty_types))
+        )
+
+
+class PenaltyHandler(StrEnum):
+    """Who decides a non-market-regulation penalty repair: the 2025 national text has Credit China push
+    the application to the deciding authority (default); the 2024 seed plan gave acceptance to
+    development and reform. Both are kept as a setting."""
+
+    ISSUER = "issuer"
+    CREDIT_CENTRE = "credit_centre"
+
+
+@dataclass(frozen=True)
+class TimeLimits:
+    """Working-day limits of rules.md 'Time limits'; each is a config value with its source."""
+
+    push: int = 1
+    acceptance: int = 3
+    decision: int = 7
+    extension: int = 5
+    max_extensions: int = 1
+    abnormal_list_removal: int = 5
+
+
+@dataclass(frozen=True)
+class Policy:
+    periods: dict[Severity, PeriodRule]
+    kind_periods: dict[RecordKind, dict[Severity, PeriodRule]] = field(default_factory=dict)
+    overrides: tuple[PeriodOverride, ...] = ()
+    time_limits: TimeLimits = TimeLimits()
+    penalty_handler: PenaltyHandler = PenaltyHandler.ISSUER
+    abnormal_list_sectors: frozenset[str] = frozenset({"market_regulation", "natural_resources"})
+    penalty_types: frozenset[str] = frozenset()

@@ -1,0 +1,139 @@
+"""The states of a repair case and the actions that move it: the one table workflows and validators use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from domain.errors import DomainError
+
+
+class CaseState(StrEnum):
+    PENDING_ACCEPTANCE = "pending_acceptance"
+    SUPPLEMENT_REQUESTED = "supplement_requested"
+    UNDER_REVIEW = "under_review"
+    APPROVED = "approved"
+    SYNCING = "syncing"
+    REPAIRED = "repaired"
+    NOT_ACCEPTED = "not_accepted"
+    DENIED = "denied"
+    WITHDRAWN = "withdrawn"
+
+
+class Action(StrEnum):
+    """A caseworker's decisions (GLOSSARY: accept, reject = 不予受理, ...) and the applicant's answers."""
+
+    ACCEPT = "accept"
+    REJECT = "reject"
+    REQUEST_SUPPLEMENT = "request_supplement"
+    APPROVE = "approve"
+    DENY = "deny"
+    EXTEND = "extend"
+    SHIELD = "shield"
+    SUPPLEMENT = "supplement"  # the applicant hands in what was asked for
+    WITHDRAW = "withdraw"
+
+
+CASEWORKER_ACTIONS = frozenset(
+    {Action.ACCEPT, Action.REJECT, Action.REQUEST_SUPPLEMENT, Action.APPROVE, Action.DENY, Action.EXTEND,
+     Action.SHIELD}
+)
+TERMINAL = frozenset({CaseState.REPAIRED, CaseState.NOT_ACCEPTED, CaseState.DENIED, CaseState.WITHDRAWN})
+OPEN = frozenset(set(CaseState) - TERMINAL)
+DECIDED = frozenset({CaseState.APPROVED, CaseState.SYNCING}) | TERMINAL
+
+STATE_LABELS = {
+    CaseState.PENDING_ACCEPTANCE: "待受理",
+    CaseState.SUPPLEMENT_REQUESTED: "待补正材料",
+    CaseState.UNDER_REVIEW: "审核中",
+    CaseState.APPROVED: "已同意修复",
+    CaseState.SYNCING: "结果同步中",
+    CaseState.REPAIRED: "已修复",
+    CaseState.NOT_ACCEPTED: "不予受理",
+    CaseState.DENIED: "不予修复",
+    CaseState.WITHDRAWN: "已撤回",
+}
+
+ACTION_LABELS = {
+    Action.ACCEPT: "受理",
+    Action.REJECT: "不予受理",
+    Action.REQUEST_SUPPLEMENT: "要求补正材料",
+    Action.APPROVE: "同意修复",
+    Action.DENY: "不予修复",
+    Action.EXTEND: "延长办理时限",
+    Action.SHIELD: "暂时屏蔽",
+    Action.SUPPLEMENT: "提交补正材料",
+    Action.WITHDRAW: "撤回申请",
+}
+
+_MOVES: dict[CaseState, dict[Action, CaseState | None]] = {
+    # None: the state stays (or returns to where a supplement request interrupted it).
+    CaseState.PENDING_ACCEPTANCE: {
+        Action.ACCEPT: CaseState.UNDER_REVIEW,
+        Action.REJECT: CaseState.NOT_ACCEPTED,
+        Action.REQUEST_SUPPLEMENT: CaseState.SUPPLEMENT_REQUESTED,
+        Action.SHIELD: None,
+        Action.WITHDRAW: CaseState.WITHDRAWN,
+    },
+    CaseState.SUPPLEMENT_REQUESTED: {
+        Action.SUPPLEMENT: None,
+        Action.WITHDRAW: CaseState.WITHDRAWN,
+    },
+    CaseState.UNDER_REVIEW: {
+        Action.APPROVE: CaseState.APPROVED,
+        Action.DENY: CaseState.DENIED,
+        Action.REQUEST_SUPPLEMENT: CaseState.SUPPLEMENT_REQUESTED,
+        Action.EXTEND: None,
+        Action.SHIELD: None,
+        Action.WITHDRAW: CaseState.WITHDRAWN,
+    },
+}
+
+REASON_REQUIRED = frozenset({Action.REJECT, Action.DENY, Action.REQUEST_SUPPLEMENT, Action.EXTEND, Action.SHIELD})
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """What the rules need to know about a case besides its state."""
+
+    state: CaseState
+    resume_state: CaseState | None = None  # where a supplement round returns to
+    overdue: bool = False
+    extensions_used: int = 0
+    max_extensions: int = 1
+    shielded: bool = False
+
+
+def allowed_actions(facts: CaseFacts) -> frozenset[Action]:
+    actions = set(_MOVES.get(facts.state, {}))
+    if Action.SHIELD in actions and (not facts.overdue or facts.shielded):
+        actions.discard(Action.SHIELD)
+    if Action.EXTEND in actions and facts.extensions_used >= facts.max_extensions:
+        actions.discard(Action.EXTEND)
+    return frozenset(actions)
+
+
+def next_state(facts: CaseFacts, action: Action, reason: str = "") -> CaseState:
+    """Refuses with a stable code what the state does not allow; the workflow's update validators call it
+    before anything is written to history."""
+    if facts.state in TERMINAL or facts.state in (CaseState.APPROVED, CaseState.SYNCING):
+        raise DomainError(
+            "CASE_DECIDED", f"该事项已{STATE_LABELS[facts.state]},不能再{ACTION_LABELS[action]}"
+        )
+    if action not in allowed_actions(facts):
+        if action is Action.SHIELD and not facts.overdue:
+            raise DomainError("NOT_OVERDUE", "仅在超过办理时限仍未作出决定时可暂时屏蔽")
+        if action is Action.EXTEND and facts.extensions_used >= facts.max_extensions:
+            raise DomainError("EXTENSION_USED", "办理时限已延长过,不能再次延长")
+        raise DomainError(
+            "ACTION_NOT_ALLOWED",
+            f"当前状态为{STATE_LABELS[facts.state]},不能{ACTION_LABELS[action]}",
+        )
+    if action in REASON_REQUIRED and not reason.strip():
+        raise DomainError("REASON_REQUIRED", f"{ACTION_LABELS[action]}须填写理由")
+    target = _MOVES[facts.state][action]
+    if target is not None:
+        return target
+    if action is Action.SUPPLEMENT:
+        return facts.resume_state or CaseState.PENDING_ACCEPTANCE
+    return facts.state

@@ -1,0 +1,1 @@
+"""Simulators of systems outside our reach. Development and tests only; never deployed."""

@@ -1,0 +1,49 @@
+"""Reads and writes of credit records: the intake side of the hub."""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from store.models import CreditRecord
+
+
+def find_by_key(session: Session, issuer: str, record_no: str) -> CreditRecord | None:
+    return session.exec(
+        select(CreditRecord).where(CreditRecord.issuer == issuer, CreditRecord.record_no == record_no)
+    ).first()
+
+
+def insert_once(session: Session, record: CreditRecord) -> tuple[CreditRecord, bool]:
+    """Registers a record unless (issuer, record_no) exists; answers the stored row and whether it is new.
+
+    The unique constraint, not a prior read, decides: two integrators sending the same record at the same
+    moment get one row, and the loser reads the winner's.
+    """
+    existing = find_by_key(session, record.issuer, record.record_no)
+    if existing is not None:
+        return existing, False
+    try:
+        with session.begin_nested():
+            session.add(record)
+            session.flush()
+    except IntegrityError:
+        existing = find_by_key(session, record.issuer, record.record_no)
+        if existing is None:
+            raise
+        return existing, False
+    return record, True
+
+
+def get(session: Session, record_id: str) -> CreditRecord | None:
+    return session.get(CreditRecord, record_id)
+
+
+def of_subject(session: Session, subject_key: str) -> list[CreditRecord]:
+    return list(
+        session.exec(
+            select(CreditRecord)
+            .where(CreditRecord.subject_key == subject_key)
+            .order_by(CreditRecord.decided_on.desc(), CreditRecord.id)  # type: ignore[attr-defined]
+        )
+    )

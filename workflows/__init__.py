@@ -1,0 +1,1 @@
+"""Deterministic Temporal workflows: the repair process, and nothing else."""
