@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import errors
+from api import errors, outbox
 from api.deps import rules_for
-from api.routes import authorities, health, records, subjects
+from api.routes import applications, authorities, cases, health, records, subjects
 from api.routes.health import calendar_warnings
+from api.temporal import get_client
 from config.settings import get_settings
+from workflows.contracts import Limits
 
 log = logging.getLogger("xiufu.api")
 
@@ -23,7 +26,10 @@ async def lifespan(_: FastAPI):  # type: ignore[no-untyped-def]
     log.info("loaded %d authorities from %s", len(rules.directory), settings.config_dir)
     for warning in calendar_warnings(rules):
         log.warning("HOLIDAY CALENDAR MISSING: %s", warning)
+    limits = Limits(**{k: getattr(rules.policy.time_limits, k) for k in Limits.model_fields})
+    sweeper = asyncio.create_task(outbox.sweep_forever(get_client, settings, limits))
     yield
+    sweeper.cancel()
 
 
 def create_app() -> FastAPI:
@@ -34,7 +40,7 @@ def create_app() -> FastAPI:
         lifespan=lifespan,
     )
     errors.install(app)
-    for module in (health, authorities, records, subjects):
+    for module in (health, authorities, records, subjects, applications, cases):
         app.include_router(module.router)
     return app
 

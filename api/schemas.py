@@ -134,3 +134,110 @@ class AuthorityPublic(BaseModel):
     sector: str
     region: str
     level: str
+
+
+class ApplicationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    subject: str = Field(min_length=15, max_length=18)
+    record_ids: list[str] = Field(min_length=1, max_length=50)
+    contact_phone: str
+    commitment_signed: bool
+
+    @field_validator("contact_phone")
+    @classmethod
+    def _check_phone(cls, v: str) -> str:
+        phone = _phone(v)
+        if phone is None:
+            raise PydanticCustomError("INVALID_PHONE", "请填写正确的11位手机号码")
+        return phone
+
+
+class CaseBrief(BaseModel):
+    id: str
+    record_id: str
+    handler: str
+    state: str
+
+
+class ApplicationCreated(BaseModel):
+    id: str
+    cases: list[CaseBrief]
+
+
+class TimelineEntry(BaseModel):
+    at: datetime
+    actor_role: str
+    action: str
+    message: str
+    reason: str = ""
+
+
+class DeliveryPublic(BaseModel):
+    target: str
+    target_name: str
+    acknowledged_at: datetime
+
+
+class CasePublic(BaseModel):
+    id: str
+    application_id: str
+    record_id: str
+    record_no: str
+    record_kind: str
+    handler: str
+    handler_name: str
+    repair_channel: str
+    state: str
+    state_label: str
+    deadline_kind: str | None
+    deadline: date | None
+    provisional: bool
+    overdue: bool
+    shielded: bool
+    deliveries: list[DeliveryPublic] = []
+    timeline: list[TimelineEntry] = []
+
+
+class ApplicationPublic(BaseModel):
+    id: str
+    subject: str
+    subject_name: str
+    channel: str
+    filed_at: datetime
+    closed: bool
+    cases: list[CasePublic]
+
+
+class DecisionCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    action: str
+    reason: str = Field(default="", max_length=2000)
+
+
+class CaseDecided(BaseModel):
+    id: str
+    state: str
+    deadline: date | None
+    provisional: bool
+    overdue: bool
+
+
+class HistoryEntry(BaseModel):
+    event_id: int
+    at: datetime
+    event_type: str
+    actor: str | None = None
+    actor_role: str | None = None
+    action: str | None = None
+    reason: str | None = None
+    outcome: str | None = None
+
+
+class CaseHistory(BaseModel):
+    case_id: str
+    workflow_id: str
+    run_id: str
+    temporal_ui_url: str
+    events: list[HistoryEntry]

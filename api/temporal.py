@@ -28,3 +28,38 @@ async def temporal_reachable(settings: Settings) -> bool:
         return True
     except Exception:  # noqa: BLE001 - any failure means "not reachable" for the health page
         return False
+
+
+UPDATE_STATUS = {"FORBIDDEN": 403, "REASON_REQUIRED": 422}
+
+
+async def send_decision(settings: Settings, case_id: str, decision):  # type: ignore[no-untyped-def]
+    """Sends a decision as the case workflow's Update and answers its CaseView.
+
+    The validator's refusal comes back as an ApplicationError whose type is our stable code: mapped to 403
+    (not the caller's to decide), 422 (a reason missing) or 409 (the state does not allow it). A case whose
+    workflow its parent has not started yet is retried for a few seconds.
+    """
+    from temporalio.client import WorkflowUpdateFailedError
+    from temporalio.exceptions import ApplicationError
+    from temporalio.service import RPCError, RPCStatusCode
+
+    from api.errors import ApiError
+    from workflows.contracts import DECIDE_UPDATE, CaseView, case_workflow_id
+
+    client = await get_client(settings)
+    handle = client.get_workflow_handle(case_workflow_id(case_id))
+    for _ in range(50):
+        try:
+            return await handle.execute_update(DECIDE_UPDATE, decision, result_type=CaseView)
+        except WorkflowUpdateFailedError as err:
+            cause = err.cause
+            if isinstance(cause, ApplicationError) and cause.type:
+                raise ApiError(UPDATE_STATUS.get(cause.type, 409), cause.type, cause.message) from None
+            raise
+        except RPCError as err:
+            if err.status is RPCStatusCode.NOT_FOUND:
+                await asyncio.sleep(0.2)
+                continue
+            raise ApiError(503, "TEMPORAL_UNAVAILABLE", "流程服务暂不可用,请稍后重试") from None
+    raise ApiError(503, "CASE_NOT_READY", "该事项正在创建,请稍后重试")

@@ -41,3 +41,85 @@ class CreditRecord(SQLModel, table=True):
     registered_at: datetime
     registered_by: str = Field(max_length=128)
     repaired_at: datetime | None = None
+
+
+class Application(SQLModel, table=True):
+    """申请: what a subject (or a counter on its behalf) filed once, covering one or more records."""
+
+    __tablename__ = "application"
+
+    id: str = Field(primary_key=True, max_length=32)
+    subject_key: str = Field(index=True, max_length=18)
+    subject_name: str = Field(max_length=200)
+    channel: str = Field(max_length=16)
+    filed_by: str = Field(index=True, max_length=128)
+    filed_by_role: str = Field(max_length=16)
+    contact_phone: str = Field(max_length=20)
+    filed_at: datetime
+    workflow_started: bool = False  # the outbox flag: an application whose workflow did not start is retried
+    closed_at: datetime | None = None
+
+
+class RepairCase(SQLModel, table=True):
+    """修复事项: one record in one application, handled by one authority; a projection of its workflow."""
+
+    __tablename__ = "repair_case"
+
+    id: str = Field(primary_key=True, max_length=32)
+    application_id: str = Field(index=True, max_length=32)
+    record_id: str = Field(index=True, max_length=32)
+    handler: str = Field(index=True, max_length=64)
+    handler_region: str = Field(index=True, max_length=6)
+    repair_channel: str = Field(max_length=32)
+    state: str = Field(index=True, max_length=32)
+    deadline_kind: str | None = Field(default=None, max_length=16)
+    deadline: date | None = None
+    provisional: bool = False
+    overdue: bool = False
+    shielded: bool = False
+    extensions_used: int = 0
+    last_seq: int = 0  # the last event projected: replays of the projection skip what is there
+    updated_at: datetime
+
+
+class CaseEventRow(SQLModel, table=True):
+    """One line of a case's timeline, as the workflow recorded it."""
+
+    __tablename__ = "case_event"
+
+    id: str = Field(primary_key=True, max_length=48)  # <case_id>:<seq>
+    case_id: str = Field(index=True, max_length=32)
+    seq: int
+    at: datetime
+    actor_role: str = Field(max_length=16)
+    actor: str = Field(max_length=128)
+    action: str = Field(max_length=32)
+    state: str = Field(max_length=32)
+    message: str = Field(max_length=500)
+    reason: str = Field(default="", max_length=2000)
+
+
+class SyncDelivery(SQLModel, table=True):
+    """A sync target's acknowledgement of a repaired record (一网修复,多网下线)."""
+
+    __tablename__ = "sync_delivery"
+
+    id: str = Field(primary_key=True, max_length=96)  # <case_id>:<target>
+    case_id: str = Field(index=True, max_length=32)
+    target: str = Field(max_length=32)
+    target_name: str = Field(max_length=100)
+    ack_id: str = Field(max_length=64)
+    acknowledged_at: datetime
+
+
+class Notification(SQLModel, table=True):
+    """A message to people inside the platform (e.g. a supervisor told of an overdue case)."""
+
+    __tablename__ = "notification"
+
+    id: str = Field(primary_key=True, max_length=96)
+    recipient_role: str = Field(max_length=16)
+    recipient_scope: str = Field(index=True, max_length=64)
+    case_id: str | None = Field(default=None, index=True, max_length=32)
+    message: str = Field(max_length=500)
+    created_at: datetime

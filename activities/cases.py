@@ -1,0 +1,71 @@
+"""Activities that write a case's projection into the hub's store. Each is idempotent: a retry after a
+crash finds its work done and changes nothing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from temporalio import activity
+
+from config.settings import get_settings
+from domain.transitions import CaseState
+from store import cases as store_cases
+from store.db import engine_for, session_scope
+from store.models import Notification
+from workflows.contracts import CaseSnapshot, OverdueNotice
+
+RELEASED = {CaseState.NOT_ACCEPTED, CaseState.DENIED, CaseState.WITHDRAWN}
+
+
+def _engine():  # type: ignore[no-untyped-def]
+    return engine_for(get_settings().db_url)
+
+
+@activity.defn
+def project_case(snapshot: CaseSnapshot) -> None:
+    if snapshot.state in (CaseState.APPROVED, CaseState.SYNCING, CaseState.REPAIRED):
+        effect: str | None = "repaired"
+    elif snapshot.state in RELEASED:
+        effect = "released"
+    elif snapshot.shielded:
+        effect = "shielded"
+    else:
+        effect = None
+    deadline = snapshot.deadline
+    with session_scope(_engine()) as session:
+        store_cases.project_case(
+            session,
+            case_id=snapshot.case_id,
+            record_id=snapshot.record_id,
+            state=snapshot.state.value,
+            deadline_kind=deadline.kind if deadline else None,
+            deadline=deadline.due if deadline else None,
+            provisional=deadline.provisional if deadline else False,
+            overdue=snapshot.overdue,
+            shielded=snapshot.shielded,
+            extensions_used=snapshot.extensions_used,
+            events=[e.model_dump(mode="python") for e in snapshot.events],
+            record_effect=effect,
+            now=datetime.now(UTC),
+        )
+
+
+@activity.defn
+def notify_overdue(notice: OverdueNotice) -> None:
+    """A missed deadline is told to the supervisors of the handler's city (and the province's); it never
+    decides the case."""
+    city = notice.handler_region[:4] + "00"
+    message = f"事项 {notice.case_id}({notice.handler})已超过办理时限({notice.due:%Y-%m-%d}),请督办"
+    with session_scope(_engine()) as session:
+        for scope in sorted({city, "320000"}):
+            store_cases.notify_once(session, Notification(
+                id=f"overdue:{notice.case_id}:{notice.due}:{scope}", recipient_role="supervisor",
+                recipient_scope=scope, case_id=notice.case_id, message=message, created_at=notice.at,
+            ))
+    activity.logger.warning("case %s overdue since %s, supervisors of %s notified", notice.case_id, notice.due, city)
+
+
+@activity.defn
+def close_application(application_id: str) -> None:
+    with session_scope(_engine()) as session:
+        store_cases.close_application(session, application_id)

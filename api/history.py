@@ -1,0 +1,67 @@
+"""A case's audit trail read from its Temporal workflow history, not from our own tables: the history is
+the record of the process, written by the server, so an auditor reads what actually happened."""
+
+from __future__ import annotations
+
+from temporalio.api.enums.v1 import EventType
+from temporalio.service import RPCError, RPCStatusCode
+
+from api.schemas import CaseHistory, HistoryEntry
+from api.temporal import get_client
+from config.settings import Settings
+from config.temporal import DATA_CONVERTER
+from workflows.contracts import CaseView, DecisionInput, case_workflow_id
+
+LABELS = {
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED: "workflow_started",
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED: "workflow_completed",
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED: "workflow_terminated",
+    EventType.EVENT_TYPE_TIMER_FIRED: "timer_fired",
+}
+NOTABLE_ACTIVITIES = {"notify_overdue": "overdue_notified", "deliver": "delivery_scheduled"}
+
+
+async def case_history(settings: Settings, case_id: str) -> CaseHistory:
+    client = await get_client(settings)
+    workflow_id = case_workflow_id(case_id)
+    handle = client.get_workflow_handle(workflow_id)
+    try:
+        history = await handle.fetch_history()
+    except RPCError as err:
+        if err.status is RPCStatusCode.NOT_FOUND:
+            raise LookupError(workflow_id) from None
+        raise
+    converter = DATA_CONVERTER.payload_converter
+    entries: list[HistoryEntry] = []
+    accepted: dict[str, HistoryEntry] = {}
+    run_id = ""
+    for event in history.events:
+        at = event.event_time.ToDatetime().replace(tzinfo=None)
+        if event.HasField("workflow_execution_started_event_attributes"):
+            run_id = event.workflow_execution_started_event_attributes.original_execution_run_id
+        if event.event_type in LABELS:
+            entries.append(HistoryEntry(event_id=event.event_id, at=at, event_type=LABELS[event.event_type]))
+        elif event.HasField("workflow_execution_update_accepted_event_attributes"):
+            request = event.workflow_execution_update_accepted_event_attributes.accepted_request
+            (decision,) = converter.from_payloads(request.input.args.payloads, [DecisionInput])
+            entry = HistoryEntry(event_id=event.event_id, at=at, event_type="decision", actor=decision.actor,
+                                 actor_role=decision.actor_role.value, action=decision.action.value,
+                                 reason=decision.reason)
+            accepted[request.meta.update_id] = entry
+            entries.append(entry)
+        elif event.HasField("workflow_execution_update_completed_event_attributes"):
+            attrs = event.workflow_execution_update_completed_event_attributes
+            entry = accepted.get(attrs.meta.update_id)
+            if entry is None:
+                continue
+            if attrs.outcome.HasField("success"):
+                (view,) = converter.from_payloads(attrs.outcome.success.payloads, [CaseView])
+                entry.outcome = view.state.value
+            else:
+                entry.outcome = "failed: " + attrs.outcome.failure.message
+        elif event.HasField("activity_task_scheduled_event_attributes"):
+            name = event.activity_task_scheduled_event_attributes.activity_type.name
+            if name in NOTABLE_ACTIVITIES:
+                entries.append(HistoryEntry(event_id=event.event_id, at=at, event_type=NOTABLE_ACTIVITIES[name]))
+    ui = f"{settings.temporal_ui_url}/namespaces/{settings.temporal_namespace}/workflows/{workflow_id}/{run_id}/history"
+    return CaseHistory(case_id=case_id, workflow_id=workflow_id, run_id=run_id, temporal_ui_url=ui, events=entries)

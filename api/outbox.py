@@ -1,0 +1,80 @@
+"""Starting an application's workflow after its rows are committed, and again if that start was lost.
+
+The rows are written first (they reserve the records); the workflow id is the application's, so starting
+twice is a no-op. An API killed between the commit and the start leaves `workflow_started` false, and the
+next sweep (at start-up, then every minute) starts it: no application is lost, none runs twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import UTC, datetime, timedelta
+
+from sqlmodel import Session
+from temporalio.client import Client
+from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
+
+from config.settings import Settings
+from domain.model import Role
+from store import cases as store_cases
+from store.db import engine_for, session_scope
+from store.models import Application, RepairCase
+from workflows.contracts import (
+    APPLICATION_WORKFLOW,
+    ApplicationInput,
+    CaseSpec,
+    Limits,
+    application_workflow_id,
+)
+
+log = logging.getLogger("xiufu.outbox")
+
+
+def application_input(app: Application, cases: list[RepairCase], records: dict, limits: Limits) -> ApplicationInput:
+    return ApplicationInput(
+        application_id=app.id, subject_key=app.subject_key, channel=app.channel, filed_by=app.filed_by,
+        filed_by_role=Role(app.filed_by_role), filed_at=app.filed_at, limits=limits,
+        cases=[CaseSpec(case_id=c.id, record_id=c.record_id, record_no=records[c.record_id].record_no,
+                        record_kind=records[c.record_id].kind, handler=c.handler, handler_region=c.handler_region,
+                        repair_channel=c.repair_channel) for c in cases],
+    )
+
+
+async def start_application(client: Client, settings: Settings, inp: ApplicationInput) -> None:
+    with contextlib.suppress(WorkflowAlreadyStartedError):
+        await client.start_workflow(
+            APPLICATION_WORKFLOW, inp, id=application_workflow_id(inp.application_id),
+            task_queue=settings.task_queue, id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        )
+    with session_scope(engine_for(settings.db_url)) as session:
+        store_cases.mark_started(session, inp.application_id)
+
+
+async def sweep_once(client: Client, settings: Settings, limits: Limits, min_age: timedelta) -> int:
+    from store.models import CreditRecord
+
+    with Session(engine_for(settings.db_url)) as session:
+        pending = []
+        for app in store_cases.unstarted(session):
+            filed = app.filed_at if app.filed_at.tzinfo else app.filed_at.replace(tzinfo=UTC)
+            if datetime.now(UTC) - filed < min_age:
+                continue
+            cases = store_cases.cases_of(session, app.id)
+            records = {c.record_id: session.get(CreditRecord, c.record_id) for c in cases}
+            pending.append(application_input(app, cases, records, limits))
+    for inp in pending:
+        await start_application(client, settings, inp)
+        log.warning("started the workflow of application %s after an interrupted filing", inp.application_id)
+    return len(pending)
+
+
+async def sweep_forever(get_client, settings: Settings, limits: Limits) -> None:  # type: ignore[no-untyped-def]
+    while True:
+        try:
+            await sweep_once(await get_client(settings), settings, limits, timedelta(seconds=30))
+        except Exception:  # noqa: BLE001 - Temporal or the database down: try again next minute
+            log.exception("outbox sweep failed")
+        await asyncio.sleep(60)

@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+import logging
+import uuid
+
+from fastapi import APIRouter
+
+from api import clock
+from api.cases_view import application_public, visible_application
+from api.deps import PrincipalDep, RulesDep, SessionDep, SettingsDep
+from api.errors import ApiError, forbidden
+from api.outbox import application_input, start_application
+from api.present import record_eligibility
+from api.schemas import ApplicationCreate, ApplicationCreated, ApplicationPublic, CaseBrief
+from api.temporal import get_client, send_decision
+from domain.access import can_apply_for
+from domain.errors import DomainError
+from domain.identifiers import mask_phone, normalize_id, subject_kinds
+from domain.model import Channel, Role
+from domain.transitions import DECIDED, Action, CaseState
+from store import cases as store_cases
+from store import records as store_records
+from store.db import engine_for, session_scope
+from store.models import Application, RepairCase
+from workflows.contracts import DecisionInput, Limits
+
+router = APIRouter(prefix="/api/v1", tags=["applications"])
+log = logging.getLogger("xiufu.applications")
+
+
+@router.post("/applications", response_model=ApplicationCreated, status_code=201)
+async def create_application(payload: ApplicationCreate, principal: PrincipalDep, rules: RulesDep,
+                             settings: SettingsDep) -> ApplicationCreated:
+    """File one application for several records (applicant for their subject; a counter on its behalf).
+
+    Starts one ApplicationWorkflow, which starts one RepairCaseWorkflow per record routed to its handler."""
+    subject = normalize_id(payload.subject)
+    if not subject_kinds(subject):
+        raise DomainError("INVALID_SUBJECT", "统一社会信用代码或身份证号码校验不通过")
+    if not can_apply_for(principal, subject):
+        raise forbidden("只能为本主体申请信用修复(窗口可代办)")
+    if not payload.commitment_signed:
+        raise DomainError("COMMITMENT_REQUIRED", "请先签署信用承诺书")
+    record_ids = list(dict.fromkeys(payload.record_ids))
+    now, today = clock.now(), clock.today()
+    app_id = "app_" + uuid.uuid4().hex[:20]
+    with session_scope(engine_for(settings.db_url)) as session:
+        rows = [store_records.get(session, rid) for rid in record_ids]
+        unknown = [rid for rid, row in zip(record_ids, rows, strict=True) if row is None or row.subject_key != subject]
+        if unknown:
+            raise DomainError("UNKNOWN_RECORD", "所选失信信息不存在或不属于该主体", record_ids=unknown)
+        open_ids = [row.id for row in rows if row and row.open_case_id]
+        if open_ids:
+            raise ApiError(409, "CASE_OPEN", "所选信息已有正在办理的修复申请", record_ids=open_ids)
+        blocked = {row.id: record_eligibility(row, today).reasons for row in rows if row}
+        blocked = {rid: reasons for rid, reasons in blocked.items() if reasons}
+        if blocked:
+            first = next(iter(blocked.values()))[0]
+            raise DomainError("NOT_ELIGIBLE", f"所选信息暂不符合修复条件:{first}", reasons=blocked)
+        cases = []
+        for row in rows:
+            assert row is not None
+            handler = rules.directory.get(row.handler)
+            cases.append(RepairCase(id="case_" + uuid.uuid4().hex[:20], application_id=app_id, record_id=row.id,
+                                    handler=row.handler, handler_region=handler.region if handler else "",
+                                    repair_channel=row.repair_channel, state=CaseState.PENDING_ACCEPTANCE.value,
+                                    updated_at=now))
+        window = principal.role is Role.WINDOW
+        app = Application(id=app_id, subject_key=subject, subject_name=rows[0].subject_name if rows[0] else "",
+                          channel=(Channel.WINDOW if window else Channel.ONLINE).value, filed_by=principal.sub,
+                          filed_by_role=principal.role.value, contact_phone=payload.contact_phone, filed_at=now)
+        try:
+            store_cases.file_application(session, app, cases)
+        except store_cases.RecordTaken as taken:
+            raise ApiError(409, "CASE_OPEN", "所选信息已有正在办理的修复申请", record_ids=[taken.record_id]) from None
+        limits = Limits(**{k: getattr(rules.policy.time_limits, k) for k in Limits.model_fields})
+        inp = application_input(app, cases, {r.id: r for r in rows if r}, limits)
+    try:
+        await start_application(await get_client(settings), settings, inp)
+    except Exception as exc:
+        with session_scope(engine_for(settings.db_url)) as session:
+            store_cases.withdraw_filing(session, app_id)
+        log.exception("could not start application %s; filing undone", app_id)
+        raise ApiError(503, "TEMPORAL_UNAVAILABLE", "流程服务暂不可用,申请未提交,请稍后重试") from exc
+    log.info("application %s filed by %s for %d records, phone %s", app_id, principal.role.value, len(cases),
+             mask_phone(payload.contact_phone))
+    return ApplicationCreated(id=app_id, cases=[CaseBrief(id=c.id, record_id=c.record_id, handler=c.handler,
+                                                          state=c.state) for c in cases])
+
+
+@router.get("/applications/{application_id}", response_model=ApplicationPublic)
+def get_application(application_id: str, principal: PrincipalDep, rules: RulesDep,
+                    session: SessionDep) -> ApplicationPublic:
+    """Progress (进度查询): each case's state, handler, deadline and timeline, and each site's acknowledgement.
+    Only the subject, the counter that filed it, the handlers, supervisors above them and auditors see it."""
+    app, cases = visible_application(session, principal, application_id)
+    return application_public(session, rules, app, cases)
+
+
+@router.post("/applications/{application_id}/withdraw", response_model=ApplicationPublic)
+async def withdraw(application_id: str, principal: PrincipalDep, rules: RulesDep, session: SessionDep,
+                   settings: SettingsDep) -> ApplicationPublic:
+    """The applicant (or the counter that filed it) withdraws every case not yet decided."""
+    app, cases = visible_application(session, principal, application_id)
+    if principal.role not in (Role.APPLICANT, Role.WINDOW):
+        raise forbidden("只有申请人可以撤回申请")
+    open_cases = [c for c in cases if CaseState(c.state) not in DECIDED]
+    if not open_cases:
+        raise ApiError(409, "CASE_DECIDED", "该申请的事项均已作出决定,不能撤回")
+    for case in open_cases:
+        await send_decision(settings, case.id, DecisionInput(
+            action=Action.WITHDRAW, reason="申请人撤回", actor=principal.sub, actor_role=principal.role,
+            actor_subject=principal.subject))
+    session.expire_all()
+    return application_public(session, rules, app, store_cases.cases_of(session, app.id))

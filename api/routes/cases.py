@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Query
+
+from api.cases_view import case_public, visible_case
+from api.deps import PrincipalDep, RulesDep, SessionDep, SettingsDep
+from api.errors import ApiError, forbidden
+from api.history import case_history
+from api.schemas import CaseDecided, CaseHistory, CasePublic, DecisionCreate
+from api.temporal import send_decision
+from domain.access import can_decide
+from domain.authorities import region_prefix
+from domain.errors import DomainError
+from domain.model import Role
+from domain.transitions import CASEWORKER_ACTIONS, Action
+from store import cases as store_cases
+from workflows.contracts import DecisionInput
+
+router = APIRouter(prefix="/api/v1", tags=["cases"])
+
+
+@router.get("/cases", response_model=list[CasePublic])
+def list_cases(principal: PrincipalDep, rules: RulesDep, session: SessionDep,
+               state: str | None = Query(default=None)) -> list[CasePublic]:
+    """The queue, soonest deadline first: a caseworker's authority, a supervisor's region and below."""
+    if principal.role is Role.CASEWORKER:
+        rows = store_cases.list_cases(session, handler=principal.authority, state=state)
+    elif principal.role is Role.SUPERVISOR and principal.region:
+        rows = store_cases.list_cases(session, region_prefix=region_prefix(principal.region), state=state)
+    elif principal.role in (Role.ADMIN, Role.AUDITOR):
+        rows = store_cases.list_cases(session, state=state)
+    else:
+        raise forbidden("只有经办人、督办人员和审计人员可以查看事项列表")
+    return [case_public(session, rules, c, with_details=False) for c in rows]
+
+
+@router.post("/cases/{case_id}/decisions", response_model=CaseDecided)
+async def decide(case_id: str, payload: DecisionCreate, principal: PrincipalDep, session: SessionDep,
+                 settings: SettingsDep) -> CaseDecided:
+    """A caseworker of the handling authority decides; sent to the case workflow as a Temporal Update whose
+    validator refuses what the state (409) or the caller (403) does not allow."""
+    try:
+        action = Action(payload.action)
+    except ValueError:
+        raise DomainError("INVALID_ACTION", f"不支持的办理操作:{payload.action}") from None
+    if action not in CASEWORKER_ACTIONS:
+        raise DomainError("INVALID_ACTION", f"不支持的办理操作:{payload.action}")
+    _, case = visible_case(session, principal, case_id)
+    if not can_decide(principal, case.handler):
+        raise forbidden("只有处理单位的经办人可以作出决定")
+    view = await send_decision(settings, case_id, DecisionInput(
+        action=action, reason=payload.reason, actor=principal.sub, actor_role=principal.role,
+        actor_authority=principal.authority))
+    return CaseDecided(id=case_id, state=view.state, deadline=view.deadline, provisional=view.provisional,
+                       overdue=view.overdue)
+
+
+@router.post("/cases/{case_id}/supplement", response_model=CaseDecided)
+async def supplement(case_id: str, principal: PrincipalDep, session: SessionDep,
+                     settings: SettingsDep) -> CaseDecided:
+    """The applicant answers a supplement request; the paused clock runs again."""
+    _, case = visible_case(session, principal, case_id)
+    if principal.role not in (Role.APPLICANT, Role.WINDOW):
+        raise forbidden("只有申请人可以提交补正材料")
+    view = await send_decision(settings, case_id, DecisionInput(
+        action=Action.SUPPLEMENT, actor=principal.sub, actor_role=principal.role, actor_subject=principal.subject))
+    return CaseDecided(id=case_id, state=view.state, deadline=view.deadline, provisional=view.provisional,
+                       overdue=view.overdue)
+
+
+@router.get("/cases/{case_id}/history", response_model=CaseHistory)
+async def history(case_id: str, principal: PrincipalDep, session: SessionDep, settings: SettingsDep) -> CaseHistory:
+    """The case's events as Temporal recorded them (who decided what, when, why), for auditors and
+    supervisors, with the address that opens the workflow in the Temporal Web UI."""
+    if principal.role not in (Role.AUDITOR, Role.SUPERVISOR, Role.ADMIN):
+        raise forbidden("只有审计和督办人员可以查看办理历史")
+    visible_case(session, principal, case_id)
+    try:
+        return await case_history(settings, case_id)
+    except LookupError:
+        raise ApiError(404, "NOT_FOUND", "该事项的流程记录不存在") from None

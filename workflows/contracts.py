@@ -1,0 +1,166 @@
+"""What crosses the Temporal boundary: inputs, update arguments, snapshots. Small pydantic models, one
+input object per call, so fields can be added later without breaking running workflows.
+
+The API imports this module (not the workflow classes) to start workflows and send updates by name.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel
+
+from domain.model import Role
+from domain.transitions import Action, CaseState
+
+APPLICATION_WORKFLOW = "ApplicationWorkflow"
+CASE_WORKFLOW = "RepairCaseWorkflow"
+DECIDE_UPDATE = "decide"
+
+
+def application_workflow_id(application_id: str) -> str:
+    return f"application-{application_id}"
+
+
+def case_workflow_id(case_id: str) -> str:
+    return f"case-{case_id}"
+
+
+class Limits(BaseModel):
+    """Working-day limits in force when the application was filed (config/policy.yaml)."""
+
+    acceptance: int = 3
+    decision: int = 7
+    extension: int = 5
+    max_extensions: int = 1
+
+
+class CaseSpec(BaseModel):
+    case_id: str
+    record_id: str
+    record_no: str
+    record_kind: str
+    handler: str
+    handler_region: str
+    repair_channel: str
+
+
+class ApplicationInput(BaseModel):
+    application_id: str
+    subject_key: str
+    channel: str
+    filed_by: str
+    filed_by_role: Role
+    filed_at: datetime
+    limits: Limits
+    cases: list[CaseSpec]
+
+
+class CaseInput(BaseModel):
+    application_id: str
+    spec: CaseSpec
+    filed_by: str
+    filed_by_role: Role
+    filed_at: datetime
+    limits: Limits
+
+
+class DecisionInput(BaseModel):
+    """One person's decision on a case, sent as a Temporal Update; the validator checks `actor_*`."""
+
+    action: Action
+    reason: str = ""
+    actor: str
+    actor_role: Role
+    actor_authority: str | None = None
+    actor_subject: str | None = None
+
+
+class CaseEvent(BaseModel):
+    seq: int
+    at: datetime
+    actor_role: str
+    actor: str
+    action: str
+    state: CaseState
+    message: str
+    reason: str = ""
+
+
+class Deadline(BaseModel):
+    kind: str  # acceptance | decision
+    start: date
+    workdays: int
+    due: date
+    provisional: bool
+
+
+class CaseSnapshot(BaseModel):
+    """The case as the store should show it, with the events not yet projected."""
+
+    case_id: str
+    application_id: str
+    record_id: str
+    state: CaseState
+    deadline: Deadline | None
+    overdue: bool
+    shielded: bool
+    extensions_used: int
+    events: list[CaseEvent]
+
+
+class CaseView(BaseModel):
+    """What a decision answers."""
+
+    case_id: str
+    state: CaseState
+    deadline: date | None
+    provisional: bool
+    overdue: bool
+
+
+class WorkdaysInput(BaseModel):
+    start: date
+    workdays: int
+
+
+class RemainingInput(BaseModel):
+    today: date
+    due: date
+
+
+class DeliveryInput(BaseModel):
+    case_id: str
+    record_id: str
+    subject_key: str
+    target: str
+    target_name: str
+    base_url: str
+    action: str = "repair"
+    reason: str = "信用修复"
+
+
+class DeliveryAck(BaseModel):
+    target: str
+    target_name: str
+    ack_id: str
+    acknowledged_at: datetime
+
+
+class TargetInfo(BaseModel):
+    code: str
+    name: str
+    base_url: str
+
+
+class OverdueNotice(BaseModel):
+    case_id: str
+    handler: str
+    handler_region: str
+    due: date
+    at: datetime
+
+
+class DueDate(BaseModel):
+    due: date
+    provisional: bool
