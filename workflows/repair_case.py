@@ -68,8 +68,11 @@ APPLICANT_ACTIONS = frozenset({Action.SUPPLEMENT, Action.WITHDRAW})
 
 @workflow.defn(name="RepairCaseWorkflow")
 class RepairCaseWorkflow:
-    def __init__(self) -> None:
-        self.input: CaseInput | None = None
+    @workflow.init
+    def __init__(self, inp: CaseInput) -> None:
+        # The input is taken here, not in run(): an Update sent right after the start can be handled in
+        # the same first workflow task, before run() has begun.
+        self.input: CaseInput | None = inp
         self.state = CaseState.PENDING_ACCEPTANCE
         self.resume_state: CaseState | None = None
         self.deadline: Deadline | None = None
@@ -86,7 +89,6 @@ class RepairCaseWorkflow:
     # ---- the process -------------------------------------------------------------------------
     @workflow.run
     async def run(self, inp: CaseInput) -> CaseView:
-        self.input = inp
         async with self.lock:
             await self._set_deadline("acceptance", beijing_date(inp.filed_at), inp.limits.acceptance)
             self._event(inp.filed_by_role.value, inp.filed_by, "file", "申请已提交,已推送至处理单位")

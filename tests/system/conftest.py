@@ -9,6 +9,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,9 +85,9 @@ class Stack:
         return {"Authorization": f"Bearer {out}"}
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory):
-    var = tmp_path_factory.mktemp("system-var")
+@contextmanager
+def start_stack(var: Path) -> Iterator[Stack]:
+    """Starts the four processes on free ports with their data in `var`; stops them on exit."""
     temporal_port, ui_port, api_port, sim_port = free_port(), free_port(), free_port(), free_port()
     env = {**os.environ, "XIUFU_ENV": "test", "XIUFU_VAR_DIR": str(var),
            "TEMPORAL_ADDRESS": f"127.0.0.1:{temporal_port}", "XIUFU_TASK_QUEUE": "system-test",
@@ -110,3 +112,9 @@ def stack(tmp_path_factory):
         yield s
     finally:
         s.stop_all()
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    with start_stack(tmp_path_factory.mktemp("system-var")) as s:
+        yield s
