@@ -14,7 +14,7 @@ from api.routes import applications, authorities, cases, health, records, subjec
 from api.routes.health import calendar_warnings
 from api.temporal import get_client
 from config.settings import get_settings
-from workflows.contracts import Limits
+from workflows.contracts import limits_from
 
 log = logging.getLogger("xiufu.api")
 
@@ -26,7 +26,7 @@ async def lifespan(_: FastAPI):  # type: ignore[no-untyped-def]
     log.info("loaded %d authorities from %s", len(rules.directory), settings.config_dir)
     for warning in calendar_warnings(rules):
         log.warning("HOLIDAY CALENDAR MISSING: %s", warning)
-    limits = Limits(**{k: getattr(rules.policy.time_limits, k) for k in Limits.model_fields})
+    limits = limits_from(rules.policy.time_limits)
     sweeper = asyncio.create_task(outbox.sweep_forever(get_client, settings, limits))
     yield
     sweeper.cancel()

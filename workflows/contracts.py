@@ -11,6 +11,7 @@ from datetime import date, datetime
 from pydantic import BaseModel
 
 from domain.model import Role
+from domain.policy import TimeLimits
 from domain.transitions import Action, CaseState
 
 APPLICATION_WORKFLOW = "ApplicationWorkflow"
@@ -33,6 +34,11 @@ class Limits(BaseModel):
     decision: int = 7
     extension: int = 5
     max_extensions: int = 1
+
+
+def limits_from(time_limits: TimeLimits) -> Limits:
+    """The case's limits as config/policy.yaml gives them at filing time."""
+    return Limits(**{name: getattr(time_limits, name) for name in Limits.model_fields})
 
 
 class CaseSpec(BaseModel):

@@ -22,7 +22,7 @@ from store import cases as store_cases
 from store import records as store_records
 from store.db import engine_for, session_scope
 from store.models import Application, RepairCase
-from workflows.contracts import DecisionInput, Limits
+from workflows.contracts import DecisionInput, limits_from
 
 router = APIRouter(prefix="/api/v1", tags=["applications"])
 log = logging.getLogger("xiufu.applications")
@@ -73,7 +73,7 @@ async def create_application(payload: ApplicationCreate, principal: PrincipalDep
             store_cases.file_application(session, app, cases)
         except store_cases.RecordTaken as taken:
             raise ApiError(409, "CASE_OPEN", "所选信息已有正在办理的修复申请", record_ids=[taken.record_id]) from None
-        limits = Limits(**{k: getattr(rules.policy.time_limits, k) for k in Limits.model_fields})
+        limits = limits_from(rules.policy.time_limits)
         inp = application_input(app, cases, {r.id: r for r in rows if r}, limits)
     try:
         await start_application(await get_client(settings), settings, inp)

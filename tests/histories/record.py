@@ -24,12 +24,8 @@ os.environ.pop("XIUFU_DATABASE_URL", None)
 
 import asyncio  # noqa: E402
 import sys  # noqa: E402
-import threading  # noqa: E402
-import time  # noqa: E402
 import uuid  # noqa: E402
-from collections.abc import Iterator  # noqa: E402
 from concurrent.futures import ThreadPoolExecutor  # noqa: E402
-from contextlib import contextmanager  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from temporalio.client import Client, WorkflowHandle  # noqa: E402
@@ -54,31 +50,11 @@ HERE = Path(__file__).resolve().parent
 AUTHORITY = "320100-transport"
 
 
-@contextmanager
-def simulator() -> Iterator[str]:
+def simulator():  # type: ignore[no-untyped-def]
     """The downstream-site simulator on loopback, as tests/conftest.py `simulator_url` starts it."""
-    import httpx
-    import uvicorn
+    from tests.sim import serve_simulator
 
-    from simulator.app import app
-
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=18931, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    url = os.environ["XIUFU_SIMULATOR_URL"]
-    for _ in range(100):
-        try:
-            httpx.get(url + "/sites", timeout=1)
-            break
-        except httpx.HTTPError:
-            time.sleep(0.05)
-    else:
-        raise RuntimeError(f"simulator did not answer on {url}")
-    try:
-        yield url
-    finally:
-        server.should_exit = True
-        thread.join(timeout=5)
+    return serve_simulator(os.environ["XIUFU_SIMULATOR_URL"])
 
 
 def caseworker(action: str, reason: str = "") -> DecisionInput:
