@@ -10,16 +10,22 @@ from domain.model import Role
 
 def _token(args: argparse.Namespace) -> int:
     from api.auth import issue_token
+    from config.loader import load_directory
     from config.settings import get_settings
     from domain.access import Principal
     from domain.errors import DomainError
 
+    settings = get_settings()
+    if args.authority and load_directory(settings.config_dir).get(args.authority) is None:
+        print(f"xiufu token: 未知的单位代码 {args.authority}(见 GET /api/v1/authorities 或 config/authorities.yaml)"
+              " (UNKNOWN_AUTHORITY)", file=sys.stderr)
+        return 2
     sub = args.sub or f"{args.role}:{args.authority or args.subject or args.region or 'dev'}"
     principal = Principal(
         sub=sub, role=Role(args.role), authority=args.authority, subject=args.subject, region=args.region
     )
     try:
-        print(issue_token(get_settings(), principal, ttl_hours=args.hours))
+        print(issue_token(settings, principal, ttl_hours=args.hours))
     except DomainError as exc:
         print(f"xiufu token: {exc.message} ({exc.code})", file=sys.stderr)
         return 2

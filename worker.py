@@ -30,6 +30,10 @@ ACTIVITIES = [
     sync_activities.deliver,
 ]
 
+# Activities run in a thread pool of this size, and Temporal hands out no more at once: more would queue
+# inside the executor, out of Temporal's sight, and time out there.
+ACTIVITY_THREADS = 16
+
 
 def build_worker(client: Client, task_queue: str, executor: ThreadPoolExecutor) -> Worker:
     return Worker(
@@ -39,6 +43,7 @@ def build_worker(client: Client, task_queue: str, executor: ThreadPoolExecutor) 
         activities=ACTIVITIES,
         activity_executor=executor,
         graceful_shutdown_timeout=timedelta(seconds=10),
+        max_concurrent_activities=ACTIVITY_THREADS,
     )
 
 
@@ -50,7 +55,7 @@ async def main() -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    with ThreadPoolExecutor(max_workers=16) as executor:
+    with ThreadPoolExecutor(max_workers=ACTIVITY_THREADS) as executor:
         worker = build_worker(client, settings.task_queue, executor)
         async with worker:
             logging.info("worker polling task queue %s on %s", settings.task_queue, settings.temporal_address)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
@@ -44,6 +45,21 @@ def get_rules(settings: Annotated[Settings, Depends(get_settings)]) -> Rules:
 def get_session(settings: Annotated[Settings, Depends(get_settings)]) -> Iterator[Session]:
     with session_scope(engine_for(settings.db_url)) as session:
         yield session
+
+
+T = TypeVar("T")
+
+
+async def in_session(settings: Settings, work: Callable[[Session], T]) -> T:
+    """Database work for an async route (one that also awaits Temporal): run in the thread pool in its own
+    transaction. Blocking the event loop on the database would stall every other request, and under load
+    deadlock against the sync routes that hold the pool's connections."""
+
+    def run() -> T:
+        with session_scope(engine_for(settings.db_url)) as session:
+            return work(session)
+
+    return await run_in_threadpool(run)
 
 
 _bearer = HTTPBearer(auto_error=False)

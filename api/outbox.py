@@ -1,8 +1,9 @@
 """Starting an application's workflow after its rows are committed, and again if that start was lost.
 
 The rows are written first (they reserve the records); the workflow id is the application's, so starting
-twice is a no-op. An API killed between the commit and the start leaves `workflow_started` false, and the
-next sweep (at start-up, then every minute) starts it: no application is lost, none runs twice.
+twice is a no-op. An API killed between the commit and the start, or a Temporal server that is down, leaves
+`workflow_started` false, and the next sweep (at start-up, then every minute) starts it: no application is
+lost, none runs twice, and an applicant is not turned away because the workflow service is down.
 """
 
 from __future__ import annotations
@@ -44,16 +45,28 @@ def application_input(app: Application, cases: list[RepairCase], records: dict, 
 
 
 async def start_application(client: Client, settings: Settings, inp: ApplicationInput) -> None:
-    with contextlib.suppress(WorkflowAlreadyStartedError):
+    with contextlib.suppress(WorkflowAlreadyStartedError):  # USE_EXISTING makes this rare: a race, not an error
         await client.start_workflow(
             APPLICATION_WORKFLOW, inp, id=application_workflow_id(inp.application_id),
             task_queue=settings.task_queue, id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
         )
+    await asyncio.to_thread(_mark_started, settings, inp.application_id)
+
+
+def _mark_started(settings: Settings, application_id: str) -> None:
     with session_scope(engine_for(settings.db_url)) as session:
-        store_cases.mark_started(session, inp.application_id)
+        store_cases.mark_started(session, application_id)
 
 
 async def sweep_once(client: Client, settings: Settings, limits: Limits, min_age: timedelta) -> int:
+    pending = await asyncio.to_thread(_unstarted, settings, limits, min_age)
+    for inp in pending:
+        await start_application(client, settings, inp)
+        log.warning("started the workflow of application %s after an interrupted filing", inp.application_id)
+    return len(pending)
+
+
+def _unstarted(settings: Settings, limits: Limits, min_age: timedelta) -> list[ApplicationInput]:
     from store.models import CreditRecord
 
     with Session(engine_for(settings.db_url)) as session:
@@ -65,16 +78,14 @@ async def sweep_once(client: Client, settings: Settings, limits: Limits, min_age
             cases = store_cases.cases_of(session, app.id)
             records = {c.record_id: session.get(CreditRecord, c.record_id) for c in cases}
             pending.append(application_input(app, cases, records, limits))
-    for inp in pending:
-        await start_application(client, settings, inp)
-        log.warning("started the workflow of application %s after an interrupted filing", inp.application_id)
-    return len(pending)
+    return pending
 
 
 async def sweep_forever(get_client, settings: Settings, limits: Limits) -> None:  # type: ignore[no-untyped-def]
     while True:
         try:
-            await sweep_once(await get_client(settings), settings, limits, timedelta(seconds=30))
-        except Exception:  # noqa: BLE001 - Temporal or the database down: try again next minute
-            log.exception("outbox sweep failed")
-        await asyncio.sleep(60)
+            await sweep_once(await get_client(settings), settings, limits,
+                             timedelta(seconds=settings.outbox_min_age_s))
+        except Exception as exc:  # noqa: BLE001 - Temporal or the database down: try again next round
+            log.warning("outbox sweep failed: %s: %s", type(exc).__name__, exc)
+        await asyncio.sleep(settings.outbox_every_s)

@@ -162,6 +162,8 @@ class CaseBrief(BaseModel):
 
 class ApplicationCreated(BaseModel):
     id: str
+    # false when the workflow service did not answer: the application is kept and starts within a minute
+    started: bool = True
     cases: list[CaseBrief]
 
 
@@ -216,12 +218,19 @@ class DecisionCreate(BaseModel):
     reason: str = Field(default="", max_length=2000)
 
 
+class ResyncCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(default="", max_length=2000)
+
+
 class CaseDecided(BaseModel):
     id: str
     state: str
     deadline: date | None
     provisional: bool
     overdue: bool
+    refused: list[str] = []  # sync targets that refused the repair (an admin may resync them)
 
 
 class HistoryEntry(BaseModel):

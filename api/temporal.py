@@ -34,7 +34,13 @@ UPDATE_STATUS = {"FORBIDDEN": 403, "REASON_REQUIRED": 422}
 
 
 async def send_decision(settings: Settings, case_id: str, decision):  # type: ignore[no-untyped-def]
-    """Sends a decision as the case workflow's Update and answers its CaseView.
+    from workflows.contracts import DECIDE_UPDATE
+
+    return await send_update(settings, case_id, DECIDE_UPDATE, decision)
+
+
+async def send_update(settings: Settings, case_id: str, update: str, arg):  # type: ignore[no-untyped-def]
+    """Sends a decision (or an admin's resync) as the case workflow's Update and answers its CaseView.
 
     The validator's refusal comes back as an ApplicationError whose type is our stable code: mapped to 403
     (not the caller's to decide), 422 (a reason missing) or 409 (the state does not allow it). A case whose
@@ -45,13 +51,13 @@ async def send_decision(settings: Settings, case_id: str, decision):  # type: ig
     from temporalio.service import RPCError, RPCStatusCode
 
     from api.errors import ApiError
-    from workflows.contracts import DECIDE_UPDATE, CaseView, case_workflow_id
+    from workflows.contracts import CaseView, case_workflow_id
 
     client = await get_client(settings)
     handle = client.get_workflow_handle(case_workflow_id(case_id))
     for _ in range(50):
         try:
-            return await handle.execute_update(DECIDE_UPDATE, decision, result_type=CaseView)
+            return await handle.execute_update(update, arg, result_type=CaseView)
         except WorkflowUpdateFailedError as err:
             cause = err.cause
             if isinstance(cause, ApplicationError) and cause.type:

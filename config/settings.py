@@ -43,6 +43,11 @@ class Settings(BaseSettings):
     jwt_issuer: str = "xiufu"
     token_ttl_hours: int = 12
 
+    # The outbox sweep starts the workflows of applications whose start was lost (the API killed, Temporal
+    # down): how often it looks, and how old a filing must be before it is taken as lost.
+    outbox_every_s: float = 60
+    outbox_min_age_s: float = 30
+
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     simulator_url: str = "http://127.0.0.1:8900"

@@ -29,7 +29,9 @@ class Publish(BaseModel):
 
 class Delivery(BaseModel):
     record_id: str = Field(min_length=1)
-    action: Literal["repair", "unpublish"]
+    # repair: take it off (修复); unpublish: its publicity period is over; shield: hide it while an overdue
+    # case is open (暂时屏蔽); unshield: show it again, the case having ended without a repair
+    action: Literal["repair", "unpublish", "shield", "unshield"]
     reason: str = ""
     case_id: str | None = None
     decided_at: str | None = None
@@ -37,6 +39,7 @@ class Delivery(BaseModel):
 
 class Control(BaseModel):
     fail_next: int = 0  # answer 503 to the next N deliveries
+    refuse_next: int = 0  # answer 422 to the next N deliveries (a site that will not take them)
     delay_s: float = 0.0  # sleep before answering each delivery
 
 
@@ -82,11 +85,17 @@ async def deliver(
     if target.control.fail_next > 0:
         target.control.fail_next -= 1
         raise HTTPException(503, "simulated outage")
+    if target.control.refuse_next > 0:
+        target.control.refuse_next -= 1
+        raise HTTPException(422, "simulated refusal: record unknown to this site")
     if idempotency_key in target.acks:
         return {**target.acks[idempotency_key], "replayed": True}
     target.applied[idempotency_key] += 1
     record = target.records.setdefault(delivery.record_id, {"record_id": delivery.record_id})
-    record.update(published=False, removed_by=delivery.action, reason=delivery.reason)
+    if delivery.action == "unshield":
+        record.update(published=True, removed_by=None, reason=delivery.reason)
+    else:
+        record.update(published=False, removed_by=delivery.action, reason=delivery.reason)
     ack = {
         "ack_id": uuid.uuid4().hex,
         "site": site,

@@ -38,19 +38,6 @@ def file_application(session: Session, application: Application, cases: Sequence
     session.flush()
 
 
-def withdraw_filing(session: Session, application_id: str) -> None:
-    """Undoes a filing whose workflow could not be started, so nothing is left half done."""
-    cases = session.exec(select(RepairCase).where(RepairCase.application_id == application_id)).all()
-    for case in cases:
-        session.execute(
-            sa.update(CreditRecord).where(CreditRecord.open_case_id == case.id).values(open_case_id=None)
-        )
-        session.delete(case)
-    app = session.get(Application, application_id)
-    if app is not None:
-        session.delete(app)
-
-
 def project_case(
     session: Session,
     *,
@@ -104,11 +91,11 @@ def project_case(
 
 
 def save_ack(session: Session, *, case_id: str, target: str, target_name: str, ack_id: str,
-             acknowledged_at: datetime) -> None:
-    key = f"{case_id}:{target}"
+             acknowledged_at: datetime, action: str = "repair") -> None:
+    key = f"{case_id}:{target}:{action}"
     if session.get(SyncDelivery, key) is None:
         session.add(SyncDelivery(id=key, case_id=case_id, target=target, target_name=target_name, ack_id=ack_id,
-                                 acknowledged_at=acknowledged_at))
+                                 acknowledged_at=acknowledged_at, action=action))
 
 
 def notify_once(session: Session, notification: Notification) -> None:
@@ -154,10 +141,11 @@ def events_of(session: Session, case_ids: Sequence[str]) -> list[CaseEventRow]:
                              .order_by(CaseEventRow.at, CaseEventRow.seq)))
 
 
-def acks_of(session: Session, case_ids: Sequence[str]) -> list[SyncDelivery]:
+def acks_of(session: Session, case_ids: Sequence[str], action: str = "repair") -> list[SyncDelivery]:
     if not case_ids:
         return []
-    return list(session.exec(select(SyncDelivery).where(SyncDelivery.case_id.in_(case_ids))))  # type: ignore[attr-defined]
+    return list(session.exec(select(SyncDelivery).where(
+        SyncDelivery.case_id.in_(case_ids), SyncDelivery.action == action)))  # type: ignore[attr-defined]
 
 
 def list_cases(session: Session, *, handler: str | None = None, region_prefix: str | None = None,

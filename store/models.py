@@ -100,13 +100,14 @@ class CaseEventRow(SQLModel, table=True):
 
 
 class SyncDelivery(SQLModel, table=True):
-    """A sync target's acknowledgement of a repaired record (一网修复,多网下线)."""
+    """A sync target's acknowledgement of a repaired (or shielded, or unshielded) record (一网修复,多网下线)."""
 
     __tablename__ = "sync_delivery"
 
-    id: str = Field(primary_key=True, max_length=96)  # <case_id>:<target>
+    id: str = Field(primary_key=True, max_length=110)  # <case_id>:<target>:<action>
     case_id: str = Field(index=True, max_length=32)
     target: str = Field(max_length=32)
+    action: str = Field(default="repair", max_length=16)
     target_name: str = Field(max_length=100)
     ack_id: str = Field(max_length=64)
     acknowledged_at: datetime

@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import itertools
-import random
 from datetime import date
 from typing import Any
 
-from domain.identifiers import id_number_check_char, org_code_check_char, uscc_check_char
+from devstack import sample_uscc
+from domain.identifiers import id_number_check_char
 
 _counter = itertools.count(1)
 
 
 def uscc(seed: int | None = None) -> str:
     """A valid 18-character USCC for a company registered in Nanjing (9 1 320100 + organisation code)."""
-    rnd = random.Random(seed if seed is not None else next(_counter) * 7919)
-    org8 = "".join(rnd.choice("0123456789") for _ in range(8))
-    org = org8 + org_code_check_char(org8)
-    first17 = "91320100" + org
-    return first17 + uscc_check_char(first17)
+    return sample_uscc(seed if seed is not None else next(_counter) * 7919)
 
 
 def id_number(born: date = date(1990, 1, 1), seq: int = 123) -> str:

@@ -17,6 +17,7 @@ from domain.transitions import Action, CaseState
 APPLICATION_WORKFLOW = "ApplicationWorkflow"
 CASE_WORKFLOW = "RepairCaseWorkflow"
 DECIDE_UPDATE = "decide"
+RESYNC_UPDATE = "resync"
 
 
 def application_workflow_id(application_id: str) -> str:
@@ -123,6 +124,7 @@ class CaseView(BaseModel):
     deadline: date | None
     provisional: bool
     overdue: bool
+    refused: list[str] = []  # sync targets that refused the repair, waiting for an admin's resync
 
 
 class WorkdaysInput(BaseModel):
@@ -133,6 +135,14 @@ class WorkdaysInput(BaseModel):
 class RemainingInput(BaseModel):
     today: date
     due: date
+
+
+class ResyncInput(BaseModel):
+    """An admin asks for the deliveries that targets refused to be sent again (after fixing the cause)."""
+
+    actor: str
+    actor_role: Role
+    reason: str = ""
 
 
 class DeliveryInput(BaseModel):

@@ -38,10 +38,11 @@ with workflow.unsafe.imports_passed_through():
         CaseView,
         Deadline,
         DecisionInput,
-        DeliveryAck,
         DeliveryInput,
         OverdueNotice,
         RemainingInput,
+        ResyncInput,
+        TargetInfo,
         WorkdaysInput,
     )
 
@@ -64,6 +65,18 @@ MESSAGES = {
     Action.WITHDRAW: "申请人撤回申请",
 }
 APPLICANT_ACTIONS = frozenset({Action.SUPPLEMENT, Action.WITHDRAW})
+RELEASED = frozenset({CaseState.NOT_ACCEPTED, CaseState.DENIED, CaseState.WITHDRAWN})
+
+# What each delivery asks of a site, and what its acknowledgement means, for the timeline.
+DELIVERY_REASONS = {"repair": "信用修复", "shield": "超过办理时限未作决定,暂时屏蔽",
+                    "unshield": "修复申请未获同意,恢复公示"}
+ACK_MESSAGES = {"repair": "{}已确认撤下该信息", "shield": "{}已暂时屏蔽该信息", "unshield": "{}已恢复公示该信息"}
+ACK_EVENTS = {"repair": "sync_ack", "shield": "shield_ack", "unshield": "unshield_ack"}
+WHAT = {"repair": "修复结果", "shield": "屏蔽请求", "unshield": "恢复公示请求"}
+
+# Patches (workflow.patched): histories recorded before them replay the old commands.
+ACKS_PROJECTED_TOGETHER = "acks-projected-together"  # one projection after all acks, not one per ack
+SHIELD_PUSHED = "shield-pushed-to-sites"  # shielding also taken to the sync targets
 
 
 @workflow.defn(name="RepairCaseWorkflow")
@@ -84,7 +97,9 @@ class RepairCaseWorkflow:
         self.unprojected: list[CaseEvent] = []
         self.changed = False
         self.lock = asyncio.Lock()
-        self.acks: list[DeliveryAck] = []
+        self.refused: list[TargetInfo] = []
+        self.resync_requested = False
+        self.shield_task: asyncio.Task[list[TargetInfo]] | None = None
 
     # ---- the process -------------------------------------------------------------------------
     @workflow.run
@@ -95,8 +110,15 @@ class RepairCaseWorkflow:
             await self._project()
         while self.state not in TERMINAL and self.state is not CaseState.APPROVED:
             await self._wait_for_change_or_deadline()
+            if self.shielded and self.shield_task is None and workflow.patched(SHIELD_PUSHED):
+                # in the background: a site that is down must not stop the case from being decided
+                self.shield_task = asyncio.create_task(self._deliver_to_all("shield"))
         if self.state is CaseState.APPROVED:
             await self._sync()
+        if self.shield_task is not None:
+            await self.shield_task
+            if self.state in RELEASED:
+                await self._deliver_to_all("unshield")  # the record goes back up where it was hidden
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self.view()
 
@@ -146,40 +168,66 @@ class RepairCaseWorkflow:
 
     async def _sync(self) -> None:
         """一网修复,多网下线: the record is already repaired in the hub (projected with the approval);
-        now every sync target takes it off, and the case is repaired when all have acknowledged."""
+        now every sync target takes it off, and the case is repaired when all have acknowledged. A target
+        that refuses (4xx) is listed in the case; an admin's `resync` sends it again once the cause is fixed."""
         async with self.lock:
             self.state = CaseState.SYNCING
             self._event("system", "system", "sync", "修复结果已归集,正在同步至各信用网站")
             await self._project()
-        targets = await workflow.execute_activity(sync_activities.list_targets, **STORE)
-        spec = self._in.spec
+        pending = await workflow.execute_activity(sync_activities.list_targets, **STORE)
+        while True:
+            refused = await self._deliver(pending, "repair")
+            if not refused:
+                break
+            async with self.lock:
+                self.refused = refused
+                await self._project()
+            self.resync_requested = False
+            await workflow.wait_condition(lambda: self.resync_requested)
+            pending, self.refused = refused, []
+        async with self.lock:
+            self.state = CaseState.REPAIRED
+            self._event("system", "system", "repaired", "各信用网站均已确认,信用修复完成")
+            await self._project()
 
-        async def one(target) -> DeliveryAck | None:  # type: ignore[no-untyped-def]
+    async def _deliver_to_all(self, action: str) -> list[TargetInfo]:
+        targets = await workflow.execute_activity(sync_activities.list_targets, **STORE)
+        refused = await self._deliver(targets, action)
+        if workflow.patched(ACKS_PROJECTED_TOGETHER):
+            async with self.lock:
+                if self.unprojected:
+                    await self._project()
+        return refused
+
+    async def _deliver(self, targets: list[TargetInfo], action: str) -> list[TargetInfo]:
+        """Delivers to each target at once; answers those that refused. Each acknowledgement is kept by the
+        activity itself (progress shows it at once); the timeline gets the acks in one projection."""
+        spec = self._in.spec
+        per_ack = not workflow.patched(ACKS_PROJECTED_TOGETHER)
+
+        async def one(target: TargetInfo) -> bool:
             try:
-                ack = await workflow.execute_activity(
+                await workflow.execute_activity(
                     sync_activities.deliver,
                     DeliveryInput(case_id=spec.case_id, record_id=spec.record_id, subject_key="",
-                                  target=target.code, target_name=target.name, base_url=target.base_url),
+                                  target=target.code, target_name=target.name, base_url=target.base_url,
+                                  action=action, reason=DELIVERY_REASONS[action]),
                     start_to_close_timeout=timedelta(seconds=60), retry_policy=DELIVERY_RETRY,
                 )
             except ActivityError as err:
                 async with self.lock:
-                    self._event("system", "system", "sync_refused", f"{target.name}拒收修复结果,需人工处理",
+                    self._event("system", "system", "sync_refused", f"{target.name}拒收{WHAT[action]},需人工处理",
                                 str(err.cause or err)[:500])
                     await self._project()
-                return None
+                return False
             async with self.lock:
-                self._event("system", target.code, "sync_ack", f"{target.name}已确认撤下该信息")
-                await self._project()
-            return ack
+                self._event("system", target.code, ACK_EVENTS[action], ACK_MESSAGES[action].format(target.name))
+                if per_ack:
+                    await self._project()
+            return True
 
         results = await asyncio.gather(*(one(t) for t in targets))
-        self.acks = [a for a in results if a is not None]
-        if len(self.acks) == len(targets):
-            async with self.lock:
-                self.state = CaseState.REPAIRED
-                self._event("system", "system", "repaired", "各信用网站均已确认,信用修复完成")
-                await self._project()
+        return [t for t, ok in zip(targets, results, strict=True) if not ok]
 
     # ---- decisions ---------------------------------------------------------------------------
     @workflow.update(name="decide")
@@ -223,6 +271,22 @@ class RepairCaseWorkflow:
     def validate_decide(self, d: DecisionInput) -> None:
         self._check(d)
 
+    @workflow.update(name="resync")
+    async def resync(self, r: ResyncInput) -> CaseView:
+        async with self.lock:
+            names = "、".join(t.name for t in self.refused)
+            self._event(r.actor_role.value, r.actor, "resync", f"重新同步至{names}", r.reason)
+            await self._project()
+            self.resync_requested = True
+            return self.view()
+
+    @resync.validator
+    def validate_resync(self, r: ResyncInput) -> None:
+        if r.actor_role is not Role.ADMIN:
+            raise ApplicationError("只有系统管理员可以要求重新同步", type="FORBIDDEN")
+        if not self.refused or self.resync_requested:
+            raise ApplicationError("没有被拒收的同步,无需重新同步", type="NOTHING_TO_RESYNC")
+
     def _check(self, d: DecisionInput) -> CaseState:
         spec = self._in.spec
         if d.action in CASEWORKER_ACTIONS and not (
@@ -253,7 +317,8 @@ class RepairCaseWorkflow:
     def view(self) -> CaseView:
         return CaseView(case_id=self._in.spec.case_id, state=self.state,
                         deadline=self.deadline.due if self.deadline else None,
-                        provisional=bool(self.deadline and self.deadline.provisional), overdue=self.overdue)
+                        provisional=bool(self.deadline and self.deadline.provisional), overdue=self.overdue,
+                        refused=[t.code for t in self.refused])
 
     async def _set_deadline(self, kind: str, start, workdays: int) -> None:  # type: ignore[no-untyped-def]
         due = await workflow.execute_activity(

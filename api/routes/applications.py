@@ -1,19 +1,22 @@
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 
 from fastapi import APIRouter
+from fastapi.concurrency import run_in_threadpool
 
 from api import clock
 from api.cases_view import application_public, visible_application
-from api.deps import PrincipalDep, RulesDep, SessionDep, SettingsDep
+from api.deps import PrincipalDep, Rules, RulesDep, SessionDep, SettingsDep, in_session
 from api.errors import ApiError, forbidden
 from api.outbox import application_input, start_application
 from api.present import record_eligibility
 from api.schemas import ApplicationCreate, ApplicationCreated, ApplicationPublic, CaseBrief
 from api.temporal import get_client, send_decision
-from domain.access import can_apply_for
+from config.settings import Settings
+from domain.access import Principal, can_apply_for
 from domain.errors import DomainError
 from domain.identifiers import mask_phone, normalize_id, subject_kinds
 from domain.model import Channel, Role
@@ -22,9 +25,10 @@ from store import cases as store_cases
 from store import records as store_records
 from store.db import engine_for, session_scope
 from store.models import Application, RepairCase
-from workflows.contracts import DecisionInput, limits_from
+from workflows.contracts import ApplicationInput, DecisionInput, limits_from
 
 router = APIRouter(prefix="/api/v1", tags=["applications"])
+START_TIMEOUT_S = 5
 log = logging.getLogger("xiufu.applications")
 
 
@@ -42,6 +46,28 @@ async def create_application(payload: ApplicationCreate, principal: PrincipalDep
     if not payload.commitment_signed:
         raise DomainError("COMMITMENT_REQUIRED", "请先签署信用承诺书")
     record_ids = list(dict.fromkeys(payload.record_ids))
+    inp = await run_in_threadpool(_file, settings, rules, principal, subject, record_ids, payload.contact_phone)
+    app_id = inp.application_id
+    started = True
+    try:
+        # The filing is committed: it stands whether or not Temporal answers now. If it does not, the
+        # outbox sweep starts the workflow once Temporal is back (a second start is a no-op).
+        await asyncio.wait_for(start_application(await get_client(settings), settings, inp), START_TIMEOUT_S)
+    except Exception as exc:  # noqa: BLE001 - any failure leaves the start to the outbox
+        started = False
+        log.warning("application %s filed; its workflow did not start now (%s), the outbox will start it",
+                    app_id, type(exc).__name__)
+    log.info("application %s filed by %s for %d records, phone %s", app_id, principal.role.value, len(inp.cases),
+             mask_phone(payload.contact_phone))
+    briefs = [CaseBrief(id=c.case_id, record_id=c.record_id, handler=c.handler,
+                        state=CaseState.PENDING_ACCEPTANCE.value) for c in inp.cases]
+    return ApplicationCreated(id=app_id, started=started, cases=briefs)
+
+
+def _file(settings: Settings, rules: Rules, principal: Principal, subject: str, record_ids: list[str],
+          contact_phone: str) -> ApplicationInput:
+    """Checks the records and writes the application, its cases and the records' reservations in one
+    transaction (run in the thread pool: it blocks on the database)."""
     now, today = clock.now(), clock.today()
     app_id = "app_" + uuid.uuid4().hex[:20]
     with session_scope(engine_for(settings.db_url)) as session:
@@ -68,24 +94,14 @@ async def create_application(payload: ApplicationCreate, principal: PrincipalDep
         window = principal.role is Role.WINDOW
         app = Application(id=app_id, subject_key=subject, subject_name=rows[0].subject_name if rows[0] else "",
                           channel=(Channel.WINDOW if window else Channel.ONLINE).value, filed_by=principal.sub,
-                          filed_by_role=principal.role.value, contact_phone=payload.contact_phone, filed_at=now)
+                          filed_by_role=principal.role.value, contact_phone=contact_phone, filed_at=now)
         try:
             store_cases.file_application(session, app, cases)
         except store_cases.RecordTaken as taken:
             raise ApiError(409, "CASE_OPEN", "所选信息已有正在办理的修复申请", record_ids=[taken.record_id]) from None
         limits = limits_from(rules.policy.time_limits)
         inp = application_input(app, cases, {r.id: r for r in rows if r}, limits)
-    try:
-        await start_application(await get_client(settings), settings, inp)
-    except Exception as exc:
-        with session_scope(engine_for(settings.db_url)) as session:
-            store_cases.withdraw_filing(session, app_id)
-        log.exception("could not start application %s; filing undone", app_id)
-        raise ApiError(503, "TEMPORAL_UNAVAILABLE", "流程服务暂不可用,申请未提交,请稍后重试") from exc
-    log.info("application %s filed by %s for %d records, phone %s", app_id, principal.role.value, len(cases),
-             mask_phone(payload.contact_phone))
-    return ApplicationCreated(id=app_id, cases=[CaseBrief(id=c.id, record_id=c.record_id, handler=c.handler,
-                                                          state=c.state) for c in cases])
+    return inp
 
 
 @router.get("/applications/{application_id}", response_model=ApplicationPublic)
@@ -98,10 +114,10 @@ def get_application(application_id: str, principal: PrincipalDep, rules: RulesDe
 
 
 @router.post("/applications/{application_id}/withdraw", response_model=ApplicationPublic)
-async def withdraw(application_id: str, principal: PrincipalDep, rules: RulesDep, session: SessionDep,
+async def withdraw(application_id: str, principal: PrincipalDep, rules: RulesDep,
                    settings: SettingsDep) -> ApplicationPublic:
     """The applicant (or the counter that filed it) withdraws every case not yet decided."""
-    app, cases = visible_application(session, principal, application_id)
+    app, cases = await in_session(settings, lambda s: visible_application(s, principal, application_id))
     if principal.role not in (Role.APPLICANT, Role.WINDOW):
         raise forbidden("只有申请人可以撤回申请")
     open_cases = [c for c in cases if CaseState(c.state) not in DECIDED]
@@ -111,5 +127,4 @@ async def withdraw(application_id: str, principal: PrincipalDep, rules: RulesDep
         await send_decision(settings, case.id, DecisionInput(
             action=Action.WITHDRAW, reason="申请人撤回", actor=principal.sub, actor_role=principal.role,
             actor_subject=principal.subject))
-    session.expire_all()
-    return application_public(session, rules, app, store_cases.cases_of(session, app.id))
+    return await in_session(settings, lambda s: application_public(s, rules, app, store_cases.cases_of(s, app.id)))

@@ -3,18 +3,18 @@ from __future__ import annotations
 from fastapi import APIRouter, Query
 
 from api.cases_view import case_public, visible_case
-from api.deps import PrincipalDep, RulesDep, SessionDep, SettingsDep
+from api.deps import PrincipalDep, RulesDep, SessionDep, SettingsDep, in_session
 from api.errors import ApiError, forbidden
 from api.history import case_history
-from api.schemas import CaseDecided, CaseHistory, CasePublic, DecisionCreate
-from api.temporal import send_decision
+from api.schemas import CaseDecided, CaseHistory, CasePublic, DecisionCreate, ResyncCreate
+from api.temporal import send_decision, send_update
 from domain.access import can_decide
 from domain.authorities import region_prefix
 from domain.errors import DomainError
 from domain.model import Role
 from domain.transitions import CASEWORKER_ACTIONS, Action
 from store import cases as store_cases
-from workflows.contracts import DecisionInput
+from workflows.contracts import RESYNC_UPDATE, DecisionInput, ResyncInput
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
 
@@ -35,7 +35,7 @@ def list_cases(principal: PrincipalDep, rules: RulesDep, session: SessionDep,
 
 
 @router.post("/cases/{case_id}/decisions", response_model=CaseDecided)
-async def decide(case_id: str, payload: DecisionCreate, principal: PrincipalDep, session: SessionDep,
+async def decide(case_id: str, payload: DecisionCreate, principal: PrincipalDep,
                  settings: SettingsDep) -> CaseDecided:
     """A caseworker of the handling authority decides; sent to the case workflow as a Temporal Update whose
     validator refuses what the state (409) or the caller (403) does not allow."""
@@ -45,7 +45,7 @@ async def decide(case_id: str, payload: DecisionCreate, principal: PrincipalDep,
         raise DomainError("INVALID_ACTION", f"不支持的办理操作:{payload.action}") from None
     if action not in CASEWORKER_ACTIONS:
         raise DomainError("INVALID_ACTION", f"不支持的办理操作:{payload.action}")
-    _, case = visible_case(session, principal, case_id)
+    _, case = await in_session(settings, lambda s: visible_case(s, principal, case_id))
     if not can_decide(principal, case.handler):
         raise forbidden("只有处理单位的经办人可以作出决定")
     view = await send_decision(settings, case_id, DecisionInput(
@@ -56,10 +56,9 @@ async def decide(case_id: str, payload: DecisionCreate, principal: PrincipalDep,
 
 
 @router.post("/cases/{case_id}/supplement", response_model=CaseDecided)
-async def supplement(case_id: str, principal: PrincipalDep, session: SessionDep,
-                     settings: SettingsDep) -> CaseDecided:
+async def supplement(case_id: str, principal: PrincipalDep, settings: SettingsDep) -> CaseDecided:
     """The applicant answers a supplement request; the paused clock runs again."""
-    _, case = visible_case(session, principal, case_id)
+    await in_session(settings, lambda s: visible_case(s, principal, case_id))
     if principal.role not in (Role.APPLICANT, Role.WINDOW):
         raise forbidden("只有申请人可以提交补正材料")
     view = await send_decision(settings, case_id, DecisionInput(
@@ -68,13 +67,26 @@ async def supplement(case_id: str, principal: PrincipalDep, session: SessionDep,
                        overdue=view.overdue)
 
 
+@router.post("/cases/{case_id}/resync", response_model=CaseDecided)
+async def resync(case_id: str, payload: ResyncCreate, principal: PrincipalDep, settings: SettingsDep) -> CaseDecided:
+    """An admin sends the repair again to the sites that refused it (after the cause is fixed with them).
+    Refused (409 NOTHING_TO_RESYNC) when no site has refused."""
+    if principal.role is not Role.ADMIN:
+        raise forbidden("只有系统管理员可以要求重新同步")
+    await in_session(settings, lambda s: visible_case(s, principal, case_id))
+    view = await send_update(settings, case_id, RESYNC_UPDATE, ResyncInput(
+        actor=principal.sub, actor_role=principal.role, reason=payload.reason))
+    return CaseDecided(id=case_id, state=view.state, deadline=view.deadline, provisional=view.provisional,
+                       overdue=view.overdue, refused=view.refused)
+
+
 @router.get("/cases/{case_id}/history", response_model=CaseHistory)
-async def history(case_id: str, principal: PrincipalDep, session: SessionDep, settings: SettingsDep) -> CaseHistory:
+async def history(case_id: str, principal: PrincipalDep, settings: SettingsDep) -> CaseHistory:
     """The case's events as Temporal recorded them (who decided what, when, why), for auditors and
     supervisors, with the address that opens the workflow in the Temporal Web UI."""
     if principal.role not in (Role.AUDITOR, Role.SUPERVISOR, Role.ADMIN):
         raise forbidden("只有审计和督办人员可以查看办理历史")
-    visible_case(session, principal, case_id)
+    await in_session(settings, lambda s: visible_case(s, principal, case_id))
     try:
         return await case_history(settings, case_id)
     except LookupError:

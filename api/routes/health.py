@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Response
 
 from api import clock
-from api.deps import Rules, RulesDep, SessionDep, SettingsDep
+from api.deps import Rules, RulesDep, SettingsDep, in_session
 from api.temporal import temporal_reachable
 
 router = APIRouter(tags=["health"])
@@ -28,11 +28,11 @@ def calendar_warnings(rules: Rules) -> list[str]:
 
 
 @router.get("/healthz")
-async def healthz(settings: SettingsDep, rules: RulesDep, session: SessionDep, response: Response) -> dict[str, Any]:
+async def healthz(settings: SettingsDep, rules: RulesDep, response: Response) -> dict[str, Any]:
     """Liveness and what an operator must know: the database, Temporal, and holiday calendars missing."""
     checks: dict[str, Any] = {}
     try:
-        session.exec(sa.select(1))  # type: ignore[call-overload]
+        await in_session(settings, lambda s: s.exec(sa.select(1)))  # type: ignore[call-overload]
         checks["database"] = "ok"
     except Exception as exc:  # noqa: BLE001 - reported, not raised: health must answer
         checks["database"] = f"error: {type(exc).__name__}"

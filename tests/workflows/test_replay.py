@@ -16,14 +16,14 @@ from workflows.application import ApplicationWorkflow
 from workflows.repair_case import RepairCaseWorkflow
 
 HISTORIES = Path(__file__).resolve().parent.parent / "histories"
-FILES = sorted(HISTORIES.glob("*.json"))
+FILES = sorted(HISTORIES.rglob("*.json"))  # v1/: recorded before the patches the code now carries
 
 
 def test_histories_are_present():
     assert len(FILES) >= 3, f"expected at least 3 saved histories in {HISTORIES}, found {len(FILES)}"
 
 
-@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+@pytest.mark.parametrize("path", FILES, ids=[str(p.relative_to(HISTORIES).with_suffix("")) for p in FILES])
 async def test_replay_saved_history(path: Path):
     history = WorkflowHistory.from_json(path.stem, path.read_text(encoding="utf-8"))
     replayer = Replayer(workflows=[ApplicationWorkflow, RepairCaseWorkflow], data_converter=DATA_CONVERTER)
