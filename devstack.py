@@ -114,14 +114,18 @@ class Stack:
 
 
 @contextmanager
-def start_stack(var: Path) -> Iterator[Stack]:
-    """Starts the four processes on free ports with their data in `var`; stops them on exit."""
+def start_stack(var: Path, database_url: str | None = None) -> Iterator[Stack]:
+    """Starts the four processes on free ports with their data in `var` (and the store in `database_url`
+    when given, else SQLite in `var`); stops them on exit."""
     temporal_port, ui_port, api_port, sim_port = free_port(), free_port(), free_port(), free_port()
     env = {**os.environ, "XIUFU_ENV": "test", "XIUFU_VAR_DIR": str(var),
            "TEMPORAL_ADDRESS": f"127.0.0.1:{temporal_port}", "XIUFU_TASK_QUEUE": "system-test",
            "XIUFU_SIMULATOR_URL": f"http://127.0.0.1:{sim_port}", "XIUFU_API_PORT": str(api_port),
            "PYTHONUNBUFFERED": "1", "XIUFU_OUTBOX_EVERY_S": "1", "XIUFU_OUTBOX_MIN_AGE_S": "2"}
     env.pop("DATABASE_URL", None)
+    env.pop("XIUFU_DATABASE_URL", None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
     s = Stack(var=var, env=env, api=f"http://127.0.0.1:{api_port}", simulator=f"http://127.0.0.1:{sim_port}")
     try:
         s.start("temporal", [str(BIN / "temporal"), "server", "start-dev", "--db-filename", str(var / "temporal.db"),

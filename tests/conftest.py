@@ -22,3 +22,15 @@ def simulator_url():
 
     with serve_simulator(os.environ["XIUFU_SIMULATOR_URL"]) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """One throwaway PostgreSQL server for the session (store tests and the PostgreSQL system test)."""
+    from tests.pg import postgres_server
+
+    try:
+        with postgres_server() as url:
+            yield url
+    except FileNotFoundError as exc:
+        pytest.skip(f"PostgreSQL tests skipped: {exc}")

@@ -2,16 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.pg import fresh_database, postgres_server
-
-
-@pytest.fixture(scope="session")
-def postgres_url():
-    try:
-        with postgres_server() as url:
-            yield url
-    except FileNotFoundError as exc:
-        pytest.skip(f"PostgreSQL tests skipped: {exc}")
+from tests.pg import fresh_database
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
