@@ -13,13 +13,15 @@ from temporalio.worker import Worker
 
 from activities import calendar as calendar_activities
 from activities import cases as case_activities
+from activities import letters as letter_activities
 from activities import sync as sync_activities
 from config.settings import get_settings
 from config.temporal import connect
 from workflows.application import ApplicationWorkflow
+from workflows.penalty_notice import PenaltyNoticeWorkflow
 from workflows.repair_case import RepairCaseWorkflow
 
-WORKFLOWS = [ApplicationWorkflow, RepairCaseWorkflow]
+WORKFLOWS = [ApplicationWorkflow, RepairCaseWorkflow, PenaltyNoticeWorkflow]
 ACTIVITIES = [
     case_activities.project_case,
     case_activities.notify_overdue,
@@ -28,6 +30,7 @@ ACTIVITIES = [
     calendar_activities.remaining_workdays,
     sync_activities.list_targets,
     sync_activities.deliver,
+    letter_activities.render_letters,
 ]
 
 # Activities run in a thread pool of this size, and Temporal hands out no more at once: more would queue

@@ -106,3 +106,9 @@ def load_targets(config_dir: Path, simulator_url: str) -> tuple[SyncTarget, ...]
         SyncTarget(t["code"], t["name"], t["base_url"].replace("{simulator}", simulator_url.rstrip("/")))
         for t in raw["targets"]
     )
+
+
+@lru_cache
+def load_letter_texts(config_dir: Path) -> dict[str, Any]:
+    """The wording of the repair reminder letter (config/letters.yaml), as the template reads it."""
+    return _read(config_dir / "letters.yaml")

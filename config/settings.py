@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     outbox_every_s: float = 60
     outbox_min_age_s: float = 30
 
+    letters_path: Path | None = None  # XIUFU_LETTERS_PATH; default var/letters
+
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     simulator_url: str = "http://127.0.0.1:8900"
@@ -60,6 +62,16 @@ class Settings(BaseSettings):
                 "(or XIUFU_JWT_PUBLIC_KEY for an external issuer) before running outside development"
             )
         return self
+
+    @property
+    def letters_dir(self) -> Path:
+        """Rendered letters; in production a directory every API and worker replica shares (or a mount of
+        object storage)."""
+        return self.letters_path or self.var_dir / "letters"
+
+    @property
+    def fonts_dir(self) -> Path:
+        return self.var_dir / "fonts"
 
     @property
     def db_url(self) -> str:

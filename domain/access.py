@@ -42,6 +42,16 @@ def can_see_record(p: Principal, *, subject_key: str, handler: str, handler_regi
     return False
 
 
+def can_read_letter(p: Principal, *, issuer: str, subject_key: str) -> bool:
+    """The reminder letter (两书同达): the issuer's systems (to print it with the decision) and caseworkers,
+    the subject it is addressed to, the admin."""
+    if p.role is Role.ADMIN:
+        return True
+    if p.role in (Role.INTEGRATOR, Role.CASEWORKER):
+        return p.authority == issuer
+    return p.role is Role.APPLICANT and p.subject == subject_key
+
+
 def can_apply_for(p: Principal, subject_key: str) -> bool:
     return (p.role is Role.APPLICANT and p.subject == subject_key) or p.role is Role.WINDOW
 

@@ -124,3 +124,16 @@ class Notification(SQLModel, table=True):
     case_id: str | None = Field(default=None, index=True, max_length=32)
     message: str = Field(max_length=500)
     created_at: datetime
+
+
+class Letter(SQLModel, table=True):
+    """A rendered repair reminder letter (两书同达): the PDF lives in the letters directory, this row says it
+    is complete (written after the file, so a row always has its file)."""
+
+    __tablename__ = "letter"
+
+    record_id: str = Field(primary_key=True, max_length=32)
+    path: str = Field(max_length=200)  # relative to the letters directory
+    sha256: str = Field(max_length=64)
+    size: int
+    rendered_at: datetime

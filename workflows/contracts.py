@@ -180,3 +180,21 @@ class OverdueNotice(BaseModel):
 class DueDate(BaseModel):
     due: date
     provisional: bool
+
+
+# ---- 两书同达 ------------------------------------------------------------------------------------
+PENALTY_NOTICE_WORKFLOW = "PenaltyNoticeWorkflow"
+
+
+def notice_workflow_id(record_id: str) -> str:
+    return f"notice-{record_id}"
+
+
+class LetterBatch(BaseModel):
+    """Records whose letters to render together (one document, cut into one PDF each)."""
+
+    record_ids: list[str]
+
+
+class NoticeInput(BaseModel):
+    record_id: str

@@ -1,16 +1,27 @@
 from __future__ import annotations
 
+import asyncio
 import logging
+from urllib.parse import quote
 
 from fastapi import APIRouter, Response
+from fastapi.responses import FileResponse
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from api import clock
-from api.deps import PrincipalDep, RulesDep, SessionDep
-from api.errors import forbidden
+from api.deps import PrincipalDep, RulesDep, SettingsDep, in_session
+from api.errors import ApiError, forbidden, not_found
 from api.intake import register
 from api.present import record_public
 from api.schemas import RecordCreate, RecordPublic
-from domain.access import can_register_record
+from api.temporal import get_client
+from config.settings import Settings
+from domain.access import can_read_letter, can_register_record
+from domain.model import RecordKind
+from store import letters as store_letters
+from store import records as store_records
+from workflows.contracts import PENALTY_NOTICE_WORKFLOW, NoticeInput, notice_workflow_id
 
 router = APIRouter(prefix="/api/v1", tags=["records"])
 log = logging.getLogger("xiufu.intake")
@@ -18,8 +29,8 @@ log = logging.getLogger("xiufu.intake")
 
 @router.post("/records", response_model=RecordPublic, status_code=201,
              responses={200: {"description": "already registered with the same body"}})
-def create_record(
-    payload: RecordCreate, principal: PrincipalDep, rules: RulesDep, session: SessionDep, response: Response
+async def create_record(
+    payload: RecordCreate, principal: PrincipalDep, rules: RulesDep, settings: SettingsDep, response: Response
 ) -> RecordPublic:
     """Register a dishonesty record (integrator of the issuing authority, or admin).
 
@@ -27,9 +38,63 @@ def create_record(
     under the same key answers 409."""
     if rules.directory.get(payload.issuer) is not None and not can_register_record(principal, payload.issuer):
         raise forbidden("只有认定单位的对接系统可以登记其作出的失信信息")
-    row, created = register(session, rules, principal, payload, clock.today(), clock.now())
+    today, now = clock.today(), clock.now()
+    row, created = await in_session(settings, lambda s: register(s, rules, principal, payload, today, now))
     if not created:
         response.status_code = 200
     else:
         log.info("record registered id=%s issuer=%s kind=%s", row.id, row.issuer, row.kind)
+    if row.kind in NOTICE_KINDS:
+        await start_notice(settings, row.id)
     return record_public(row, rules, clock.today())
+
+
+NOTICE_KINDS = {RecordKind.PENALTY.value, RecordKind.SERIOUS_LIST.value}
+LETTER_WAIT_S = 30
+
+
+async def notice(settings: Settings, record_id: str, reuse: WorkflowIDReusePolicy):  # type: ignore[no-untyped-def]
+    client = await get_client(settings)
+    return await asyncio.wait_for(client.start_workflow(
+        PENALTY_NOTICE_WORKFLOW, NoticeInput(record_id=record_id), id=notice_workflow_id(record_id),
+        task_queue=settings.task_queue, id_reuse_policy=reuse,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING), timeout=5)
+
+
+async def start_notice(settings: Settings, record_id: str) -> None:
+    """Starts the record's PenaltyNoticeWorkflow (两书同达) once: its id is the record's, and a finished one
+    is not started again. If Temporal does not answer, the letter is made on its first request."""
+    try:
+        await notice(settings, record_id, WorkflowIDReusePolicy.REJECT_DUPLICATE)
+    except WorkflowAlreadyStartedError:
+        pass
+    except Exception as exc:  # noqa: BLE001 - the record stands; its letter is made on first request
+        log.warning("notice workflow for %s not started (%s): its letter is made on first request",
+                    record_id, type(exc).__name__)
+
+
+@router.get("/records/{record_id}/letter.pdf", response_class=FileResponse,
+            responses={200: {"content": {"application/pdf": {}}}})
+async def letter_pdf(record_id: str, principal: PrincipalDep, settings: SettingsDep) -> FileResponse:
+    """The repair reminder letter served with the decision (两书同达), for the enforcement system to print:
+    the issuer's integrator and caseworkers, the subject, the admin. Rendered at registration; a letter
+    not rendered yet (a bulk import still in progress) is rendered on this first request."""
+    record = await in_session(settings, lambda s: store_records.get(s, record_id))
+    if record is None or not can_read_letter(principal, issuer=record.issuer, subject_key=record.subject_key):
+        raise not_found("该信息的告知书")
+    if record.kind not in NOTICE_KINDS:
+        raise not_found("该信息的告知书")
+    letter = await in_session(settings, lambda s: store_letters.get(s, record_id))
+    if letter is None:  # not rendered yet: have the worker render it now (the API renders nothing itself)
+        try:
+            handle = await notice(settings, record_id, WorkflowIDReusePolicy.ALLOW_DUPLICATE)
+            await asyncio.wait_for(handle.result(), timeout=LETTER_WAIT_S)
+        except Exception as exc:  # noqa: BLE001 - Temporal down or the worker busy: say so, try again later
+            log.warning("letter of %s not ready: %s", record_id, type(exc).__name__)
+            raise ApiError(503, "LETTER_NOT_READY", "告知书正在生成,请稍后再试") from None
+        letter = await in_session(settings, lambda s: store_letters.get(s, record_id))
+        if letter is None:
+            raise ApiError(503, "LETTER_NOT_READY", "告知书正在生成,请稍后再试")
+    filename = f"信用修复告知书-{record.record_no}.pdf"
+    return FileResponse(settings.letters_dir / letter.path, media_type="application/pdf", headers={
+        "Content-Disposition": f"inline; filename=\"letter-{record_id}.pdf\"; filename*=UTF-8''{quote(filename)}"})

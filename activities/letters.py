@@ -1,0 +1,99 @@
+"""两书同达: the repair reminder letter served with a penalty (or serious-list) decision.
+
+A letter is rendered once per record: the file is written (atomically) before its row, and a record that
+has a row is never rendered again, so a retried activity or a second registration makes no second letter.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from temporalio import activity
+
+from config.loader import load_directory, load_letter_texts
+from config.settings import Settings, get_settings
+from domain.identifiers import mask_id_number
+from store import letters as store_letters
+from store.db import engine_for, session_scope
+from store.models import CreditRecord, Letter
+from workflows.contracts import LetterBatch
+
+SUBJECT_LABELS = {"enterprise": "统一社会信用代码", "person": "公民身份号码"}
+
+
+def chinese_date(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def letter_content(record: CreditRecord, settings: Settings) -> dict[str, Any]:
+    """What the template says for one record, every number from the record as domain/ computed it."""
+    texts = load_letter_texts(settings.config_dir)
+    directory = load_directory(settings.config_dir)
+    person = record.subject_kind == "person"
+
+    def name(code: str) -> str:
+        found = directory.get(code)
+        return found.name if found else code
+
+    return {
+        "title": texts["title"][record.kind],
+        "subject_name": record.subject_name,
+        "subject_label": SUBJECT_LABELS[record.subject_kind],
+        "subject_id": mask_id_number(record.subject_key) if person else record.subject_key,
+        "you": "" if person else "单位",
+        "decided_on": chinese_date(record.decided_on),
+        "decision_name": texts["decision_name"][record.kind],
+        "record_no": record.record_no,
+        "published_on": texts["published_on"][record.repair_channel],
+        "min_publicity_end": chinese_date(record.min_publicity_end),
+        "max_publicity_end": chinese_date(record.max_publicity_end),
+        "repairable": record.repairable,
+        "eligible_now": record.eligible_from <= record.decided_on,
+        "eligible_from": chinese_date(record.eligible_from),
+        "materials": texts["materials"],
+        "ways": texts["ways_to_apply"],
+        "handler_name": name(record.handler),
+        "free_of_charge": " ".join(texts["free_of_charge"].split()),
+        "not_repairable": " ".join(texts["not_repairable"].split()),
+        "issuer_name": name(record.issuer),
+        "dated": chinese_date(record.decided_on),
+    }
+
+
+def letter_file(letters_dir: Path, record: CreditRecord) -> Path:
+    """`<issuer>/<yyyy-mm>/<record id>.pdf`: a directory per authority and month keeps directories small."""
+    return Path(record.issuer) / f"{record.decided_on:%Y-%m}" / f"{record.id}.pdf"
+
+
+def render_and_keep(settings: Settings, record_ids: list[str]) -> int:
+    """Renders the letters of those records that have none (as one batch) and keeps them; answers how
+    many were rendered. Safe to run twice, and side by side with itself."""
+    from activities.render import renderer
+
+    engine = engine_for(settings.db_url)
+    with session_scope(engine) as session:
+        todo = store_letters.missing(session, record_ids)
+    if not todo:
+        return 0
+    pdfs = renderer(settings.fonts_dir).render_many([letter_content(r, settings) for r in todo])
+    now = datetime.now(UTC)
+    with session_scope(engine) as session:
+        for record, pdf in zip(todo, pdfs, strict=True):
+            relative = letter_file(settings.letters_dir, record)
+            target = settings.letters_dir / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(f".{uuid.uuid4().hex}.tmp")
+            tmp.write_bytes(pdf)
+            tmp.replace(target)  # a reader sees the old whole file or the new whole file, never half of one
+            store_letters.save_once(session, Letter(record_id=record.id, path=str(relative), size=len(pdf),
+                                                    sha256=hashlib.sha256(pdf).hexdigest(), rendered_at=now))
+    return len(todo)
+
+
+@activity.defn
+def render_letters(batch: LetterBatch) -> int:
+    return render_and_keep(get_settings(), batch.record_ids)

@@ -1,0 +1,35 @@
+"""PenaltyNoticeWorkflow on the time-skipping server with the real render activity."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlmodel import Session
+
+from api.deps import rules_for
+from api.intake import register
+from api.schemas import RecordCreate
+from config.settings import get_settings
+from domain.access import Principal
+from domain.model import Role
+from store.db import engine_for, session_scope
+from store.models import Letter
+from tests import factories
+from workflows.contracts import NoticeInput, notice_workflow_id
+from workflows.penalty_notice import PenaltyNoticeWorkflow
+
+
+async def test_notice_renders_the_letter_once(env, worker):
+    settings = get_settings()
+    with session_scope(engine_for(settings.db_url)) as session:
+        row, _ = register(session, rules_for(settings.config_dir), Principal("admin", Role.ADMIN),
+                          RecordCreate(**factories.record_body()), date(2026, 11, 26), datetime.now(UTC))
+    inp = NoticeInput(record_id=row.id)
+    assert await env.client.execute_workflow(PenaltyNoticeWorkflow.run, inp, id=notice_workflow_id(row.id),
+                                             task_queue=worker) == 1
+    with Session(engine_for(settings.db_url)) as s:
+        letter = s.get(Letter, row.id)
+    assert letter is not None and (settings.letters_dir / letter.path).read_bytes()[:5] == b"%PDF-"
+    # run again (as the letter endpoint does for a missing letter): nothing new is rendered
+    assert await env.client.execute_workflow(PenaltyNoticeWorkflow.run, inp, id=notice_workflow_id(row.id) + "-2",
+                                             task_queue=worker) == 0

@@ -1,0 +1,25 @@
+"""PenaltyNoticeWorkflow: one per registered penalty (or serious-list) decision: renders the repair
+reminder letter that is served with the decision (两书同达) and keeps it for the enforcement system to
+print. Its id is the record's, so registering the same record again starts nothing new."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+
+with workflow.unsafe.imports_passed_through():
+    from activities import letters as letter_activities
+    from workflows.contracts import LetterBatch, NoticeInput
+
+RENDER = {"start_to_close_timeout": timedelta(minutes=2),
+          "retry_policy": RetryPolicy(maximum_interval=timedelta(minutes=1))}
+
+
+@workflow.defn(name="PenaltyNoticeWorkflow")
+class PenaltyNoticeWorkflow:
+    @workflow.run
+    async def run(self, inp: NoticeInput) -> int:
+        return await workflow.execute_activity(letter_activities.render_letters,
+                                               LetterBatch(record_ids=[inp.record_id]), **RENDER)
