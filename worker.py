@@ -18,10 +18,11 @@ from activities import sync as sync_activities
 from config.settings import get_settings
 from config.temporal import connect
 from workflows.application import ApplicationWorkflow
+from workflows.letter_batch import LetterBatchWorkflow
 from workflows.penalty_notice import PenaltyNoticeWorkflow
 from workflows.repair_case import RepairCaseWorkflow
 
-WORKFLOWS = [ApplicationWorkflow, RepairCaseWorkflow, PenaltyNoticeWorkflow]
+WORKFLOWS = [ApplicationWorkflow, RepairCaseWorkflow, PenaltyNoticeWorkflow, LetterBatchWorkflow]
 ACTIVITIES = [
     case_activities.project_case,
     case_activities.notify_overdue,

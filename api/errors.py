@@ -43,6 +43,7 @@ FIELD_MESSAGES = {
     "fine_amount": ("INVALID_AMOUNT", "罚款金额须为不小于零的数字"),
     "action": ("INVALID_ACTION", "不支持的办理操作"),
     "record_ids": ("INVALID_RECORD_IDS", "请至少选择一条失信信息"),
+    "records": ("INVALID_BATCH", "批量登记每次须为 1 至 1000 条"),
 }
 
 
@@ -67,7 +68,7 @@ def body(code: str, message: str, **details: Any) -> dict[str, Any]:
     return out
 
 
-def _field_error(err: dict[str, Any]) -> dict[str, str]:
+def field_error(err: dict[str, Any]) -> dict[str, str]:
     loc = [str(x) for x in err.get("loc", ()) if x not in ("body", "query", "path")]
     field = ".".join(loc)
     kind = err.get("type", "")
@@ -91,7 +92,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [_field_error(e) for e in exc.errors()]
+        errors = [field_error(e) for e in exc.errors()]
         first = errors[0] if errors else {"code": "INVALID_REQUEST", "message": "请求格式不正确"}
         return JSONResponse(
             {"code": first["code"], "message": first["message"], "errors": errors}, status_code=422

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -250,3 +251,27 @@ class CaseHistory(BaseModel):
     run_id: str
     temporal_ui_url: str
     events: list[HistoryEntry]
+
+
+class RecordBatch(BaseModel):
+    """Up to 1,000 records a call (bulk import of the existing stock); each row is checked on its own."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    records: list[dict[str, Any]] = Field(min_length=1, max_length=1000)
+
+
+class RowResult(BaseModel):
+    index: int
+    status: str  # created | existing | error
+    id: str | None = None
+    code: str | None = None
+    message: str | None = None
+    errors: list[dict[str, str]] | None = None
+
+
+class BatchResult(BaseModel):
+    created: int
+    existing: int
+    failed: int
+    results: list[RowResult]

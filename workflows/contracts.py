@@ -198,3 +198,10 @@ class LetterBatch(BaseModel):
 
 class NoticeInput(BaseModel):
     record_id: str
+
+LETTER_BATCH_WORKFLOW = "LetterBatchWorkflow"
+LETTER_CHUNK = 50  # letters laid out as one document: big enough to share the fonts, small enough to retry
+
+
+class LetterBatchInput(BaseModel):
+    record_ids: list[str]

@@ -2,26 +2,36 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from urllib.parse import quote
 
 from fastapi import APIRouter, Response
 from fastapi.responses import FileResponse
+from pydantic import ValidationError
+from sqlmodel import Session
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from api import clock
 from api.deps import PrincipalDep, RulesDep, SettingsDep, in_session
-from api.errors import ApiError, forbidden, not_found
+from api.errors import ApiError, field_error, forbidden, not_found
 from api.intake import register
 from api.present import record_public
-from api.schemas import RecordCreate, RecordPublic
+from api.schemas import BatchResult, RecordBatch, RecordCreate, RecordPublic, RowResult
 from api.temporal import get_client
 from config.settings import Settings
 from domain.access import can_read_letter, can_register_record
+from domain.errors import DomainError
 from domain.model import RecordKind
 from store import letters as store_letters
 from store import records as store_records
-from workflows.contracts import PENALTY_NOTICE_WORKFLOW, NoticeInput, notice_workflow_id
+from workflows.contracts import (
+    LETTER_BATCH_WORKFLOW,
+    PENALTY_NOTICE_WORKFLOW,
+    LetterBatchInput,
+    NoticeInput,
+    notice_workflow_id,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["records"])
 log = logging.getLogger("xiufu.intake")
@@ -47,6 +57,58 @@ async def create_record(
     if row.kind in NOTICE_KINDS:
         await start_notice(settings, row.id)
     return record_public(row, rules, clock.today())
+
+
+@router.post("/records/batch", response_model=BatchResult)
+async def create_records(batch: RecordBatch, principal: PrincipalDep, rules: RulesDep,
+                         settings: SettingsDep) -> BatchResult:
+    """Bulk registration (the existing stock of records): up to 1,000 a call, each row answered with its id
+    or its own error; one bad row never sinks the others. Idempotent per row like POST /records. Their
+    letters are rendered in the background in chunks (a letter asked for earlier is rendered at once)."""
+    today, now = clock.today(), clock.now()
+
+    def register_all(session: Session) -> list[tuple[RowResult, str | None]]:
+        out = []
+        for index, raw in enumerate(batch.records):
+            try:
+                payload = RecordCreate.model_validate(raw)
+                if rules.directory.get(payload.issuer) is not None and not can_register_record(
+                        principal, payload.issuer):
+                    raise forbidden("只有认定单位的对接系统可以登记其作出的失信信息")
+                row, created = register(session, rules, principal, payload, today, now)
+            except ValidationError as exc:
+                errors = [field_error(e) for e in exc.errors()]
+                out.append((RowResult(index=index, status="error", code=errors[0]["code"],
+                                      message=errors[0]["message"], errors=errors), None))
+                continue
+            except (DomainError, ApiError) as exc:
+                out.append((RowResult(index=index, status="error", code=exc.code, message=exc.message), None))
+                continue
+            kind = row.kind if created else None
+            out.append((RowResult(index=index, status="created" if created else "existing", id=row.id), kind))
+        return out
+
+    rows = await in_session(settings, register_all)
+    letters = [r.id for r, kind in rows if kind in NOTICE_KINDS and r.id]
+    if letters:
+        await start_letter_batch(settings, letters)
+    results = [r for r, _ in rows]
+    log.info("batch of %d records: %d created, %d errors", len(results),
+             sum(r.status == "created" for r in results), sum(r.status == "error" for r in results))
+    return BatchResult(created=sum(r.status == "created" for r in results),
+                       existing=sum(r.status == "existing" for r in results),
+                       failed=sum(r.status == "error" for r in results), results=results)
+
+
+async def start_letter_batch(settings: Settings, record_ids: list[str]) -> None:
+    try:
+        client = await get_client(settings)
+        await asyncio.wait_for(client.start_workflow(
+            LETTER_BATCH_WORKFLOW, LetterBatchInput(record_ids=record_ids), id=f"letters-{uuid.uuid4().hex[:20]}",
+            task_queue=settings.task_queue), timeout=5)
+    except Exception as exc:  # noqa: BLE001 - the records stand; each letter is made on its first request
+        log.warning("letter batch of %d not started (%s): letters are made on first request", len(record_ids),
+                    type(exc).__name__)
 
 
 NOTICE_KINDS = {RecordKind.PENALTY.value, RecordKind.SERIOUS_LIST.value}

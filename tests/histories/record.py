@@ -43,12 +43,14 @@ from workflows.contracts import (  # noqa: E402
     ApplicationInput,
     CaseView,
     DecisionInput,
+    LetterBatchInput,
     NoticeInput,
     ResyncInput,
     application_workflow_id,
     case_workflow_id,
     notice_workflow_id,
 )
+from workflows.letter_batch import LetterBatchWorkflow  # noqa: E402
 from workflows.penalty_notice import PenaltyNoticeWorkflow  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -180,14 +182,23 @@ async def notice(client: Client, queue: str) -> None:
     from tests import factories
 
     settings = get_settings()
+    rows = []
     with session_scope(engine_for(settings.db_url)) as session:
-        row, _ = register(session, rules_for(settings.config_dir), Principal("admin", Role.ADMIN),
-                          RecordCreate(**factories.record_body()), date(2026, 11, 26), datetime.now(UTC))
-    handle = await client.start_workflow(PenaltyNoticeWorkflow.run, NoticeInput(record_id=row.id),
-                                         id=notice_workflow_id(row.id), task_queue=queue)
+        for _ in range(3):
+            row, _ = register(session, rules_for(settings.config_dir), Principal("admin", Role.ADMIN),
+                              RecordCreate(**factories.record_body()), date(2026, 11, 26), datetime.now(UTC))
+            rows.append(row.id)
+    handle = await client.start_workflow(PenaltyNoticeWorkflow.run, NoticeInput(record_id=rows[0]),
+                                         id=notice_workflow_id(rows[0]), task_queue=queue)
     if await handle.result() != 1:
         raise RuntimeError("the letter was not rendered")
     await save("notice_rendered", handle)
+    # (g) a bulk import's letters, in chunks; the one already rendered is not rendered again
+    batch = await client.start_workflow(LetterBatchWorkflow.run, LetterBatchInput(record_ids=rows),
+                                        id="letters-recorded", task_queue=queue)
+    if await batch.result() != 2:
+        raise RuntimeError("the batch did not render the two missing letters")
+    await save("letter_batch", batch)
 
 
 async def main() -> None:

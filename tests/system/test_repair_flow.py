@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from api import clock
+from domain.periods import add_months
 from tests import factories
 from tests.system.steps import apply, decide, eventually, progress, register
 
@@ -145,3 +146,18 @@ def test_the_reminder_letter_is_ready_for_the_enforcement_system_and_only_for_it
         r = httpx.get(url, headers=stranger)
         assert (r.status_code, r.json()["code"]) == (404, "NOT_FOUND")
     assert httpx.get(url).status_code == 401
+
+
+def test_a_bulk_import_gets_its_letters_in_the_background(stack):
+    issuer = "321200-transport"
+    rows = [factories.record_body(issuer=issuer, subject={"uscc": factories.uscc(9400 + n), "name": f"泰州{n}公司"},
+                                  decided_on=str(add_months(clock.today(), -2))) for n in range(3)]
+    r = httpx.post(stack.api + "/api/v1/records/batch", json={"records": rows},
+                   headers=stack.token("--role", "integrator", "--authority", issuer), timeout=30)
+    assert r.status_code == 200 and r.json()["created"] == 3, r.text
+    ids = [row["id"] for row in r.json()["results"]]
+    # rendered by the worker without anyone asking: the files appear under the letters directory
+    eventually(lambda: all(list((stack.var / "letters").rglob(f"{i}.pdf")) for i in ids), timeout=60)
+    letter = httpx.get(stack.api + f"/api/v1/records/{ids[1]}/letter.pdf",
+                       headers=stack.token("--role", "integrator", "--authority", issuer))
+    assert letter.status_code == 200 and letter.content.startswith(b"%PDF-")

@@ -13,6 +13,7 @@ from temporalio.worker import Replayer
 
 from config.temporal import DATA_CONVERTER
 from workflows.application import ApplicationWorkflow
+from workflows.letter_batch import LetterBatchWorkflow
 from workflows.penalty_notice import PenaltyNoticeWorkflow
 from workflows.repair_case import RepairCaseWorkflow
 
@@ -27,6 +28,6 @@ def test_histories_are_present():
 @pytest.mark.parametrize("path", FILES, ids=[str(p.relative_to(HISTORIES).with_suffix("")) for p in FILES])
 async def test_replay_saved_history(path: Path):
     history = WorkflowHistory.from_json(path.stem, path.read_text(encoding="utf-8"))
-    replayer = Replayer(workflows=[ApplicationWorkflow, RepairCaseWorkflow, PenaltyNoticeWorkflow],
+    replayer = Replayer(workflows=[ApplicationWorkflow, RepairCaseWorkflow, PenaltyNoticeWorkflow, LetterBatchWorkflow],
                         data_converter=DATA_CONVERTER)
     await replayer.replay_workflow(history)  # raises on nondeterminism or a workflow task failure

@@ -86,3 +86,31 @@ def test_registering_is_for_the_issuer_only(client):
     assert (r.status_code, r.json()["code"]) == (401, "INVALID_TOKEN")
     nothing_written = client.get(f"/api/v1/subjects/{body['subject']['uscc']}/records", headers=ADMIN)
     assert nothing_written.json() == []
+
+
+def test_batch_answers_each_row_and_one_bad_row_sinks_nothing(client):
+    good = [factories.record_body() for _ in range(3)]
+    bad_uscc = factories.record_body(subject={"uscc": "91320100MA1XXXXXX0", "name": "某公司"})
+    other_issuer = factories.record_body(issuer="320200-market_regulation")  # not MR's to register
+    future = factories.record_body(decided_on=str(clock.today() + timedelta(days=2)))
+    rows = [good[0], bad_uscc, good[1], other_issuer, {"kind": "penalty"}, future, good[2], good[0]]
+    r = client.post("/api/v1/records/batch", json={"records": rows}, headers=MR)
+    assert r.status_code == 200, r.text
+    out = r.json()
+    assert (out["created"], out["existing"], out["failed"]) == (3, 1, 4)
+    by_index = {row["index"]: row for row in out["results"]}
+    assert [by_index[i]["status"] for i in range(len(rows))] == [
+        "created", "error", "created", "error", "error", "error", "created", "existing"]
+    assert by_index[1]["code"] == "INVALID_USCC" and "校验" in by_index[1]["message"]
+    assert by_index[3]["code"] == "FORBIDDEN"
+    assert by_index[4]["code"] == "MISSING_FIELD"
+    assert by_index[5]["code"] == "DECIDED_IN_FUTURE"
+    assert by_index[7]["id"] == by_index[0]["id"]
+    for i in (0, 2, 6):  # the good rows are stored
+        assert client.get(f"/api/v1/subjects/{rows[i]['subject']['uscc']}/records", headers=ADMIN).json()
+
+
+def test_batch_is_bounded(client):
+    r = client.post("/api/v1/records/batch", json={"records": [factories.record_body()] * 1001}, headers=MR)
+    assert r.status_code == 422
+    assert client.post("/api/v1/records/batch", json={"records": []}, headers=MR).status_code == 422
