@@ -14,6 +14,7 @@ from temporalio.worker import Worker
 from activities import calendar as calendar_activities
 from activities import cases as case_activities
 from activities import letters as letter_activities
+from activities import messages as message_activities
 from activities import sync as sync_activities
 from config.settings import get_settings
 from config.temporal import connect
@@ -32,6 +33,7 @@ ACTIVITIES = [
     sync_activities.list_targets,
     sync_activities.deliver,
     letter_activities.render_letters,
+    message_activities.send_record_sms,
 ]
 
 # Activities run in a thread pool of this size, and Temporal hands out no more at once: more would queue

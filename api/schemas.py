@@ -275,3 +275,15 @@ class BatchResult(BaseModel):
     existing: int
     failed: int
     results: list[RowResult]
+
+
+class MessagePublic(BaseModel):
+    id: str
+    purpose: str
+    channel: str = "sms"
+    phone_masked: str
+    text: str
+    status: str
+    created_at: datetime
+    sent_at: datetime | None
+    error: str | None

@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     simulator_url: str = "http://127.0.0.1:8900"
+    # The provincial message centre (SMS); by default the simulator's stand-in.
+    message_centre_url: str = ""
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:
@@ -68,6 +70,10 @@ class Settings(BaseSettings):
         """Rendered letters; in production a directory every API and worker replica shares (or a mount of
         object storage)."""
         return self.letters_path or self.var_dir / "letters"
+
+    @property
+    def sms_url(self) -> str:
+        return self.message_centre_url or self.simulator_url.rstrip("/") + "/message-centre"
 
     @property
     def fonts_dir(self) -> Path:

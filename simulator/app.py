@@ -120,7 +120,49 @@ def control(site: str, settings: Control) -> dict[str, Any]:
     return settings.model_dump()
 
 
+# ---- the provincial message centre (SMS), stand-in ------------------------------------------------------
+class Sms(BaseModel):
+    phone: str = Field(pattern=r"^1[3-9]\d{9}$")
+    text: str = Field(min_length=1, max_length=500)
+
+
+class MessageCentre:
+    def __init__(self) -> None:
+        self.sent: dict[str, dict[str, Any]] = {}  # Idempotency-Key -> the message as delivered
+        self.delivered: dict[str, int] = defaultdict(int)  # Idempotency-Key -> times delivered (must stay 1)
+        self.control = Control()
+
+
+centre = MessageCentre()
+
+
+@app.post("/message-centre/messages")
+async def send_sms(sms: Sms, idempotency_key: str = Header(..., min_length=8)) -> dict[str, Any]:
+    if centre.control.delay_s:
+        await asyncio.sleep(centre.control.delay_s)
+    if centre.control.fail_next > 0:
+        centre.control.fail_next -= 1
+        raise HTTPException(503, "simulated outage")
+    if idempotency_key not in centre.sent:
+        centre.delivered[idempotency_key] += 1
+        centre.sent[idempotency_key] = {"id": uuid.uuid4().hex, "phone": sms.phone, "text": sms.text,
+                                        "at": datetime.now(UTC).isoformat()}
+    return centre.sent[idempotency_key]
+
+
+@app.get("/message-centre/messages")
+def sent_sms() -> dict[str, Any]:
+    return {"sent": centre.sent, "delivered": dict(centre.delivered)}
+
+
+@app.post("/message-centre/control")
+def control_centre(settings: Control) -> dict[str, Any]:
+    centre.control = settings
+    return settings.model_dump()
+
+
 @app.post("/reset")
 def reset() -> dict[str, str]:
     sites.clear()
+    centre.__init__()  # type: ignore[misc]
     return {"status": "reset"}

@@ -137,3 +137,21 @@ class Letter(SQLModel, table=True):
     sha256: str = Field(max_length=64)
     size: int
     rendered_at: datetime
+
+
+class SmsMessage(SQLModel, table=True):
+    """An SMS the platform sends through the message centre, kept with its status. The id is the message's
+    idempotency key (e.g. `letter-ready:<record>`), so the same message is never sent twice."""
+
+    __tablename__ = "sms_message"
+
+    id: str = Field(primary_key=True, max_length=96)
+    record_id: str | None = Field(default=None, index=True, max_length=32)
+    purpose: str = Field(max_length=32)  # letter_ready | eligible_soon
+    phone: str = Field(max_length=20)  # shown masked everywhere but to the message centre
+    text: str = Field(max_length=500)
+    status: str = Field(default="pending", max_length=16)  # pending | sent | failed
+    provider_id: str | None = Field(default=None, max_length=64)
+    error: str | None = Field(default=None, max_length=500)
+    created_at: datetime
+    sent_at: datetime | None = None

@@ -205,3 +205,12 @@ LETTER_CHUNK = 50  # letters laid out as one document: big enough to share the f
 
 class LetterBatchInput(BaseModel):
     record_ids: list[str]
+
+
+class RecordSms(BaseModel):
+    """One SMS about one record. `window` makes a reminder once per eligibility date (a record whose
+    window moves is reminded again), empty for once-ever messages."""
+
+    record_id: str
+    purpose: str  # letter_ready | eligible_soon
+    window: str = ""

@@ -11,8 +11,12 @@ from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
     from activities import letters as letter_activities
-    from workflows.contracts import LetterBatch, NoticeInput
+    from activities import messages as message_activities
+    from workflows.contracts import LetterBatch, NoticeInput, RecordSms
 
+LETTER_READY_SMS = "letter-ready-sms"  # patch: histories from before it replay without the SMS
+SMS = {"start_to_close_timeout": timedelta(seconds=60),
+       "retry_policy": RetryPolicy(maximum_interval=timedelta(minutes=10))}
 RENDER = {"start_to_close_timeout": timedelta(minutes=2),
           "retry_policy": RetryPolicy(maximum_interval=timedelta(minutes=1))}
 
@@ -21,5 +25,9 @@ RENDER = {"start_to_close_timeout": timedelta(minutes=2),
 class PenaltyNoticeWorkflow:
     @workflow.run
     async def run(self, inp: NoticeInput) -> int:
-        return await workflow.execute_activity(letter_activities.render_letters,
-                                               LetterBatch(record_ids=[inp.record_id]), **RENDER)
+        rendered = await workflow.execute_activity(letter_activities.render_letters,
+                                                   LetterBatch(record_ids=[inp.record_id]), **RENDER)
+        if workflow.patched(LETTER_READY_SMS):  # the subject is told by SMS that the letter is ready
+            await workflow.execute_activity(message_activities.send_record_sms,
+                                            RecordSms(record_id=inp.record_id, purpose="letter_ready"), **SMS)
+        return rendered

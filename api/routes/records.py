@@ -13,17 +13,19 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from api import clock
-from api.deps import PrincipalDep, RulesDep, SettingsDep, in_session
+from api.deps import PrincipalDep, RulesDep, SessionDep, SettingsDep, in_session
 from api.errors import ApiError, field_error, forbidden, not_found
 from api.intake import register
 from api.present import record_public
-from api.schemas import BatchResult, RecordBatch, RecordCreate, RecordPublic, RowResult
+from api.schemas import BatchResult, MessagePublic, RecordBatch, RecordCreate, RecordPublic, RowResult
 from api.temporal import get_client
 from config.settings import Settings
 from domain.access import can_read_letter, can_register_record
 from domain.errors import DomainError
-from domain.model import RecordKind
+from domain.identifiers import mask_phone
+from domain.model import RecordKind, Role
 from store import letters as store_letters
+from store import messages as store_messages
 from store import records as store_records
 from workflows.contracts import (
     LETTER_BATCH_WORKFLOW,
@@ -160,3 +162,17 @@ async def letter_pdf(record_id: str, principal: PrincipalDep, settings: Settings
     filename = f"信用修复告知书-{record.record_no}.pdf"
     return FileResponse(settings.letters_dir / letter.path, media_type="application/pdf", headers={
         "Content-Disposition": f"inline; filename=\"letter-{record_id}.pdf\"; filename*=UTF-8''{quote(filename)}"})
+
+
+@router.get("/records/{record_id}/notifications", response_model=list[MessagePublic])
+def notifications(record_id: str, principal: PrincipalDep, session: SessionDep) -> list[MessagePublic]:
+    """Every message the platform sent about the record (letter ready, repair reminders), with its status
+    and the phone masked: for the admin and the issuing authority."""
+    record = store_records.get(session, record_id)
+    issuer_side = principal.role in (Role.INTEGRATOR, Role.CASEWORKER) and record is not None \
+        and principal.authority == record.issuer
+    if record is None or not (principal.role is Role.ADMIN or issuer_side):
+        raise not_found("该信息的通知记录")
+    return [MessagePublic(id=m.id, purpose=m.purpose, phone_masked=mask_phone(m.phone), text=m.text,
+                          status=m.status, created_at=m.created_at, sent_at=m.sent_at, error=m.error)
+            for m in store_messages.of_record(session, record_id)]

@@ -146,6 +146,13 @@ def test_the_reminder_letter_is_ready_for_the_enforcement_system_and_only_for_it
         r = httpx.get(url, headers=stranger)
         assert (r.status_code, r.json()["code"]) == (404, "NOT_FOUND")
     assert httpx.get(url).status_code == 401
+    # the subject was told by SMS; the issuer (and admin) see that message, the phone masked
+    notes_url = stack.api + f"/api/v1/records/{record['id']}/notifications"
+    notes = eventually(lambda: httpx.get(notes_url, headers=stack.token("--role", "admin")).json())
+    assert [(n["purpose"], n["status"], n["phone_masked"]) for n in notes] == [("letter_ready", "sent", "139****5678")]
+    assert "13912345678" not in httpx.get(notes_url, headers=stack.token(
+        "--role", "integrator", "--authority", "321100-tax")).text
+    assert httpx.get(notes_url, headers=stack.token("--role", "applicant", "--subject", other)).status_code == 404
 
 
 def test_a_bulk_import_gets_its_letters_in_the_background(stack):

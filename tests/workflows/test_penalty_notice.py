@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import httpx
 from sqlmodel import Session
 
 from api.deps import rules_for
@@ -12,6 +13,7 @@ from api.schemas import RecordCreate
 from config.settings import get_settings
 from domain.access import Principal
 from domain.model import Role
+from store import messages as store_messages
 from store.db import engine_for, session_scope
 from store.models import Letter
 from tests import factories
@@ -19,7 +21,7 @@ from workflows.contracts import NoticeInput, notice_workflow_id
 from workflows.penalty_notice import PenaltyNoticeWorkflow
 
 
-async def test_notice_renders_the_letter_once(env, worker):
+async def test_notice_renders_the_letter_once_and_tells_the_subject_once(env, worker, simulator_url):
     settings = get_settings()
     with session_scope(engine_for(settings.db_url)) as session:
         row, _ = register(session, rules_for(settings.config_dir), Principal("admin", Role.ADMIN),
@@ -30,6 +32,13 @@ async def test_notice_renders_the_letter_once(env, worker):
     with Session(engine_for(settings.db_url)) as s:
         letter = s.get(Letter, row.id)
     assert letter is not None and (settings.letters_dir / letter.path).read_bytes()[:5] == b"%PDF-"
-    # run again (as the letter endpoint does for a missing letter): nothing new is rendered
+    # run again (as the letter endpoint does for a missing letter): nothing new is rendered, nothing resent
     assert await env.client.execute_workflow(PenaltyNoticeWorkflow.run, inp, id=notice_workflow_id(row.id) + "-2",
                                              task_queue=worker) == 0
+    centre = httpx.get(f"{simulator_url}/message-centre/messages").json()
+    key = f"letter_ready:{row.id}"
+    assert centre["delivered"][key] == 1
+    assert centre["sent"][key]["phone"] == "13812345678" and "信用修复告知书已生成" in centre["sent"][key]["text"]
+    with Session(engine_for(settings.db_url)) as s:
+        (message,) = store_messages.of_record(s, row.id)
+    assert (message.status, message.purpose) == ("sent", "letter_ready")
