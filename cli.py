@@ -40,6 +40,41 @@ def _migrate(_: argparse.Namespace) -> int:
     return 0
 
 
+def _sweep(args: argparse.Namespace) -> int:
+    """The daily sweep for a given day, as the Schedule runs it: the same workflow, the same idempotency (a
+    second run for a day sends nothing already sent)."""
+    import asyncio
+    import json
+    from datetime import date
+
+    from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+
+    from config.settings import get_settings
+    from config.temporal import connect
+    from worker import sweep_settings
+    from workflows.contracts import REMINDER_SWEEP_WORKFLOW, SweepInput, SweepResult, sweep_workflow_id
+
+    try:
+        day = date.fromisoformat(args.today)
+    except ValueError:
+        print(f"xiufu sweep: 日期格式应为 YYYY-MM-DD: {args.today} (INVALID_DATE)", file=sys.stderr)
+        return 2
+    settings = get_settings()
+
+    async def run() -> SweepResult:
+        client = await connect(settings)
+        handle = await client.start_workflow(
+            REMINDER_SWEEP_WORKFLOW, args=[SweepInput(day=day), sweep_settings(settings.config_dir)],
+            id=sweep_workflow_id(day), task_queue=settings.task_queue,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE, result_type=SweepResult)
+        return await handle.result()
+
+    result = asyncio.run(run())
+    print(json.dumps(result.model_dump(mode="json"), ensure_ascii=False))
+    return 0
+
+
 def _run(_: argparse.Namespace) -> int:
     import devrun
 
@@ -61,6 +96,9 @@ def main(argv: list[str] | None = None) -> int:
 
     commands.add_parser("migrate", help="apply database migrations").set_defaults(func=_migrate)
     commands.add_parser("run", help="start the whole embedded system").set_defaults(func=_run)
+    sweep = commands.add_parser("sweep", help="run the daily reminder sweep for a given day")
+    sweep.add_argument("--today", required=True, help="the day to sweep, YYYY-MM-DD (Beijing)")
+    sweep.set_defaults(func=_sweep)
 
     args = parser.parse_args(argv)
     return int(args.func(args))

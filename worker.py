@@ -7,23 +7,40 @@ import logging
 import signal
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from pathlib import Path
 
-from temporalio.client import Client
+from temporalio.client import (
+    Client,
+    Schedule,
+    ScheduleActionStartWorkflow,
+    ScheduleAlreadyRunningError,
+    ScheduleCalendarSpec,
+    ScheduleOverlapPolicy,
+    SchedulePolicy,
+    ScheduleRange,
+    ScheduleSpec,
+    ScheduleUpdate,
+)
 from temporalio.worker import Worker
 
 from activities import calendar as calendar_activities
 from activities import cases as case_activities
 from activities import letters as letter_activities
 from activities import messages as message_activities
+from activities import monitoring as monitoring_activities
 from activities import sync as sync_activities
-from config.settings import get_settings
+from config.loader import load_monitoring
+from config.settings import Settings, get_settings
 from config.temporal import connect
 from workflows.application import ApplicationWorkflow
+from workflows.contracts import REMINDER_SCHEDULE_ID, REMINDER_SWEEP_WORKFLOW, SweepInput, SweepSettings
 from workflows.letter_batch import LetterBatchWorkflow
 from workflows.penalty_notice import PenaltyNoticeWorkflow
+from workflows.reminder_sweep import ReminderSweepWorkflow
 from workflows.repair_case import RepairCaseWorkflow
 
-WORKFLOWS = [ApplicationWorkflow, RepairCaseWorkflow, PenaltyNoticeWorkflow, LetterBatchWorkflow]
+WORKFLOWS = [ApplicationWorkflow, RepairCaseWorkflow, PenaltyNoticeWorkflow, LetterBatchWorkflow,
+             ReminderSweepWorkflow]
 ACTIVITIES = [
     case_activities.project_case,
     case_activities.notify_overdue,
@@ -34,6 +51,11 @@ ACTIVITIES = [
     sync_activities.deliver,
     letter_activities.render_letters,
     message_activities.send_record_sms,
+    monitoring_activities.select_reminders,
+    monitoring_activities.send_reminders,
+    monitoring_activities.select_past_maximum,
+    monitoring_activities.end_publication,
+    monitoring_activities.keep_figures,
 ]
 
 # Activities run in a thread pool of this size, and Temporal hands out no more at once: more would queue
@@ -53,10 +75,39 @@ def build_worker(client: Client, task_queue: str, executor: ThreadPoolExecutor) 
     )
 
 
+def sweep_settings(config_dir: Path) -> SweepSettings:
+    monitoring = load_monitoring(config_dir)
+    return SweepSettings(window_days=int(monitoring["reminder_window_days"]),
+                         follow_up_days=int(monitoring["follow_up_days"]))
+
+
+async def ensure_schedules(client: Client, settings: Settings) -> None:
+    """The daily ReminderSweepWorkflow as a Temporal Schedule at config/monitoring.yaml's time (Beijing):
+    created if missing, brought up to date with the config if present."""
+    monitoring = load_monitoring(settings.config_dir)
+    hour, minute = (int(x) for x in str(monitoring["daily_at"]).split(":"))
+    schedule = Schedule(
+        action=ScheduleActionStartWorkflow(
+            REMINDER_SWEEP_WORKFLOW, args=[SweepInput(), sweep_settings(settings.config_dir)],
+            id="reminder-sweep-run", task_queue=settings.task_queue),
+        spec=ScheduleSpec(calendars=[ScheduleCalendarSpec(hour=[ScheduleRange(hour)], minute=[ScheduleRange(minute)])],
+                          time_zone_name=str(monitoring["time_zone"])),
+        policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP, catchup_window=timedelta(hours=12)),
+    )
+    try:
+        await client.create_schedule(REMINDER_SCHEDULE_ID, schedule)
+        logging.info("schedule %s created: daily at %s %s", REMINDER_SCHEDULE_ID, monitoring["daily_at"],
+                     monitoring["time_zone"])
+    except ScheduleAlreadyRunningError:
+        await client.get_schedule_handle(REMINDER_SCHEDULE_ID).update(
+            lambda current: ScheduleUpdate(schedule=schedule))
+
+
 async def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = get_settings()
     client = await connect(settings)
+    await ensure_schedules(client, settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 from api import errors, outbox
 from api.deps import rules_for
-from api.routes import applications, authorities, cases, health, records, subjects
+from api.routes import applications, authorities, cases, health, monitoring, records, subjects
 from api.routes.health import calendar_warnings
 from api.temporal import get_client
 from config.settings import get_settings
@@ -40,7 +40,7 @@ def create_app() -> FastAPI:
         lifespan=lifespan,
     )
     errors.install(app)
-    for module in (health, authorities, records, subjects, applications, cases):
+    for module in (health, authorities, records, subjects, applications, cases, monitoring):
         app.include_router(module.router)
     return app
 

@@ -112,3 +112,9 @@ def load_targets(config_dir: Path, simulator_url: str) -> tuple[SyncTarget, ...]
 def load_letter_texts(config_dir: Path) -> dict[str, Any]:
     """The wording of the repair reminder letter (config/letters.yaml), as the template reads it."""
     return _read(config_dir / "letters.yaml")
+
+
+@lru_cache
+def load_monitoring(config_dir: Path) -> dict[str, Any]:
+    """The daily sweep's settings (config/monitoring.yaml)."""
+    return _read(config_dir / "monitoring.yaml")

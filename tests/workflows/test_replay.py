@@ -15,6 +15,7 @@ from config.temporal import DATA_CONVERTER
 from workflows.application import ApplicationWorkflow
 from workflows.letter_batch import LetterBatchWorkflow
 from workflows.penalty_notice import PenaltyNoticeWorkflow
+from workflows.reminder_sweep import ReminderSweepWorkflow
 from workflows.repair_case import RepairCaseWorkflow
 
 HISTORIES = Path(__file__).resolve().parent.parent / "histories"
@@ -28,6 +29,7 @@ def test_histories_are_present():
 @pytest.mark.parametrize("path", FILES, ids=[str(p.relative_to(HISTORIES).with_suffix("")) for p in FILES])
 async def test_replay_saved_history(path: Path):
     history = WorkflowHistory.from_json(path.stem, path.read_text(encoding="utf-8"))
-    replayer = Replayer(workflows=[ApplicationWorkflow, RepairCaseWorkflow, PenaltyNoticeWorkflow, LetterBatchWorkflow],
+    replayer = Replayer(workflows=[ApplicationWorkflow, RepairCaseWorkflow, PenaltyNoticeWorkflow, LetterBatchWorkflow,
+                                   ReminderSweepWorkflow],
                         data_converter=DATA_CONVERTER)
     await replayer.replay_workflow(history)  # raises on nondeterminism or a workflow task failure

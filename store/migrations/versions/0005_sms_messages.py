@@ -25,6 +25,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("provider_id", sa.String(64), nullable=True),
         sa.Column("error", sa.String(500), nullable=True),
+        sa.Column("sweep_day", sa.Date(), nullable=True),
         sa.Column("created_at", TS, nullable=False),
         sa.Column("sent_at", TS, nullable=True),
     )

@@ -1,0 +1,92 @@
+"""ReminderSweepWorkflow on the time-skipping server for several days in turn, with the real
+activities (store on SQLite, the message centre and the sites of the simulator over HTTP)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+import httpx
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from api.deps import rules_for
+from api.intake import register
+from api.schemas import RecordCreate
+from config.settings import get_settings
+from domain.access import Principal
+from domain.clock import beijing_date
+from domain.model import Role
+from domain.periods import add_months
+from store.db import engine_for, session_scope
+from store.models import CreditRecord
+from tests import factories
+from worker import sweep_settings
+from workflows.contracts import SweepInput, SweepResult
+from workflows.reminder_sweep import ReminderSweepWorkflow
+
+ADMIN = Principal("admin", Role.ADMIN)
+
+
+def record(today: date, decided_on: date, phone: str | None = "13912345678", **over) -> CreditRecord:
+    settings = get_settings()
+    subject = {"uscc": factories.uscc(), "name": "徐州示例物流有限公司", **({"contact_phone": phone} if phone else {})}
+    body = factories.record_body(issuer="320300-transport", decided_on=str(decided_on), subject=subject, **over)
+    with session_scope(engine_for(settings.db_url)) as session:
+        row, _ = register(session, rules_for(settings.config_dir), ADMIN, RecordCreate(**body), today,
+                          datetime.now(UTC))
+        return row
+
+
+def stored(record_id: str) -> CreditRecord:
+    with Session(engine_for(get_settings().db_url)) as s:
+        return s.get(CreditRecord, record_id)
+
+
+def delivered(simulator_url: str) -> dict[str, int]:
+    return httpx.get(f"{simulator_url}/message-centre/messages").json()["delivered"]
+
+
+async def sweep(env, queue: str, day: date | None = None) -> SweepResult:
+    return await env.client.execute_workflow(
+        ReminderSweepWorkflow.run, args=[SweepInput(day=day), sweep_settings(get_settings().config_dir)],
+        id=f"sweep-test-{uuid.uuid4().hex[:8]}", task_queue=queue, result_type=SweepResult)
+
+
+async def test_reminds_once_ends_publication_at_the_maximum_and_keeps_figures(env, worker, simulator_url):
+    today = beijing_date(await env.get_current_time())  # the test server's clock, skipped ahead by other tests
+    soon = record(today, add_months(today, -3) + timedelta(days=3))  # general: eligible in 3 or 4 days
+    assert today < soon.eligible_from <= today + timedelta(days=7)
+    later = record(today, add_months(today, -3) + timedelta(days=20))  # eligible in about 20 days
+    no_phone = record(today, add_months(today, -3) + timedelta(days=3), phone=None)
+    repaired = record(today, add_months(today, -3) + timedelta(days=2))
+    with session_scope(engine_for(get_settings().db_url)) as s:
+        s.execute(sa.update(CreditRecord).where(CreditRecord.id == repaired.id).values(state="repaired"))
+    expired = record(today, add_months(today, -12) - timedelta(days=3))  # general: one year, now past
+    unfulfilled = record(today, add_months(today, -12) - timedelta(days=3), obligations_fulfilled=False)
+
+    # The day is given, as `xiufu sweep --today` does: the shared test server's clock jumps ahead (by years
+    # over a session) with what other tests leave behind.
+    first = await sweep(env, worker, today)
+    sent = delivered(simulator_url)
+    assert sent[f"eligible_soon:{soon.id}:{soon.eligible_from}"] == 1
+    assert not any(k.startswith(f"eligible_soon:{r.id}:") for r in (later, no_phone, repaired) for k in sent)
+    assert stored(expired.id).state == "unpublished"
+    site = httpx.get(f"{simulator_url}/sites/creditchina_js/records/{expired.id}").json()
+    assert site["published"] is False and site["removed_by"] == "unpublish"
+    assert stored(unfulfilled.id).state == "published"
+    assert unfulfilled.id in first.figures["sweep"]["max_reached_unfulfilled_ids"]
+    assert first.figures["stock"]["total"] >= 3 and first.figures["stock"]["by_city"]["320300"] >= 3
+    assert first.figures["reminded"] >= 1 and first.figures["becoming_eligible"] >= 2
+
+    again = await sweep(env, worker, first.day)  # the same day again: nothing sent twice, nothing ended twice
+    assert delivered(simulator_url)[f"eligible_soon:{soon.id}:{soon.eligible_from}"] == 1
+    applied = httpx.get(f"{simulator_url}/sites/creditchina_js/deliveries").json()["applied"]
+    assert applied[f"{expired.id}:creditchina_js:unpublish"] == 1
+    assert again.ended == 0
+
+    # about two weeks on, the later record's window has come
+    await sweep(env, worker, first.day + timedelta(days=16))
+    sent = delivered(simulator_url)
+    assert sent[f"eligible_soon:{later.id}:{later.eligible_from}"] == 1
+    assert sent[f"eligible_soon:{soon.id}:{soon.eligible_from}"] == 1

@@ -1,0 +1,50 @@
+"""ReminderSweepWorkflow: once a day (a Temporal Schedule, or `xiufu sweep --today` for a given day):
+SMS reminders to records becoming eligible within the window, end of publication for records past their
+maximum period, and the day's figures. Pages of ids flow through activities; every effect is idempotent,
+so a sweep killed halfway and started again completes without sending anything twice."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+
+with workflow.unsafe.imports_passed_through():
+    from activities import monitoring as monitoring_activities
+    from domain.clock import beijing_date
+    from workflows.contracts import FiguresInput, SweepInput, SweepPage, SweepResult, SweepSend, SweepSettings
+
+QUERY = {"start_to_close_timeout": timedelta(minutes=2), "retry_policy": RetryPolicy(maximum_interval=timedelta(
+    minutes=1))}
+WORK = {"start_to_close_timeout": timedelta(minutes=30), "heartbeat_timeout": timedelta(minutes=2),
+        "retry_policy": RetryPolicy(maximum_interval=timedelta(minutes=5))}
+
+
+@workflow.defn(name="ReminderSweepWorkflow")
+class ReminderSweepWorkflow:
+    @workflow.run
+    async def run(self, inp: SweepInput, settings: SweepSettings) -> SweepResult:
+        day = inp.day or beijing_date(workflow.now())
+        reminded = 0
+        page = SweepPage(day=day, window_days=settings.window_days, limit=settings.page)
+        while True:
+            found = await workflow.execute_activity(monitoring_activities.select_reminders, page, **QUERY)
+            if not found.ids:
+                break
+            reminded += await workflow.execute_activity(
+                monitoring_activities.send_reminders, SweepSend(day=day, record_ids=found.ids), **WORK)
+            page = page.model_copy(update={"after_date": found.last_date, "after_id": found.last_id})
+        ended, reported = 0, []
+        page = SweepPage(day=day, limit=settings.page)
+        while True:
+            found = await workflow.execute_activity(monitoring_activities.select_past_maximum, page, **QUERY)
+            if not found.ids:
+                break
+            done = await workflow.execute_activity(
+                monitoring_activities.end_publication, SweepSend(day=day, record_ids=found.ids), **WORK)
+            ended, reported = ended + done.ended, reported + done.reported
+            page = page.model_copy(update={"after_date": found.last_date, "after_id": found.last_id})
+        figures = await workflow.execute_activity(monitoring_activities.keep_figures, FiguresInput(
+            day=day, reminded=reminded, ended=ended, reported=reported), **QUERY)
+        return SweepResult(day=day, reminded=reminded, ended=ended, reported=len(reported), figures=figures)
