@@ -92,4 +92,5 @@ def letter_faces(cache_dir: Path) -> tuple[Face, ...]:
 
 
 def font_face_css(faces: tuple[Face, ...]) -> str:
-    return "\n".join(f'@font-face {{ font-family: "{f.family}"; src: url("{f.path.as_uri()}"); }}' for f in faces)
+    return "\n".join(f'@font-face {{ font-family: "{f.family}"; src: url("{f.path.resolve().as_uri()}"); }}'
+                     for f in faces)

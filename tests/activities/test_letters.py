@@ -97,3 +97,13 @@ def test_a_person_is_addressed_with_a_masked_id_number_and_serious_lists_say_so(
     text = pdf_text(letter_of(settings, record_id)[1])
     assert "严重失信主体名单信用修复告知书" in text and "张三" in text
     assert person not in text and f"{person[:4]}{'*' * 10}{person[-4:]}" in text  # masked in print
+
+
+def test_faces_made_under_a_relative_var_directory(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from activities.fonts import font_face_css, letter_faces
+
+    monkeypatch.chdir(tmp_path)  # XIUFU_VAR_DIR=var, as an operator may set it
+    css = font_face_css(letter_faces(Path("var/fonts")))
+    assert css.count(f"file://{tmp_path}/var/fonts/") == 2
