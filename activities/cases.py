@@ -7,18 +7,13 @@ from datetime import UTC, datetime
 
 from temporalio import activity
 
-from config.settings import get_settings
+from activities.shared import transaction
 from domain.transitions import CaseState
 from store import cases as store_cases
-from store.db import engine_for, session_scope
 from store.models import Notification
 from workflows.contracts import CaseSnapshot, OverdueNotice
 
 RELEASED = {CaseState.NOT_ACCEPTED, CaseState.DENIED, CaseState.WITHDRAWN}
-
-
-def _engine():  # type: ignore[no-untyped-def]
-    return engine_for(get_settings().db_url)
 
 
 @activity.defn
@@ -32,7 +27,7 @@ def project_case(snapshot: CaseSnapshot) -> None:
     else:
         effect = None
     deadline = snapshot.deadline
-    with session_scope(_engine()) as session:
+    with transaction() as session:
         store_cases.project_case(
             session,
             case_id=snapshot.case_id,
@@ -56,7 +51,7 @@ def notify_overdue(notice: OverdueNotice) -> None:
     decides the case."""
     city = notice.handler_region[:4] + "00"
     message = f"事项 {notice.case_id}({notice.handler})已超过办理时限({notice.due:%Y-%m-%d}),请督办"
-    with session_scope(_engine()) as session:
+    with transaction() as session:
         for scope in sorted({city, "320000"}):
             store_cases.notify_once(session, Notification(
                 id=f"overdue:{notice.case_id}:{notice.due}:{scope}", recipient_role="supervisor",
@@ -67,5 +62,5 @@ def notify_overdue(notice: OverdueNotice) -> None:
 
 @activity.defn
 def close_application(application_id: str) -> None:
-    with session_scope(_engine()) as session:
+    with transaction() as session:
         store_cases.close_application(session, application_id)

@@ -14,11 +14,11 @@ from typing import Any
 
 from temporalio import activity
 
+from activities.shared import transaction
 from config.loader import load_directory, load_letter_texts
 from config.settings import Settings, get_settings
 from domain.identifiers import mask_id_number
 from store import letters as store_letters
-from store.db import engine_for, session_scope
 from store.models import CreditRecord, Letter
 from workflows.contracts import LetterBatch
 
@@ -74,14 +74,13 @@ def render_and_keep(settings: Settings, record_ids: list[str]) -> int:
     many were rendered. Safe to run twice, and side by side with itself."""
     from activities.render import renderer
 
-    engine = engine_for(settings.db_url)
-    with session_scope(engine) as session:
+    with transaction() as session:
         todo = store_letters.missing(session, record_ids)
     if not todo:
         return 0
     pdfs = renderer(settings.fonts_dir).render_many([letter_content(r, settings) for r in todo])
     now = datetime.now(UTC)
-    with session_scope(engine) as session:
+    with transaction() as session:
         for record, pdf in zip(todo, pdfs, strict=True):
             relative = letter_file(settings.letters_dir, record)
             target = settings.letters_dir / relative

@@ -14,16 +14,14 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.letters import chinese_date
+from activities.shared import http, transaction
 from config.loader import load_letter_texts
 from config.settings import Settings, get_settings
 from domain.identifiers import mask_phone
 from store import messages as store_messages
 from store import records as store_records
-from store.db import engine_for, session_scope
 from store.models import SmsMessage
 from workflows.contracts import RecordSms
-
-_http = httpx.Client(timeout=20)  # one per process: see activities/sync.py
 
 
 def message_text(settings: Settings, purpose: str, *, name: str, record_no: str, eligible_from: str) -> str:
@@ -33,26 +31,25 @@ def message_text(settings: Settings, purpose: str, *, name: str, record_no: str,
 
 
 def send_sms(settings: Settings, message: SmsMessage) -> str:
-    """Sends `message` unless it was sent before; answers its status."""
-    engine = engine_for(settings.db_url)
-    with session_scope(engine) as session:
+    """Sends `message` unless it was sent before; answers "sent" (now), "already_sent" or "failed"."""
+    with transaction() as session:
         row = store_messages.get_or_add(session, message)
         status, phone, text = row.status, row.phone, row.text
     if status == "sent":
-        return status
+        return "already_sent"
     try:
-        response = _http.post(f"{settings.sms_url}/messages", json={"phone": phone, "text": text},
+        response = http.post(f"{settings.sms_url}/messages", json={"phone": phone, "text": text},
                               headers={"Idempotency-Key": message.id})
     except httpx.HTTPError as exc:
         raise ApplicationError(f"message centre unreachable: {type(exc).__name__}", type="SmsUnavailable") from exc
     if 400 <= response.status_code < 500 and response.status_code not in (408, 429):
-        with session_scope(engine) as session:
+        with transaction() as session:
             store_messages.mark(session, message.id, status="failed", error=response.text[:500])
         activity.logger.warning("SMS %s to %s refused: %s", message.id, mask_phone(phone), response.status_code)
         return "failed"  # a wrong number stays wrong: kept as failed, not retried
     if response.status_code >= 300:
         raise ApplicationError(f"message centre answered {response.status_code}", type="SmsUnavailable")
-    with session_scope(engine) as session:
+    with transaction() as session:
         store_messages.mark(session, message.id, status="sent", provider_id=str(response.json().get("id", "")),
                             sent_at=datetime.now(UTC))
     activity.logger.info("SMS %s sent to %s", message.id, mask_phone(phone))
@@ -63,7 +60,7 @@ def send_sms(settings: Settings, message: SmsMessage) -> str:
 def send_record_sms(request: RecordSms) -> str:
     """The SMS of one purpose for one record, to the record's contact phone; "no_phone" when it has none."""
     settings = get_settings()
-    with session_scope(engine_for(settings.db_url)) as session:
+    with transaction() as session:
         record = store_records.get(session, request.record_id)
     if record is None or not record.contact_phone:
         return "no_phone"

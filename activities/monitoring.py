@@ -11,31 +11,24 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import httpx
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.letters import chinese_date
 from activities.messages import message_text, send_sms
+from activities.shared import post_delivery, transaction
 from config.loader import load_targets
 from config.settings import get_settings
 from store import monitoring as store_monitoring
 from store import records as store_records
-from store.db import engine_for, session_scope
 from store.models import SmsMessage
 from workflows.contracts import EndedBatch, FiguresInput, SweepIds, SweepPage, SweepSend
-
-_http = httpx.Client(timeout=20)  # one per process: see activities/sync.py
-
-
-def _engine():  # type: ignore[no-untyped-def]
-    return engine_for(get_settings().db_url)
 
 
 @activity.defn
 def select_reminders(page: SweepPage) -> SweepIds:
     after = (page.after_date, page.after_id) if page.after_date and page.after_id else None
-    with session_scope(_engine()) as session:
+    with transaction() as session:
         rows = store_monitoring.due_for_reminder(session, page.day, page.window_days, after, page.limit)
     return SweepIds(ids=[i for _, i in rows], last_date=rows[-1][0] if rows else None,
                     last_id=rows[-1][1] if rows else None)
@@ -47,7 +40,7 @@ def send_reminders(batch: SweepSend) -> int:
     settings = get_settings()
     sent = 0
     for n, record_id in enumerate(batch.record_ids):
-        with session_scope(_engine()) as session:
+        with transaction() as session:
             record = store_records.get(session, record_id)
         if record is None or not record.contact_phone or record.state != "published":
             continue
@@ -55,10 +48,6 @@ def send_reminders(batch: SweepSend) -> int:
         text = message_text(settings, "eligible_soon", name=record.subject_name, record_no=record.record_no,
                             eligible_from=eligible)
         key = f"eligible_soon:{record.id}:{record.eligible_from.isoformat()}"
-        with session_scope(_engine()) as session:
-            already = session.get(SmsMessage, key)
-        if already is not None and already.status == "sent":
-            continue
         sent += send_sms(settings, SmsMessage(id=key, record_id=record.id, purpose="eligible_soon",
                                               phone=record.contact_phone, text=text, sweep_day=batch.day,
                                               created_at=datetime.now(UTC))) == "sent"
@@ -69,7 +58,7 @@ def send_reminders(batch: SweepSend) -> int:
 @activity.defn
 def select_past_maximum(page: SweepPage) -> SweepIds:
     after = (page.after_date, page.after_id) if page.after_date and page.after_id else None
-    with session_scope(_engine()) as session:
+    with transaction() as session:
         rows = store_monitoring.past_maximum(session, page.day, after, page.limit)
     last = rows[-1] if rows else None
     return SweepIds(ids=[r.id for r in rows], last_date=last.max_publicity_end if last else None,
@@ -85,32 +74,28 @@ def end_publication(batch: SweepSend) -> EndedBatch:
     targets = load_targets(settings.config_dir, settings.simulator_url)
     ended, reported = 0, []
     for n, record_id in enumerate(batch.record_ids):
-        with session_scope(_engine()) as session:
+        with transaction() as session:
             record = store_records.get(session, record_id)
         if record is None or record.state not in store_monitoring.IN_PUBLICITY:
             continue
         if record.obligations_fulfilled is False:
             reported.append(record.id)
             continue
-        for target in targets:
-            _unpublish(target.base_url, target.name, record.id, batch.day.isoformat())
-        with session_scope(_engine()) as session:
+        try:
+            for target in targets:
+                post_delivery(target.base_url, target.name, f"{record.id}:{target.code}:unpublish", {
+                    "record_id": record.id, "action": "unpublish", "reason": "最长公示期届满,停止公示",
+                    "decided_at": batch.day.isoformat()})
+        except ApplicationError as err:
+            if err.type != "DeliveryRefused":
+                raise  # an outage: the activity is retried, the sites already told apply it once
+            activity.logger.warning("record %s stays in publicity: %s", record.id, err.message)
+            continue  # a site refused: tomorrow's sweep tries again; the others applied it once
+        with transaction() as session:
             store_monitoring.mark_unpublished(session, record.id)
         ended += 1
         activity.heartbeat(n)
     return EndedBatch(ended=ended, reported=reported)
-
-
-def _unpublish(base_url: str, name: str, record_id: str, day: str) -> None:
-    try:
-        response = _http.post(f"{base_url}/deliveries", json={
-            "record_id": record_id, "action": "unpublish", "reason": "最长公示期届满,停止公示", "decided_at": day},
-            headers={"Idempotency-Key": f"{record_id}:{base_url.rsplit('/', 1)[-1]}:unpublish"})
-    except httpx.HTTPError as exc:
-        raise ApplicationError(f"{name} unreachable: {type(exc).__name__}", type="TargetUnavailable") from exc
-    if response.status_code >= 300:
-        raise ApplicationError(f"{name} answered {response.status_code} to unpublish {record_id}",
-                               type="TargetUnavailable")
 
 
 @activity.defn
@@ -119,7 +104,7 @@ def keep_figures(inp: FiguresInput) -> dict:
 
     settings = get_settings()
     monitoring = load_monitoring(settings.config_dir)
-    with session_scope(_engine()) as session:
+    with transaction() as session:
         values = store_monitoring.figures(session, inp.day, int(monitoring["reminder_window_days"]),
                                           int(monitoring["follow_up_days"]))
         values["sweep"] = {"reminded": inp.reminded, "ended": inp.ended, "max_reached_unfulfilled": len(inp.reported),

@@ -24,8 +24,9 @@ from lunardate import LunarDate
 
 _ONE_DAY = timedelta(days=1)
 
-# The library's own coverage rule (chinese_calendar.utils._validate_date): every year between the
-# first and the last year that appears in its holiday table; outside it raises NotImplementedError.
+# The years chinesecalendar covers: every year from the first to the last of its holiday table (its rule,
+# chinese_calendar.utils._validate_date; it refuses dates outside them). Other years are never asked of it:
+# they come from config/holidays.yaml, or from the provisional rule below.
 LIBRARY_YEARS: frozenset[int] = frozenset(range(min(_cc.holidays).year, max(_cc.holidays).year + 1))
 
 # lunardate covers lunar years 1900–2099 and get_solar_terms 1900–2100.

@@ -14,9 +14,14 @@ from domain.errors import DomainError
 from domain.model import Role
 from domain.transitions import CASEWORKER_ACTIONS, Action
 from store import cases as store_cases
-from workflows.contracts import RESYNC_UPDATE, DecisionInput, ResyncInput
+from workflows.contracts import RESYNC_UPDATE, CaseView, DecisionInput, ResyncInput
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
+
+
+def decided(case_id: str, view: CaseView) -> CaseDecided:
+    return CaseDecided(id=case_id, state=view.state, deadline=view.deadline, provisional=view.provisional,
+                       overdue=view.overdue, refused=view.refused)
 
 
 @router.get("/cases", response_model=list[CasePublic])
@@ -51,8 +56,7 @@ async def decide(case_id: str, payload: DecisionCreate, principal: PrincipalDep,
     view = await send_decision(settings, case_id, DecisionInput(
         action=action, reason=payload.reason, actor=principal.sub, actor_role=principal.role,
         actor_authority=principal.authority))
-    return CaseDecided(id=case_id, state=view.state, deadline=view.deadline, provisional=view.provisional,
-                       overdue=view.overdue)
+    return decided(case_id, view)
 
 
 @router.post("/cases/{case_id}/supplement", response_model=CaseDecided)
@@ -63,8 +67,7 @@ async def supplement(case_id: str, principal: PrincipalDep, settings: SettingsDe
         raise forbidden("只有申请人可以提交补正材料")
     view = await send_decision(settings, case_id, DecisionInput(
         action=Action.SUPPLEMENT, actor=principal.sub, actor_role=principal.role, actor_subject=principal.subject))
-    return CaseDecided(id=case_id, state=view.state, deadline=view.deadline, provisional=view.provisional,
-                       overdue=view.overdue)
+    return decided(case_id, view)
 
 
 @router.post("/cases/{case_id}/resync", response_model=CaseDecided)
@@ -76,8 +79,7 @@ async def resync(case_id: str, payload: ResyncCreate, principal: PrincipalDep, s
     await in_session(settings, lambda s: visible_case(s, principal, case_id))
     view = await send_update(settings, case_id, RESYNC_UPDATE, ResyncInput(
         actor=principal.sub, actor_role=principal.role, reason=payload.reason))
-    return CaseDecided(id=case_id, state=view.state, deadline=view.deadline, provisional=view.provisional,
-                       overdue=view.overdue, refused=view.refused)
+    return decided(case_id, view)
 
 
 @router.get("/cases/{case_id}/history", response_model=CaseHistory)

@@ -45,7 +45,7 @@ def test_an_outage_is_retried_and_a_sent_message_is_not_sent_again(settings):
         send_sms(settings, m)
     assert stored(settings, m.id).status == "pending"
     assert send_sms(settings, m) == "sent"
-    assert send_sms(settings, m) == "sent"
+    assert send_sms(settings, m) == "already_sent"
     assert delivered(settings, m.id) == 1 and stored(settings, m.id).status == "sent"
 
 

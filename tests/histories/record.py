@@ -36,9 +36,8 @@ from config.settings import get_settings  # noqa: E402
 from config.temporal import DATA_CONVERTER  # noqa: E402
 from domain.model import Role  # noqa: E402
 from store.migrate import upgrade  # noqa: E402
-from tests.workflows.conftest import file_application  # noqa: E402
+from tests.workflows.conftest import file_application, start_application  # noqa: E402
 from worker import ACTIVITY_THREADS, build_worker  # noqa: E402
-from workflows.application import ApplicationWorkflow  # noqa: E402
 from workflows.contracts import (  # noqa: E402
     ApplicationInput,
     CaseView,
@@ -47,8 +46,6 @@ from workflows.contracts import (  # noqa: E402
     NoticeInput,
     ResyncInput,
     SweepInput,
-    application_workflow_id,
-    case_workflow_id,
     notice_workflow_id,
 )
 from workflows.letter_batch import LetterBatchWorkflow  # noqa: E402
@@ -76,19 +73,7 @@ def applicant(action: str) -> DecisionInput:
 
 
 async def start(client: Client, queue: str, inp: ApplicationInput) -> tuple[WorkflowHandle, list[WorkflowHandle]]:
-    handle = await client.start_workflow(ApplicationWorkflow.run, inp, id=application_workflow_id(inp.application_id),
-                                         task_queue=queue)
-    cases = [client.get_workflow_handle(case_workflow_id(c.case_id)) for c in inp.cases]
-    for case in cases:  # the parent starts its children at once; wait until they answer
-        for _ in range(100):
-            try:
-                await case.query("progress")
-                break
-            except Exception:  # noqa: BLE001
-                await asyncio.sleep(0.05)
-        else:
-            raise RuntimeError(f"case workflow {case.id} never answered")
-    return handle, cases
+    return await start_application(client, queue, inp)  # type: ignore[no-any-return]
 
 
 async def decide(case: WorkflowHandle, d: DecisionInput, expect: str) -> None:

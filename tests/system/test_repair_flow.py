@@ -132,6 +132,8 @@ def test_the_reminder_letter_is_ready_for_the_enforcement_system_and_only_for_it
 
     uscc, other = factories.uscc(9005), factories.uscc(9006)
     record = register(stack, "321100-tax", uscc)
+    # rendered at registration, before anyone asks (two documents served together: 两书同达)
+    eventually(lambda: list((stack.var / "letters").rglob(f"{record['id']}.pdf")), timeout=60)
     url = stack.api + f"/api/v1/records/{record['id']}/letter.pdf"
     r = eventually(lambda: (resp := httpx.get(url, headers=stack.token(
         "--role", "integrator", "--authority", "321100-tax"), timeout=40)).status_code == 200 and resp)

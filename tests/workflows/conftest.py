@@ -82,3 +82,27 @@ def file_application(n_records: int = 1, issuers: tuple[str, ...] = ("320100-tra
             filed_by_role="applicant", contact_phone="13812345678", filed_at=now), cases)
     return ApplicationInput(application_id=app_id, subject_key=subject, channel="online", filed_by="applicant:t",
                             filed_by_role=Role.APPLICANT, filed_at=now, limits=Limits(), cases=specs)
+
+
+async def start_application(client, queue: str, inp: ApplicationInput):  # type: ignore[no-untyped-def]
+    """Starts the ApplicationWorkflow and waits until each case workflow it starts answers a query (the
+    parent starts its children at once, but not before this returns)."""
+    import asyncio
+
+    from workflows.application import ApplicationWorkflow
+    from workflows.contracts import application_workflow_id, case_workflow_id
+
+    handle = await client.start_workflow(ApplicationWorkflow.run, inp, id=application_workflow_id(inp.application_id),
+                                         task_queue=queue)
+    cases = [client.get_workflow_handle(case_workflow_id(c.case_id)) for c in inp.cases]
+    for case in cases:
+        for _ in range(100):
+            try:
+                await case.query("progress")
+                break
+            except Exception:  # noqa: BLE001 - not started yet
+                await asyncio.sleep(0.05)
+        else:
+            raise RuntimeError(f"case workflow {case.id} never answered")
+    return handle, cases
+

@@ -18,9 +18,8 @@ from domain.model import Role
 from store import cases as store_cases
 from store.db import engine_for
 from store.models import CreditRecord
-from tests.workflows.conftest import file_application
-from workflows.application import ApplicationWorkflow
-from workflows.contracts import CaseView, DecisionInput, ResyncInput, application_workflow_id, case_workflow_id
+from tests.workflows.conftest import file_application, start_application
+from workflows.contracts import CaseView, DecisionInput, ResyncInput
 
 CW = {"actor": "caseworker:1", "actor_role": Role.CASEWORKER}
 
@@ -44,17 +43,8 @@ async def terminate_leftovers():
 
 
 async def start(env, queue, inp):
-    handle = await env.client.start_workflow(ApplicationWorkflow.run, inp, id=application_workflow_id(
-        inp.application_id), task_queue=queue)
-    cases = [env.client.get_workflow_handle(case_workflow_id(c.case_id)) for c in inp.cases]
+    handle, cases = await start_application(env.client, queue, inp)
     STARTED.extend([handle, *cases])
-    for case in cases:  # the parent starts its children at once; wait until they answer
-        for _ in range(100):
-            try:
-                await case.query("progress")
-                break
-            except Exception:  # noqa: BLE001
-                await asyncio.sleep(0.05)
     return handle, cases
 
 
