@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import NoReturn
 
 from domain.model import Role
 
@@ -70,9 +71,27 @@ def _sweep(args: argparse.Namespace) -> int:
             id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE, result_type=SweepResult)
         return await handle.result()
 
-    result = asyncio.run(run())
+    try:
+        result = asyncio.run(run())
+    except Exception as failure:  # noqa: BLE001 - reported, and the exit code says it failed
+        print(f"xiufu sweep: 巡检未完成: {failure!r} (SWEEP_FAILED)", file=sys.stderr)
+        _exit_without_finalising(1)
     print(json.dumps(result.model_dump(mode="json"), ensure_ascii=False))
-    return 0
+    _exit_without_finalising(0)
+
+
+def _exit_without_finalising(code: int) -> NoReturn:
+    """Ends a short-lived process that used a Temporal client without running interpreter finalisation.
+
+    The client's Rust runtime keeps Tokio threads that may call back into Python while the interpreter is
+    being torn down; CPython then aborts with "PyGILState_Release: thread state ... must be current" and the
+    command exits -6 although its work is done (temporalio/sdk-python#300, still open). The output is
+    flushed first, so nothing the operator should see is lost; there is nothing else to clean up."""
+    import os
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def _run(_: argparse.Namespace) -> int:
