@@ -89,6 +89,31 @@ def _stop(running: list[Child]) -> None:
         print(f"  stopped {child.name}")
 
 
+def load_demo_records(api: str, settings: object) -> int:
+    """The demo identities' records (config/demo.yaml), registered through the API like an enforcement system
+    would, dated relative to today; idempotent, so a restart registers nothing twice. Development only."""
+    from datetime import date
+
+    import httpx
+
+    from api.auth import issue_token
+    from api.web.demo import demo_records
+    from domain.access import Principal
+    from domain.model import Role
+    from domain.periods import add_months
+
+    rows = demo_records(settings)  # type: ignore[arg-type]
+    if not rows:
+        return 0
+    token = issue_token(settings, Principal(sub="demo-loader", role=Role.ADMIN), ttl_hours=1)  # type: ignore[arg-type]
+    body = [{k: v for k, v in row.items() if k != "months_ago"} | {
+        "decided_on": str(add_months(date.today(), -int(row["months_ago"])))} for row in rows]
+    answer = httpx.post(f"{api}/api/v1/records/batch", json={"records": body},
+                        headers={"Authorization": f"Bearer {token}"}, timeout=60)
+    answer.raise_for_status()
+    return sum(1 for result in answer.json()["results"] if result.get("id"))
+
+
 def main() -> int:
     from config.settings import get_settings
     from store.migrate import upgrade
@@ -121,6 +146,11 @@ def main() -> int:
                 upgrade(settings.db_url)
                 print(f"  database migrated ({settings.db_url.split('@')[-1]})")
         api = f"http://{settings.api_host}:{settings.api_port}"
+        try:
+            seeded = load_demo_records(api, settings)
+        except Exception as failed:  # noqa: BLE001 - the system runs without its demo data
+            print(f"  demo records not loaded: {failed!r}")
+            seeded = 0
         print(
             f"""
 xiufu is running (logs in {var / 'log'}):
@@ -129,6 +159,7 @@ xiufu is running (logs in {var / 'log'}):
   Health        {api}/healthz
   Temporal UI   {settings.temporal_ui_url}
   Simulator     {settings.simulator_url}/sites
+  Pages         {api}/  (sign in at {api}/login; {seeded} demo records for the demo identities)
 A token for a caller:   .venv/bin/xiufu token --role admin
                         .venv/bin/xiufu token --role integrator --authority 320100-market_regulation
 Then: curl -H "Authorization: Bearer $TOKEN" {api}/api/v1/authorities

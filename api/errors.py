@@ -4,11 +4,12 @@ people, and the details. This is the one place that maps failures to HTTP status
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain.errors import DomainError
@@ -81,14 +82,24 @@ def field_error(err: dict[str, Any]) -> dict[str, str]:
     return {"field": field, "code": code, "message": message}
 
 
-def install(app: FastAPI) -> None:
+PageAnswer = Callable[[Request, int, str, str], Response]
+
+
+def install(app: FastAPI, page: tuple[Callable[[Request], bool], PageAnswer] | None = None) -> None:
+    """`page`: how to tell a browser page's request, and the HTML answer it gets instead of JSON."""
+
+    def answer(request: Request, status: int, code: str, message: str, details: dict[str, Any]) -> Response:
+        if page is not None and page[0](request):
+            return page[1](request, status, code, message)
+        return JSONResponse(body(code, message, **details), status_code=status)
+
     @app.exception_handler(ApiError)
-    async def _api(_: Request, exc: ApiError) -> JSONResponse:
-        return JSONResponse(body(exc.code, exc.message, **exc.details), status_code=exc.status)
+    async def _api(request: Request, exc: ApiError) -> Response:
+        return answer(request, exc.status, exc.code, exc.message, exc.details)
 
     @app.exception_handler(DomainError)
-    async def _domain(_: Request, exc: DomainError) -> JSONResponse:
-        return JSONResponse(body(exc.code, exc.message, **exc.details), status_code=STATUS.get(exc.code, 422))
+    async def _domain(request: Request, exc: DomainError) -> Response:
+        return answer(request, STATUS.get(exc.code, 422), exc.code, exc.message, exc.details)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -99,8 +110,10 @@ def install(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         codes = {401: ("UNAUTHENTICATED", "请先登录"), 404: ("NOT_FOUND", "资源不存在"),
                  405: ("METHOD_NOT_ALLOWED", "不支持该请求方法")}
         code, message = codes.get(exc.status_code, ("HTTP_ERROR", str(exc.detail)))
+        if page is not None and page[0](request):
+            return page[1](request, exc.status_code, code, message)
         return JSONResponse(body(code, message), status_code=exc.status_code, headers=exc.headers)

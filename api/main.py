@@ -13,6 +13,7 @@ from api.deps import rules_for
 from api.routes import applications, authorities, cases, health, monitoring, records, subjects
 from api.routes.health import calendar_warnings
 from api.temporal import get_client
+from api.web import app as web
 from config.settings import get_settings
 from workflows.contracts import limits_from
 
@@ -39,9 +40,10 @@ def create_app() -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
     )
-    errors.install(app)
+    errors.install(app, page=(web.is_page, web.error_page))
     for module in (health, authorities, records, subjects, applications, cases, monitoring):
         app.include_router(module.router)
+    web.install(app)
     return app
 
 

@@ -71,3 +71,27 @@ class Sector(StrEnum):
     DATA = "data"
     ECOLOGY_ENVIRONMENT = "ecology_environment"
     HOUSING_CONSTRUCTION = "housing_construction"
+
+
+# How people read the values above (pages, letters, SMS); the wire format stays the enum value.
+KIND_LABELS = {
+    RecordKind.PENALTY: "行政处罚信息",
+    RecordKind.ABNORMAL_LIST: "经营异常名录",
+    RecordKind.SERIOUS_LIST: "严重失信主体名单",
+}
+SEVERITY_LABELS = {Severity.MINOR: "轻微", Severity.GENERAL: "一般", Severity.SERIOUS: "严重"}
+RECORD_STATE_LABELS = {
+    RecordState.PUBLISHED: "公示中",
+    RecordState.REPAIRED: "已修复",
+    RecordState.UNPUBLISHED: "已停止公示",
+    RecordState.SHIELDED: "暂时屏蔽",
+}
+ROLE_LABELS = {
+    Role.APPLICANT: "申请人",
+    Role.WINDOW: "窗口工作人员",
+    Role.CASEWORKER: "经办人",
+    Role.SUPERVISOR: "督办人员",
+    Role.AUDITOR: "审计人员",
+    Role.INTEGRATOR: "对接系统",
+    Role.ADMIN: "系统管理员",
+}

@@ -11,7 +11,8 @@ purpose=${1:-run}
 debian_packages="fonts-noto-cjk libharfbuzz-subset0"
 if [ "$purpose" = test ]; then
   # the store tests run on PostgreSQL too; pdftotext and pdffonts check the letters' text and fonts
-  debian_packages="$debian_packages postgresql poppler-utils"
+  # (and chromium is the browser Playwright drives for the page tests)
+  debian_packages="$debian_packages postgresql poppler-utils chromium"
 fi
 
 missing=()

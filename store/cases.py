@@ -158,3 +158,14 @@ def list_cases(session: Session, *, handler: str | None = None, region_prefix: s
     if state:
         q = q.where(RepairCase.state == state)
     return list(session.exec(q.order_by(RepairCase.deadline, RepairCase.id).limit(limit)))  # type: ignore[arg-type]
+
+
+def applications_of(session: Session, *, subject_key: str | None = None, filed_by: str | None = None,
+                    limit: int = 50) -> list[Application]:
+    """The newest first: a subject's own applications (/my), or what a counter clerk filed (/window)."""
+    q = select(Application)
+    if subject_key is not None:
+        q = q.where(Application.subject_key == subject_key)
+    if filed_by is not None:
+        q = q.where(Application.filed_by == filed_by)
+    return list(session.exec(q.order_by(Application.filed_at.desc()).limit(limit)))  # type: ignore[attr-defined]

@@ -1,0 +1,43 @@
+"""Mounts the pages on the API's FastAPI app: the routers, the stylesheet, and the answers a browser
+needs instead of JSON (a sign-in redirect, an error page in Chinese)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from api.web import applicant, public, workbench
+from api.web.render import TEMPLATES, page
+from api.web.session import CsrfRefused, LoginRequired, principal_of
+from config.settings import get_settings
+
+HEADINGS = {401: "请先登录", 403: "无权访问", 404: "页面不存在", 409: "无法办理", 422: "无法办理",
+            503: "服务暂时不可用"}
+
+
+def is_page(request: Request) -> bool:
+    path = request.url.path
+    return not (path.startswith("/api/") or path in ("/healthz", "/docs", "/openapi.json", "/redoc"))
+
+
+def error_page(request: Request, status: int, code: str, message: str) -> Response:
+    settings = get_settings()
+    return page(request, settings, "error.html", principal_of(request, settings), status=status,
+                heading=HEADINGS.get(status, "出错了"), code=code, message=message)
+
+
+def install(app: FastAPI) -> None:
+    app.mount("/static", StaticFiles(directory=TEMPLATES / "static"), name="static")
+    for module in (public, applicant, workbench):
+        app.include_router(module.router)
+
+    @app.exception_handler(LoginRequired)
+    async def _login(_: Request, exc: LoginRequired) -> Response:
+        from urllib.parse import quote
+
+        return RedirectResponse(f"/login?next={quote(exc.next_url)}", status_code=303)
+
+    @app.exception_handler(CsrfRefused)
+    async def _csrf(request: Request, _: CsrfRefused) -> Response:
+        return error_page(request, 403, "CSRF_REFUSED", "表单已过期或来源不明,请返回上一页刷新后重新提交")

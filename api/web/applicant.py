@@ -1,0 +1,89 @@
+"""The applicant's pages: their records with eligibility and one form to apply for several (/my), and the
+progress of an application (/applications/{id}) with withdraw."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session
+
+from api import clock
+from api.cases_view import application_public, visible_application
+from api.deps import Rules, RulesDep, SessionDep, SettingsDep, in_session
+from api.errors import ApiError, forbidden
+from api.routes.applications import withdraw
+from api.web.filing import file, published_on, read_filing, records_of
+from api.web.forms import FormState, refusal_status
+from api.web.progress import progress_context
+from api.web.render import page
+from api.web.session import check_csrf, require_principal
+from config.settings import Settings
+from domain.access import Principal
+from domain.errors import DomainError
+from domain.model import Role
+from store import cases as store_cases
+
+router = APIRouter(include_in_schema=False)
+
+
+def _my(request: Request, settings: SettingsDep, rules: RulesDep, session: SessionDep, state: FormState,
+        status: int = 200) -> Response:
+    me = require_principal(request, settings)
+    if me.role is not Role.APPLICANT or not me.subject:
+        raise forbidden("该页面仅供申请人使用")
+    records = records_of(session, rules, me.subject, clock.today())
+    apps = store_cases.applications_of(session, subject_key=me.subject)
+    return page(request, settings, "my.html", me, status=status, records=records, applications=apps,
+                subject=me.subject, subject_name=records[0].subject.name if records else "", form=state,
+                published_on=published_on(settings), action="/my")
+
+
+@router.get("/my", response_class=HTMLResponse)
+def my_page(request: Request, settings: SettingsDep, rules: RulesDep, session: SessionDep) -> Response:
+    return _my(request, settings, rules, session, FormState(values={"record_ids": [], "contact_phone": "",
+                                                                     "commitment": False}))
+
+
+@router.post("/my", response_class=HTMLResponse)
+async def my_apply(request: Request, settings: SettingsDep, rules: RulesDep) -> Response:
+    me = require_principal(request, settings)
+    form = await request.form()
+    check_csrf(request, settings, form)
+    if me.role is not Role.APPLICANT or not me.subject:
+        raise forbidden("该页面仅供申请人使用")
+    state = read_filing(form)
+    created = await file(state, me.subject, me, rules, settings)
+    if created is not None:
+        return RedirectResponse(f"/applications/{created.id}?filed=1", status_code=303)
+    return await in_session(settings, lambda s: _my(request, settings, rules, s, state, status=422))
+
+
+def _application(request: Request, settings: Settings, rules: Rules, session: Session, me: Principal,
+                 application_id: str, error: str = "", status: int = 200) -> Response:
+    app, cases = visible_application(session, me, application_id)
+    view = application_public(session, rules, app, cases)
+    return page(request, settings, "application.html", me, status=status, error=error,
+                **progress_context(view, me, request))
+
+
+@router.get("/applications/{application_id}", response_class=HTMLResponse)
+def application_page(application_id: str, request: Request, settings: SettingsDep, rules: RulesDep,
+                     session: SessionDep) -> Response:
+    return _application(request, settings, rules, session, require_principal(request, settings), application_id)
+
+
+@router.post("/applications/{application_id}/withdraw", response_class=HTMLResponse)
+async def application_withdraw(application_id: str, request: Request, settings: SettingsDep,
+                               rules: RulesDep) -> Response:
+    me = require_principal(request, settings)
+    form = await request.form()
+    check_csrf(request, settings, form)
+    try:
+        await withdraw(application_id, me, rules, settings)
+    except (ApiError, DomainError) as refused:
+        status, message = refusal_status(refused), refused.message
+        if status in (403, 404):
+            raise
+        return await in_session(settings, lambda s: _application(request, settings, rules, s, me, application_id,
+                                                                 error=message, status=status))
+    return RedirectResponse(f"/applications/{application_id}?withdrawn=1", status_code=303)

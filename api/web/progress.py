@@ -1,0 +1,44 @@
+"""How a case's progress reads on a page: the stages as a stepper, the current one marked, and the
+messages a redirect left behind (filed, withdrawn)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+
+from api.schemas import ApplicationPublic, CasePublic
+from domain.access import Principal
+from domain.model import Role
+from domain.transitions import DECIDED, CaseState
+
+STAGES = ("提交申请", "受理", "审核", "作出决定", "各网站下线", "办结")
+_STAGE_OF = {
+    CaseState.PENDING_ACCEPTANCE: 1, CaseState.SUPPLEMENT_REQUESTED: 1, CaseState.UNDER_REVIEW: 2,
+    CaseState.APPROVED: 4, CaseState.SYNCING: 4, CaseState.REPAIRED: 6, CaseState.NOT_ACCEPTED: 6,
+    CaseState.DENIED: 6, CaseState.WITHDRAWN: 6,
+}
+FLASH = {"filed": "申请已提交,各事项已分送办理机关。", "withdrawn": "申请已撤回。",
+         "decided": "办理决定已提交。", "rated": "感谢您的评价。"}
+
+
+def stepper(case: CasePublic) -> list[tuple[str, str]]:
+    """(stage, "done" | "current" | "todo") for each stage."""
+    reached = _STAGE_OF[CaseState(case.state)]
+    return [(name, "done" if i < reached or reached == len(STAGES) else "current" if i == reached else "todo")
+            for i, name in enumerate(STAGES)]
+
+
+def flash(request: Request) -> str:
+    return " ".join(text for key, text in FLASH.items() if request.query_params.get(key))
+
+
+def progress_context(view: ApplicationPublic, me: Principal, request: Request) -> dict[str, Any]:
+    open_cases = [c for c in view.cases if CaseState(c.state) not in DECIDED]
+    return {
+        "app": view,
+        "steppers": {c.id: stepper(c) for c in view.cases},
+        "can_withdraw": bool(open_cases) and me.role in (Role.APPLICANT, Role.WINDOW),
+        "flash": flash(request),
+        "repaired": [c for c in view.cases if c.state == CaseState.REPAIRED],
+    }

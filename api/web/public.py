@@ -1,0 +1,112 @@
+"""The public page (what can be repaired, when, how) and signing in and out.
+
+Every number on `/` comes from config/policy.yaml and config/letters.yaml, the files the workflows read:
+a province that changes a period changes the page with it."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from api.auth import decode_token, issue_token
+from api.deps import RulesDep, SettingsDep
+from api.web.demo import demo_identities, find_demo
+from api.web.render import page
+from api.web.session import anon_anchor, check_csrf, keep_anon, principal_of, sign_in, sign_out
+from config.loader import load_letter_texts
+from config.settings import Settings
+from domain.access import Principal
+from domain.errors import DomainError
+from domain.model import Role, Severity
+
+router = APIRouter(include_in_schema=False)
+
+HOME_OF = {Role.APPLICANT: "/my", Role.WINDOW: "/window", Role.CASEWORKER: "/workbench",
+           Role.SUPERVISOR: "/supervision", Role.AUDITOR: "/supervision", Role.ADMIN: "/supervision"}
+
+
+def months(n: int) -> str:
+    if n == 0:
+        return "不设最短期限"
+    return f"{n // 12} 年" if n % 12 == 0 else f"{n} 个月"
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, rules: RulesDep, settings: SettingsDep) -> Response:
+    policy = rules.policy
+    periods = [(s.value, policy.periods[s]) for s in Severity if s in policy.periods]
+    return page(request, settings, "home.html", principal_of(request, settings), periods=periods,
+                overrides=policy.overrides, limits=policy.time_limits, months=months,
+                texts=load_letter_texts(settings.config_dir))
+
+
+def safe_next(value: str | None) -> str:
+    """Only a path on this site: an open redirect after login would hand the session to a phishing page."""
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc or not value.startswith("/") or value.startswith("//"):
+        return ""
+    return value
+
+
+def _login_page(request: Request, settings: Settings, next_url: str, token: str = "", error: str = "",
+                status: int = 200) -> Response:
+    anchor, new = anon_anchor(request)
+    response = page(request, settings, "login.html", None, status=status, anchor=anchor, next=next_url,
+                    token=token, error=error, demos=demo_identities(settings), oidc=False)
+    if new:
+        keep_anon(response, anchor, settings)
+    return response
+
+
+def _signed_in(principal: Principal, token: str, next_url: str, settings: Settings) -> Response:
+    response = RedirectResponse(next_url or HOME_OF.get(principal.role, "/"), status_code=303)
+    sign_in(response, token, settings)
+    return response
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, settings: SettingsDep, next: str | None = None) -> Response:
+    return _login_page(request, settings, safe_next(next))
+
+
+@router.post("/login", response_class=HTMLResponse)
+async def login(request: Request, settings: SettingsDep) -> Response:
+    """A token printed by `xiufu token` (development and test; production signs in through OIDC)."""
+    form = await request.form()
+    check_csrf(request, settings, form)
+    next_url = safe_next(str(form.get("next", "")))
+    token = str(form.get("token", "")).strip()
+    if settings.env == "production":
+        return _login_page(request, settings, next_url, error="生产环境请通过统一身份认证登录", status=403)
+    if not token:
+        return _login_page(request, settings, next_url, error="请粘贴访问令牌", status=422)
+    try:
+        principal = decode_token(settings, token)
+    except DomainError as refused:
+        return _login_page(request, settings, next_url, token=token, error=refused.message, status=422)
+    return _signed_in(principal, token, next_url, settings)
+
+
+@router.post("/login/demo", response_class=HTMLResponse)
+async def login_demo(request: Request, settings: SettingsDep) -> Response:
+    """One of the demo identities of config/demo.yaml, only in development."""
+    form = await request.form()
+    check_csrf(request, settings, form)
+    demo = find_demo(settings, str(form.get("demo", "")))
+    if demo is None:
+        return _login_page(request, settings, "", error="演示身份仅在开发模式下提供", status=403)
+    token = issue_token(settings, demo.principal, ttl_hours=8)
+    return _signed_in(demo.principal, token, "", settings)
+
+
+@router.post("/logout")
+async def logout(request: Request, settings: SettingsDep) -> Response:
+    form = await request.form()
+    check_csrf(request, settings, form)
+    response = RedirectResponse("/", status_code=303)
+    sign_out(response)
+    return response

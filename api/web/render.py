@@ -1,0 +1,79 @@
+"""One Jinja2 environment for the pages (autoescaped: a subject's name is untrusted input), and what every
+page gets: the signed-in principal, its CSRF token and the navigation of its role."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import jinja2
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+
+from api.deps import rules_for
+from api.present import authority_name
+from api.web.session import csrf_anchor, csrf_token
+from config.settings import Settings
+from domain.access import Principal
+from domain.model import KIND_LABELS, RECORD_STATE_LABELS, ROLE_LABELS, SEVERITY_LABELS, Role
+from domain.transitions import ACTION_LABELS, STATE_LABELS
+
+TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+NAV = {
+    Role.APPLICANT: [("/my", "我的信用信息")],
+    Role.WINDOW: [("/window", "窗口代办")],
+    Role.CASEWORKER: [("/workbench", "待办事项")],
+    Role.SUPERVISOR: [("/supervision", "督办")],
+    Role.AUDITOR: [("/supervision", "事项总览")],
+    Role.ADMIN: [("/supervision", "事项总览")],
+}
+
+
+def _day(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(BEIJING).date() if value.tzinfo else value.date()
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def _moment(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    local = value.astimezone(BEIJING) if value.tzinfo else value
+    return f"{_day(local)} {local:%H:%M}"
+
+
+def _label(table: dict[Any, str]) -> Any:
+    return lambda value: table.get(value, value) if value is not None else ""
+
+
+@lru_cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES / "pages"),
+                             autoescape=jinja2.select_autoescape(default=True), undefined=jinja2.StrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(day=_day, moment=_moment, kind=_label({k.value: v for k, v in KIND_LABELS.items()}),
+                       severity=_label({k.value: v for k, v in SEVERITY_LABELS.items()}),
+                       record_state=_label({k.value: v for k, v in RECORD_STATE_LABELS.items()}),
+                       case_state=_label({k.value: v for k, v in STATE_LABELS.items()}),
+                       action=_label({k.value: v for k, v in ACTION_LABELS.items()}),
+                       role=_label({k.value: v for k, v in ROLE_LABELS.items()}))
+    return env
+
+
+def page(request: Request, settings: Settings, template: str, principal: Principal | None = None,
+         status: int = 200, anchor: str | None = None, **context: Any) -> HTMLResponse:
+    """`anchor`: the CSRF anchor when the response itself sets it (the first visit to /login)."""
+    rules = rules_for(settings.config_dir)
+    html = environment().get_template(template).render(
+        request=request, me=principal, authority_label=lambda code: authority_name(rules, code),
+        nav=NAV.get(principal.role, []) if principal else [],
+        csrf=csrf_token(settings, anchor or csrf_anchor(request)), dev=settings.env != "production",
+        **context)
+    return HTMLResponse(html, status_code=status)

@@ -1,0 +1,94 @@
+"""The browser session: the same signed bearer token the API takes, kept in an HttpOnly, SameSite cookie,
+and a CSRF token bound to it for every form.
+
+Keeping the token itself (not a server-side session id) means a page and the API authorise the same
+principal with the same code, and a restart of the API loses no sign-in. The CSRF token is an HMAC of
+the session (OWASP's signed double-submit): a forged form from another site cannot know it, and there is
+nothing to store. Before sign-in the CSRF token is bound to a random cookie of its own, so the login form
+is protected too (login CSRF)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from typing import Any
+
+from fastapi import Request, Response
+
+from api.auth import decode_token
+from config.settings import Settings
+from domain.access import Principal
+from domain.errors import DomainError
+
+SESSION_COOKIE = "xiufu_session"
+ANON_COOKIE = "xiufu_anon"
+
+
+class LoginRequired(Exception):
+    """Raised by a page that needs a signed-in user; answered with a redirect to /login."""
+
+    def __init__(self, next_url: str) -> None:
+        super().__init__(next_url)
+        self.next_url = next_url
+
+
+class CsrfRefused(Exception):
+    """A form without the CSRF token of this session: refused with 403 and nothing done."""
+
+
+def principal_of(request: Request, settings: Settings) -> Principal | None:
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    try:
+        return decode_token(settings, token)
+    except DomainError:
+        return None
+
+
+def require_principal(request: Request, settings: Settings) -> Principal:
+    found = principal_of(request, settings)
+    if found is None:
+        raise LoginRequired(str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""))
+    return found
+
+
+def csrf_anchor(request: Request) -> str:
+    return request.cookies.get(SESSION_COOKIE) or request.cookies.get(ANON_COOKIE) or ""
+
+
+def csrf_token(settings: Settings, anchor: str) -> str:
+    return hmac.new(settings.secret_key.encode(), b"csrf:" + anchor.encode(), hashlib.sha256).hexdigest()[:40]
+
+
+def check_csrf(request: Request, settings: Settings, form: Any) -> None:
+    anchor = csrf_anchor(request)
+    sent = str(form.get("csrf", ""))
+    if not anchor or not hmac.compare_digest(sent, csrf_token(settings, anchor)):
+        raise CsrfRefused()
+
+
+def anon_anchor(request: Request) -> tuple[str, bool]:
+    """The anchor of the login form's CSRF token before anyone signs in; True when it is new and must be
+    set as a cookie with the response (`keep_anon`)."""
+    anchor = request.cookies.get(ANON_COOKIE)
+    return (anchor, False) if anchor else (secrets.token_urlsafe(24), True)
+
+
+def keep_anon(response: Response, anchor: str, settings: Settings) -> None:
+    _set(response, ANON_COOKIE, anchor, settings, max_age=3600)
+
+
+def sign_in(response: Response, token: str, settings: Settings) -> None:
+    _set(response, SESSION_COOKIE, token, settings, max_age=settings.token_ttl_hours * 3600)
+    response.delete_cookie(ANON_COOKIE, path="/")
+
+
+def sign_out(response: Response) -> None:
+    response.delete_cookie(SESSION_COOKIE, path="/")
+
+
+def _set(response: Response, name: str, value: str, settings: Settings, max_age: int) -> None:
+    response.set_cookie(name, value, max_age=max_age, path="/", httponly=True, samesite="lax",
+                        secure=settings.env == "production")

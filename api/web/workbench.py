@@ -1,0 +1,99 @@
+"""The caseworker's pages: the queue of their authority (/workbench) and one case (/cases/{id}) with the
+decision forms, which send the same Temporal Updates as the API; the workflow validator's refusal comes
+back as a message on the page."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+from sqlmodel import Session
+
+from api import clock
+from api.cases_view import case_public, visible_case
+from api.deps import Rules, RulesDep, SessionDep, SettingsDep, in_session
+from api.errors import ApiError
+from api.present import record_public
+from api.routes.cases import decide, list_cases
+from api.schemas import DecisionCreate
+from api.web.forms import FormState, refusal_status
+from api.web.progress import flash
+from api.web.render import page
+from api.web.session import check_csrf, require_principal
+from config.settings import Settings
+from domain.access import Principal, can_decide
+from domain.errors import DomainError
+from domain.model import RecordKind
+from domain.transitions import (
+    ACTION_LABELS,
+    CASEWORKER_ACTIONS,
+    REASON_REQUIRED,
+    Action,
+    CaseFacts,
+    CaseState,
+    allowed_actions,
+)
+from store.models import CreditRecord
+
+router = APIRouter(include_in_schema=False)
+
+ORDER = [Action.ACCEPT, Action.REJECT, Action.REQUEST_SUPPLEMENT, Action.APPROVE, Action.DENY, Action.EXTEND,
+         Action.SHIELD]
+REASON_LABEL = {Action.REJECT: "不予受理的理由", Action.DENY: "不予修复的理由",
+                Action.REQUEST_SUPPLEMENT: "需要补正的材料(逐项列出)", Action.EXTEND: "延长的理由",
+                Action.SHIELD: "暂时屏蔽的理由", Action.ACCEPT: "备注(可不填)", Action.APPROVE: "备注(可不填)"}
+
+
+@router.get("/workbench", response_class=HTMLResponse)
+def workbench(request: Request, settings: SettingsDep, rules: RulesDep, session: SessionDep,
+              state: str = "", kind: str = "") -> Response:
+    me = require_principal(request, settings)
+    cases = list_cases(me, rules, session, state=state or None)
+    if kind:
+        cases = [c for c in cases if c.record_kind == kind]
+    today = clock.today()
+    return page(request, settings, "workbench.html", me, cases=cases, today=today, soon=today + timedelta(days=1),
+                state=state, kind=kind, states=[s.value for s in CaseState], kinds=[k.value for k in RecordKind])
+
+
+def _case(request: Request, settings: Settings, rules: Rules, session: Session, me: Principal, case_id: str,
+          form: FormState | None = None, status: int = 200) -> Response:
+    _, row = visible_case(session, me, case_id)
+    view = case_public(session, rules, row)
+    record = session.get(CreditRecord, row.record_id)
+    facts = CaseFacts(state=CaseState(row.state), overdue=row.overdue, extensions_used=row.extensions_used,
+                      max_extensions=rules.policy.time_limits.max_extensions, shielded=row.shielded)
+    actions = [a for a in ORDER if a in allowed_actions(facts) and a in CASEWORKER_ACTIONS] if can_decide(
+        me, row.handler) else []
+    return page(request, settings, "case.html", me, status=status, case=view,
+                record=record_public(record, rules, clock.today()) if record else None, actions=actions,
+                labels=ACTION_LABELS, reason_label=REASON_LABEL, needs_reason=REASON_REQUIRED,
+                form=form or FormState(), flash=flash(request))
+
+
+@router.get("/cases/{case_id}", response_class=HTMLResponse)
+def case_page(case_id: str, request: Request, settings: SettingsDep, rules: RulesDep, session: SessionDep) -> Response:
+    return _case(request, settings, rules, session, require_principal(request, settings), case_id)
+
+
+@router.post("/cases/{case_id}/decisions", response_class=HTMLResponse)
+async def case_decide(case_id: str, request: Request, settings: SettingsDep, rules: RulesDep) -> Response:
+    me = require_principal(request, settings)
+    form = await request.form()
+    check_csrf(request, settings, form)
+    action, reason = str(form.get("action", "")), str(form.get("reason", "")).strip()
+    state = FormState(values={"action": action, "reason": reason})
+    try:
+        await decide(case_id, DecisionCreate(action=action, reason=reason), me, settings)
+    except ValidationError:
+        state.errors["reason"] = "理由不能超过2000字"
+        return await in_session(settings, lambda s: _case(request, settings, rules, s, me, case_id, state, 422))
+    except (ApiError, DomainError) as refused:
+        status = refusal_status(refused)
+        if status == 404:
+            raise
+        state.refuse(refused)
+        return await in_session(settings, lambda s: _case(request, settings, rules, s, me, case_id, state, status))
+    return RedirectResponse(f"/cases/{case_id}?decided=1", status_code=303)
