@@ -15,7 +15,7 @@ from api.routes.applications import withdraw
 from api.web.filing import file, published_on, read_filing, records_of
 from api.web.forms import FormState, refusal_status
 from api.web.progress import progress_context
-from api.web.render import page
+from api.web.render import fragment, page
 from api.web.session import check_csrf, require_principal
 from config.settings import Settings
 from domain.access import Principal
@@ -70,6 +70,17 @@ def _application(request: Request, settings: Settings, rules: Rules, session: Se
 def application_page(application_id: str, request: Request, settings: SettingsDep, rules: RulesDep,
                      session: SessionDep) -> Response:
     return _application(request, settings, rules, session, require_principal(request, settings), application_id)
+
+
+@router.get("/applications/{application_id}/cases", response_class=HTMLResponse)
+def application_cases(application_id: str, request: Request, settings: SettingsDep, rules: RulesDep,
+                      session: SessionDep) -> Response:
+    """The cases part of the progress page alone: what the page's script swaps in to stay live."""
+    me = require_principal(request, settings)
+    app, cases = visible_application(session, me, application_id)
+    context = progress_context(application_public(session, rules, app, cases), me, request)
+    return fragment("_cases.html", headers={"X-Xiufu-Open": "1" if context["live"] else "0"}, app=context["app"],
+                    steppers=context["steppers"])
 
 
 @router.post("/applications/{application_id}/withdraw", response_class=HTMLResponse)

@@ -77,3 +77,9 @@ def page(request: Request, settings: Settings, template: str, principal: Princip
         csrf=csrf_token(settings, anchor or csrf_anchor(request)), dev=settings.env != "production",
         **context)
     return HTMLResponse(html, status_code=status)
+
+
+def fragment(template: str, headers: dict[str, str] | None = None, **context: Any) -> HTMLResponse:
+    """A piece of a page, fetched by the page's script to refresh itself (never cached: it is progress)."""
+    html = environment().get_template(template).render(**context)
+    return HTMLResponse(html, headers={"Cache-Control": "no-store", **(headers or {})})

@@ -1,0 +1,88 @@
+"""The service-centre counter (窗口): find a subject by USCC or ID number, see its records, file one
+application on its behalf (channel `window`, the clerk recorded as the filer), and print the acceptance
+receipt (受理回执) for the person at the counter."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session
+
+from api import clock
+from api.cases_view import application_public, visible_application
+from api.deps import Rules, RulesDep, SessionDep, SettingsDep, in_session
+from api.errors import forbidden
+from api.web.filing import file, published_on, read_filing, records_of
+from api.web.forms import FormState
+from api.web.render import page
+from api.web.session import check_csrf, require_principal
+from config.loader import load_letter_texts
+from config.settings import Settings
+from domain.access import Principal
+from domain.identifiers import SubjectKind, mask_id_number, normalize_id, subject_kinds
+from domain.model import Role
+from store import cases as store_cases
+
+router = APIRouter(include_in_schema=False)
+
+
+def _clerk(request: Request, settings: Settings) -> Principal:
+    me = require_principal(request, settings)
+    if me.role is not Role.WINDOW:
+        raise forbidden("该页面仅供政务服务中心窗口工作人员使用")
+    return me
+
+
+def shown(subject: str) -> str:
+    """A person's ID number is masked on the page (the clerk typed it; the screen faces the counter)."""
+    return mask_id_number(subject) if subject_kinds(subject) == {SubjectKind.PERSON} else subject
+
+
+def _window(request: Request, settings: Settings, rules: Rules, session: Session, me: Principal, subject: str,
+            state: FormState, status: int = 200) -> Response:
+    subject_error = ""
+    records = []
+    if subject:
+        if subject_kinds(subject):
+            records = records_of(session, rules, subject, clock.today())
+        else:
+            subject_error = "统一社会信用代码或身份证号码校验不通过,请核对后重新输入"
+            status = 422 if status == 200 else status
+    return page(request, settings, "window.html", me, status=status, subject=subject, subject_error=subject_error,
+                shown_subject=shown(subject),
+                records=records, form=state, hidden_subject=subject, published_on=published_on(settings),
+                action="/window", filed=store_cases.applications_of(session, filed_by=me.sub, limit=20))
+
+
+@router.get("/window", response_class=HTMLResponse)
+def window_page(request: Request, settings: SettingsDep, rules: RulesDep, session: SessionDep,
+                subject: str = "") -> Response:
+    me = _clerk(request, settings)
+    state = FormState(values={"record_ids": [], "contact_phone": "", "commitment": False})
+    return _window(request, settings, rules, session, me, normalize_id(subject.strip()) if subject else "", state)
+
+
+@router.post("/window", response_class=HTMLResponse)
+async def window_file(request: Request, settings: SettingsDep, rules: RulesDep) -> Response:
+    me = _clerk(request, settings)
+    form = await request.form()
+    check_csrf(request, settings, form)
+    subject = normalize_id(str(form.get("subject", "")).strip())
+    state = read_filing(form)
+    created = await file(state, subject, me, rules, settings)
+    if created is not None:
+        return RedirectResponse(f"/applications/{created.id}/receipt", status_code=303)
+    return await in_session(settings, lambda s: _window(request, settings, rules, s, me, subject, state, status=422))
+
+
+@router.get("/applications/{application_id}/receipt", response_class=HTMLResponse)
+def receipt(application_id: str, request: Request, settings: SettingsDep, rules: RulesDep,
+            session: SessionDep) -> Response:
+    """受理回执: what was filed, for which records, who handles each and by when they decide whether to
+    accept; printable (the header and footer drop out in print)."""
+    me = require_principal(request, settings)
+    app, cases = visible_application(session, me, application_id)
+    view = application_public(session, rules, app, cases)
+    return page(request, settings, "receipt.html", me, app=view, filed_by=app.filed_by,
+                acceptance_days=rules.policy.time_limits.acceptance,
+                ways=load_letter_texts(settings.config_dir)["ways_to_apply"])
