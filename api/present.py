@@ -8,6 +8,7 @@ from api.deps import Rules
 from api.schemas import EligibilityPublic, RecordPublic, SubjectPublic
 from domain.eligibility import eligibility
 from domain.identifiers import mask_id_number, mask_phone
+from domain.materials import needs_proof
 from domain.model import RecordState
 from store.models import CreditRecord
 
@@ -66,4 +67,5 @@ def record_public(row: CreditRecord, rules: Rules, today: date | None = None) ->
         open_case_id=row.open_case_id,
         registered_at=row.registered_at,
         eligibility=record_eligibility(row, today) if today else None,
+        needs_proof=needs_proof(row.kind, row.penalty_types, row.obligations_fulfilled),
     )

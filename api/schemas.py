@@ -127,6 +127,8 @@ class RecordPublic(BaseModel):
     open_case_id: str | None
     registered_at: datetime
     eligibility: EligibilityPublic | None = None
+    # an application for this record must carry proof that the obligations are fulfilled (domain/materials.py)
+    needs_proof: bool = True
 
 
 class AuthorityPublic(BaseModel):
@@ -137,6 +139,26 @@ class AuthorityPublic(BaseModel):
     level: str
 
 
+class MaterialRef(BaseModel):
+    """An uploaded material (POST /materials) and the record it proves something for."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    record_id: str
+    material_id: str
+
+
+class MaterialPublic(BaseModel):
+    id: str
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: datetime
+    record_id: str | None = None
+    purpose: str = "proof"
+
+
 class ApplicationCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -144,6 +166,8 @@ class ApplicationCreate(BaseModel):
     record_ids: list[str] = Field(min_length=1, max_length=50)
     contact_phone: str
     commitment_signed: bool
+    # proofs for the records that ask for them (RecordPublic.needs_proof), uploaded first
+    materials: list[MaterialRef] = Field(default_factory=list, max_length=100)
 
     @field_validator("contact_phone")
     @classmethod

@@ -118,7 +118,8 @@ async def flow_rate(stack: Stack, flows: int, concurrency: int) -> tuple[float, 
         for uscc in subjects:  # registration is not part of the measured flow
             body = {"kind": "penalty", "record_no": f"宁交罚〔2026〕{uscc[-7:]}号", "issuer": issuer,
                     "severity": "general", "decided_on": str(add_months(clock.today(), -4)),
-                    "subject": {"uscc": uscc, "name": "基准测试有限公司"}, "penalty_types": ["罚款"]}
+                    "subject": {"uscc": uscc, "name": "基准测试有限公司"}, "penalty_types": ["罚款"],
+                    "obligations_fulfilled": True}
             r = await http.post("/api/v1/records", json=body, headers=integrator)
             assert r.status_code == 201, r.text
             record_ids.append(r.json()["id"])

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from domain.authorities import Authority, Directory
+from domain.materials import UploadRules
 from domain.model import RecordKind, Severity
 from domain.policy import PenaltyHandler, PeriodOverride, PeriodRule, Policy, TimeLimits
 from domain.workdays import WorkCalendar, YearCalendar
@@ -55,7 +56,14 @@ def parse_policy(raw: dict[str, Any]) -> Policy:
         penalty_handler=PenaltyHandler(routing.get("penalty_handler", "issuer")),
         abnormal_list_sectors=frozenset(routing.get("abnormal_list_sectors", ["market_regulation"])),
         penalty_types=frozenset(raw.get("penalty_types", [])),
+        uploads=_uploads(raw.get("materials", {})),
     )
+
+
+def _uploads(raw: dict[str, Any]) -> UploadRules:
+    default = UploadRules()
+    return UploadRules(max_bytes=int(raw.get("max_mb", default.max_bytes // (1024 * 1024))) * 1024 * 1024,
+                       types=tuple(raw.get("types", default.types)))
 
 
 def parse_calendar(raw: dict[str, Any]) -> WorkCalendar:

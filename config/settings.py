@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     outbox_min_age_s: float = 30
 
     letters_path: Path | None = None  # XIUFU_LETTERS_PATH; default var/letters
+    materials_path: Path | None = None  # XIUFU_MATERIALS_PATH; default var/materials
 
     api_host: str = "127.0.0.1"
     api_port: int = 8000
@@ -64,6 +65,11 @@ class Settings(BaseSettings):
                 "(or XIUFU_JWT_PUBLIC_KEY for an external issuer) before running outside development"
             )
         return self
+
+    @property
+    def materials_dir(self) -> Path:
+        """Uploaded materials (content-addressed); shared by every API replica in production."""
+        return self.materials_path or self.var_dir / "materials"
 
     @property
     def letters_dir(self) -> Path:

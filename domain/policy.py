@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from domain.materials import UploadRules
 from domain.model import RecordKind, Severity
 
 
@@ -77,3 +78,4 @@ class Policy:
     penalty_handler: PenaltyHandler = PenaltyHandler.ISSUER
     abnormal_list_sectors: frozenset[str] = frozenset({"market_regulation", "natural_resources"})
     penalty_types: frozenset[str] = frozenset()
+    uploads: UploadRules = UploadRules()

@@ -166,3 +166,27 @@ class DailyFigure(SQLModel, table=True):
     day: date = Field(primary_key=True)
     figures: dict = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
     computed_at: datetime
+
+
+class Material(SQLModel, table=True):
+    """材料: a file uploaded for an application (proof that obligations are fulfilled, or a supplement).
+
+    Uploaded first (unattached, owned by the uploader), then attached to its case in the filing's own
+    transaction, so an application never exists without the proofs it was filed with. The bytes live in
+    a content-addressed file (`sha256`) under the materials directory."""
+
+    __tablename__ = "material"
+
+    id: str = Field(primary_key=True, max_length=32)
+    sha256: str = Field(max_length=64)
+    filename: str = Field(max_length=200)
+    content_type: str = Field(max_length=64)
+    size: int
+    subject_key: str = Field(index=True, max_length=18)
+    uploaded_by: str = Field(index=True, max_length=128)
+    uploaded_role: str = Field(max_length=16)
+    uploaded_at: datetime
+    application_id: str | None = Field(default=None, index=True, max_length=32)
+    case_id: str | None = Field(default=None, index=True, max_length=32)
+    record_id: str | None = Field(default=None, max_length=32)
+    purpose: str = Field(default="proof", max_length=16)  # proof | supplement

@@ -6,6 +6,7 @@ import uuid
 
 from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
+from sqlmodel import Session
 
 from api import clock
 from api.cases_view import application_public, visible_application
@@ -13,18 +14,20 @@ from api.deps import PrincipalDep, Rules, RulesDep, SessionDep, SettingsDep, in_
 from api.errors import ApiError, forbidden
 from api.outbox import application_input, start_application
 from api.present import record_eligibility
-from api.schemas import ApplicationCreate, ApplicationCreated, ApplicationPublic, CaseBrief
+from api.schemas import ApplicationCreate, ApplicationCreated, ApplicationPublic, CaseBrief, MaterialRef
 from api.temporal import get_client, send_decision
 from config.settings import Settings
 from domain.access import Principal, can_apply_for
 from domain.errors import DomainError
 from domain.identifiers import mask_phone, normalize_id, subject_kinds
+from domain.materials import needs_proof
 from domain.model import Channel, Role
 from domain.transitions import DECIDED, Action, CaseState
 from store import cases as store_cases
+from store import materials as store_materials
 from store import records as store_records
 from store.db import engine_for, session_scope
-from store.models import Application, RepairCase
+from store.models import Application, CreditRecord, RepairCase
 from workflows.contracts import ApplicationInput, DecisionInput, limits_from
 
 router = APIRouter(prefix="/api/v1", tags=["applications"])
@@ -46,7 +49,8 @@ async def create_application(payload: ApplicationCreate, principal: PrincipalDep
     if not payload.commitment_signed:
         raise DomainError("COMMITMENT_REQUIRED", "请先签署信用承诺书")
     record_ids = list(dict.fromkeys(payload.record_ids))
-    inp = await run_in_threadpool(_file, settings, rules, principal, subject, record_ids, payload.contact_phone)
+    inp = await run_in_threadpool(_file, settings, rules, principal, subject, record_ids, payload.contact_phone,
+                                  payload.materials)
     app_id = inp.application_id
     started = True
     try:
@@ -65,9 +69,9 @@ async def create_application(payload: ApplicationCreate, principal: PrincipalDep
 
 
 def _file(settings: Settings, rules: Rules, principal: Principal, subject: str, record_ids: list[str],
-          contact_phone: str) -> ApplicationInput:
-    """Checks the records and writes the application, its cases and the records' reservations in one
-    transaction (run in the thread pool: it blocks on the database)."""
+          contact_phone: str, materials: list[MaterialRef]) -> ApplicationInput:
+    """Checks the records and writes the application, its cases, the records' reservations and the
+    materials' attachment in one transaction (run in the thread pool: it blocks on the database)."""
     now, today = clock.now(), clock.today()
     app_id = "app_" + uuid.uuid4().hex[:20]
     with session_scope(engine_for(settings.db_url)) as session:
@@ -83,6 +87,7 @@ def _file(settings: Settings, rules: Rules, principal: Principal, subject: str, 
         if blocked:
             first = next(iter(blocked.values()))[0]
             raise DomainError("NOT_ELIGIBLE", f"所选信息暂不符合修复条件:{first}", reasons=blocked)
+        _check_proofs(session, principal, subject, [r for r in rows if r], materials)
         cases = []
         for row in rows:
             assert row is not None
@@ -99,9 +104,34 @@ def _file(settings: Settings, rules: Rules, principal: Principal, subject: str, 
             store_cases.file_application(session, app, cases)
         except store_cases.RecordTaken as taken:
             raise ApiError(409, "CASE_OPEN", "所选信息已有正在办理的修复申请", record_ids=[taken.record_id]) from None
+        case_of = {c.record_id: c.id for c in cases}
+        for ref in materials:
+            if not store_materials.attach(session, ref.material_id, application_id=app_id,
+                                          case_id=case_of[ref.record_id], record_id=ref.record_id):
+                raise DomainError("UNKNOWN_MATERIAL", "所附材料不存在、已被使用或不属于本人上传",
+                                  material_ids=[ref.material_id])
         limits = limits_from(rules.policy.time_limits)
         inp = application_input(app, cases, {r.id: r for r in rows if r}, limits)
     return inp
+
+
+def _check_proofs(session: Session, principal: Principal, subject: str, rows: list[CreditRecord],
+                  materials: list[MaterialRef]) -> None:
+    """Every material named was uploaded by the caller for this subject and not used yet, and names a record
+    of the application; every record that asks for proof has one (domain/materials.py)."""
+    ids = {row.id for row in rows}
+    found = {m.id: m for m in store_materials.unattached_of(session, [r.material_id for r in materials],
+                                                             principal.sub)}
+    bad = [r.material_id for r in materials
+           if r.material_id not in found or r.record_id not in ids or found[r.material_id].subject_key != subject]
+    if bad:
+        raise DomainError("UNKNOWN_MATERIAL", "所附材料不存在、已被使用或不属于本人上传", material_ids=bad)
+    proved = {r.record_id for r in materials}
+    missing = [row.id for row in rows if row.id not in proved
+               and needs_proof(row.kind, row.penalty_types, row.obligations_fulfilled)]
+    if missing:
+        raise DomainError("PROOF_REQUIRED", "所选信息需要上传已履行法定责任和义务的证明材料(如罚款缴纳凭证)",
+                          record_ids=missing)
 
 
 @router.get("/applications/{application_id}", response_model=ApplicationPublic)

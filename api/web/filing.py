@@ -1,6 +1,6 @@
 """Filing one application from a page, for the applicant (/my) and for a counter on a subject's behalf
-(/window): the form is read, then handed to the API's own route function, so the same checks refuse the
-same things with the same codes."""
+(/window): the form is read, the proofs are judged and kept, then everything is handed to the API's own
+route function, so the same checks refuse the same things with the same codes."""
 
 from __future__ import annotations
 
@@ -8,17 +8,21 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlmodel import Session
+from starlette.datastructures import UploadFile
 
-from api.deps import Rules
+from api.deps import Rules, in_session
 from api.errors import ApiError, field_error
 from api.present import record_public
 from api.routes.applications import create_application
-from api.schemas import ApplicationCreate, ApplicationCreated, RecordPublic
+from api.routes.materials import check_uploader
+from api.schemas import ApplicationCreate, ApplicationCreated, MaterialPublic, MaterialRef, RecordPublic
+from api.uploads import clean_name, judge, keep, public, read_capped
 from api.web.forms import FormState
 from config.loader import load_letter_texts
 from config.settings import Settings
 from domain.access import Principal
 from domain.errors import DomainError
+from store import materials as store_materials
 from store import records as store_records
 
 
@@ -31,14 +35,23 @@ def published_on(settings: Settings) -> dict[str, str]:
 
 
 def read_filing(form: Any) -> FormState:
-    return FormState(values={"record_ids": [str(v) for v in form.getlist("record_ids")],
-                             "contact_phone": str(form.get("contact_phone", "")).strip(),
-                             "commitment": form.get("commitment") == "yes"})
+    record_ids = [str(v) for v in form.getlist("record_ids")]
+    return FormState(values={
+        "record_ids": record_ids,
+        "contact_phone": str(form.get("contact_phone", "")).strip(),
+        "commitment": form.get("commitment") == "yes",
+        # uploads kept from an earlier attempt of this form (a browser cannot keep a file input)
+        "kept": {rid: [str(v) for v in form.getlist(f"kept-{rid}")] for rid in record_ids},
+        "uploads": {rid: [f for f in form.getlist(f"proof-{rid}") if isinstance(f, UploadFile) and f.filename]
+                    for rid in record_ids},
+        "kept_files": {},
+    })
 
 
 async def file(state: FormState, subject: str, principal: Principal, rules: Rules,
                settings: Settings) -> ApplicationCreated | None:
-    """The application, or None with the refusals written into `state`."""
+    """The application, or None with the refusals written into `state`. Nothing is stored unless every
+    upload passes; an upload kept before a later refusal is offered again with the form."""
     values = state.values
     if not values["record_ids"]:
         state.errors["record_ids"] = "请至少选择一条失信信息"
@@ -52,11 +65,55 @@ async def file(state: FormState, subject: str, principal: Principal, rules: Rule
             found = field_error(dict(err))
             key = "contact_phone" if found["field"].startswith("contact_phone") else found["field"] or "general"
             state.errors.setdefault(key, found["message"])
+        await _offer_kept(state, principal, settings)
         return None
+    judged = await _judge_uploads(state, rules)
     if state.errors:
+        await _offer_kept(state, principal, settings)
         return None
     try:
+        check_uploader(principal, subject)
+        refs = await _keep_uploads(state, judged, principal, subject, settings)
+        payload.materials = refs
         return await create_application(payload, principal, rules, settings)
     except (ApiError, DomainError) as refused:
         state.refuse(refused)
+        if refused.code == "PROOF_REQUIRED":
+            for rid in refused.details.get("record_ids", []):
+                state.errors[f"proof-{rid}"] = "请上传已履行义务的证明材料(PDF、JPG 或 PNG)"
+        await _offer_kept(state, principal, settings)
         return None
+
+
+async def _judge_uploads(state: FormState, rules: Rules) -> dict[str, list[tuple[str, bytes, str]]]:
+    judged: dict[str, list[tuple[str, bytes, str]]] = {}
+    for rid, uploads in state.values["uploads"].items():
+        for upload in uploads:
+            data, size = await read_capped(upload, rules.policy.uploads.max_bytes)
+            try:
+                judged.setdefault(rid, []).append((clean_name(upload.filename), data, judge(data, size, rules)))
+            except DomainError as refused:
+                state.errors[f"proof-{rid}"] = f"{clean_name(upload.filename)}:{refused.message}"
+    return judged
+
+
+async def _keep_uploads(state: FormState, judged: dict[str, list[tuple[str, bytes, str]]], principal: Principal,
+                        subject: str, settings: Settings) -> list[MaterialRef]:
+    refs = [MaterialRef(record_id=rid, material_id=mid) for rid, ids in state.values["kept"].items() for mid in ids]
+    for rid, files in judged.items():
+        for name, data, content_type in files:
+            kept = await in_session(settings, lambda s, n=name, d=data, t=content_type: keep(
+                s, settings, principal, subject, n, d, t))
+            state.values["kept"].setdefault(rid, []).append(kept.id)
+            refs.append(MaterialRef(record_id=rid, material_id=kept.id))
+    return refs
+
+
+async def _offer_kept(state: FormState, principal: Principal, settings: Settings) -> None:
+    """The names of uploads already kept, so the form shows them instead of asking again."""
+    def load(session: Session) -> dict[str, list[MaterialPublic]]:
+        ids = [mid for ids in state.values["kept"].values() for mid in ids]
+        rows = {m.id: m for m in store_materials.unattached_of(session, ids, principal.sub)}
+        return {rid: [public(rows[m]) for m in mids if m in rows] for rid, mids in state.values["kept"].items()}
+
+    state.values["kept_files"] = await in_session(settings, load)

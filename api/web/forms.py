@@ -12,8 +12,8 @@ from domain.errors import DomainError
 # Which field a refusal belongs to, so the message appears next to it.
 FIELD_OF = {"COMMITMENT_REQUIRED": "commitment", "INVALID_PHONE": "contact_phone", "INVALID_RECORD_IDS": "record_ids",
             "NOT_ELIGIBLE": "record_ids", "UNKNOWN_RECORD": "record_ids", "CASE_OPEN": "record_ids",
-            "INVALID_SUBJECT": "subject", "MISSING_FIELD": "contact_phone", "INVALID_MATERIAL": "materials",
-            "MATERIAL_TOO_LARGE": "materials", "MATERIAL_TYPE": "materials", "REASON_REQUIRED": "reason"}
+            "INVALID_SUBJECT": "subject", "MISSING_FIELD": "contact_phone", "PROOF_REQUIRED": "record_ids",
+            "UNKNOWN_MATERIAL": "record_ids", "REASON_REQUIRED": "reason"}
 
 
 @dataclass

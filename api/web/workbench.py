@@ -17,6 +17,7 @@ from api.deps import Rules, RulesDep, SessionDep, SettingsDep, in_session
 from api.errors import ApiError
 from api.present import record_public
 from api.routes.cases import decide, list_cases
+from api.routes.materials import material_response
 from api.schemas import DecisionCreate
 from api.web.forms import FormState, refusal_status
 from api.web.progress import flash
@@ -35,6 +36,7 @@ from domain.transitions import (
     CaseState,
     allowed_actions,
 )
+from store import materials as store_materials
 from store.models import CreditRecord
 
 router = APIRouter(include_in_schema=False)
@@ -67,7 +69,8 @@ def _case(request: Request, settings: Settings, rules: Rules, session: Session, 
                       max_extensions=rules.policy.time_limits.max_extensions, shielded=row.shielded)
     actions = [a for a in ORDER if a in allowed_actions(facts) and a in CASEWORKER_ACTIONS] if can_decide(
         me, row.handler) else []
-    return page(request, settings, "case.html", me, status=status, case=view,
+    materials = store_materials.of_cases(session, [row.id])
+    return page(request, settings, "case.html", me, status=status, case=view, materials=materials,
                 record=record_public(record, rules, clock.today()) if record else None, actions=actions,
                 labels=ACTION_LABELS, reason_label=REASON_LABEL, needs_reason=REASON_REQUIRED,
                 form=form or FormState(), flash=flash(request))
@@ -76,6 +79,12 @@ def _case(request: Request, settings: Settings, rules: Rules, session: Session, 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
 def case_page(case_id: str, request: Request, settings: SettingsDep, rules: RulesDep, session: SessionDep) -> Response:
     return _case(request, settings, rules, session, require_principal(request, settings), case_id)
+
+
+@router.get("/materials/{material_id}")
+def material(material_id: str, request: Request, settings: SettingsDep, session: SessionDep) -> Response:
+    """Opens an uploaded material for whoever may see its case (the same rule as the API)."""
+    return material_response(session, settings, require_principal(request, settings), material_id)
 
 
 @router.post("/cases/{case_id}/decisions", response_class=HTMLResponse)

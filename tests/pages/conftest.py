@@ -27,8 +27,10 @@ def web_stack(tmp_path_factory):
         yield s
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Per module, not per session: Playwright's sync API keeps its event loop running in this thread while
+    it is open, and the system tests after the page tests call asyncio.run()."""
     if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
         pytest.skip("chromium is not installed (make test installs the Debian package)")
     from playwright.sync_api import sync_playwright
