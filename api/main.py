@@ -10,7 +10,18 @@ from fastapi import FastAPI
 
 from api import errors, outbox
 from api.deps import rules_for
-from api.routes import applications, authorities, cases, health, materials, monitoring, records, subjects
+from api.routes import (
+    applications,
+    authorities,
+    cases,
+    evaluations,
+    health,
+    materials,
+    monitoring,
+    records,
+    subjects,
+    supervision,
+)
 from api.routes.health import calendar_warnings
 from api.temporal import get_client
 from api.web import app as web
@@ -41,7 +52,8 @@ def create_app() -> FastAPI:
         lifespan=lifespan,
     )
     errors.install(app, page=(web.is_page, web.error_page))
-    for module in (health, authorities, records, subjects, applications, cases, materials, monitoring):
+    for module in (health, authorities, records, subjects, applications, cases, materials, monitoring,
+                   evaluations, supervision):
         app.include_router(module.router)
     web.install(app)
     return app

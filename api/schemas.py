@@ -311,3 +311,71 @@ class MessagePublic(BaseModel):
     created_at: datetime
     sent_at: datetime | None
     error: str | None
+
+
+class EvaluationCreate(BaseModel):
+    """好差评 of one handling authority: `rating` 5 (非常满意) to 1 (非常不满意), a comment required from 2 down."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    handler: str = Field(min_length=1, max_length=64)
+    rating: int
+    comment: str = ""
+
+
+class EvaluationPublic(BaseModel):
+    id: str
+    application_id: str
+    handler: str
+    handler_name: str
+    rating: int
+    rating_label: str
+    bad: bool
+    comment: str
+    rated_at: datetime
+    follow_up_due: date | None = None
+
+
+class RatingSlot(BaseModel):
+    """One authority that handled a case of the application: its rating, or whether it can be rated now."""
+
+    handler: str
+    handler_name: str
+    can_rate: bool
+    evaluation: EvaluationPublic | None = None
+
+
+class AuthorityRatings(BaseModel):
+    authority: str
+    authority_name: str
+    counts: dict[int, int]  # rating level -> how many
+    total: int
+    bad: int
+
+
+class EvaluationSummary(BaseModel):
+    authorities: list[AuthorityRatings]
+    evaluations: list[EvaluationPublic]
+
+
+class StagePublic(BaseModel):
+    stage: str
+    label: str
+    cases: int
+    mean_hours: float | None
+
+
+class AuthorityCases(BaseModel):
+    authority: str
+    authority_name: str
+    by_state: dict[str, int]
+    total: int
+
+
+class SupervisionSummary(BaseModel):
+    region: str | None  # None: the whole province
+    states: list[str]
+    authorities: list[AuthorityCases]
+    overdue: list[CasePublic]
+    stages: list[StagePublic]
+    ratings: list[AuthorityRatings]

@@ -67,6 +67,7 @@ class TimeLimits:
     extension: int = 5
     max_extensions: int = 1
     abnormal_list_removal: int = 5
+    bad_review_follow_up: int = 5  # 差评整改: answer and rectify a bad review (to verify)
 
 
 @dataclass(frozen=True)

@@ -190,3 +190,22 @@ class Material(SQLModel, table=True):
     case_id: str | None = Field(default=None, index=True, max_length=32)
     record_id: str | None = Field(default=None, max_length=32)
     purpose: str = Field(default="proof", max_length=16)  # proof | supplement
+
+
+class Evaluation(SQLModel, table=True):
+    """好差评: the applicant's rating of one authority's handling of an application, one per (application,
+    handler): bottlenecks are analysed per authority, and an application may cover several."""
+
+    __tablename__ = "evaluation"
+    __table_args__ = (sa.UniqueConstraint("application_id", "handler", name="uq_evaluation_application_handler"),)
+
+    id: str = Field(primary_key=True, max_length=32)
+    application_id: str = Field(index=True, max_length=32)
+    handler: str = Field(index=True, max_length=64)
+    handler_region: str = Field(index=True, max_length=6)
+    rating: int  # GB/T 39735 level, 5 (非常满意) to 1 (非常不满意)
+    comment: str = Field(default="", max_length=500)
+    rated_by: str = Field(max_length=128)
+    rated_by_role: str = Field(max_length=16)
+    rated_at: datetime
+    follow_up_due: date | None = None  # a bad review: answered and rectified by this day

@@ -7,7 +7,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from api.web import applicant, public, window, workbench
+from api.web import applicant, oversight, public, window, workbench
 from api.web.render import TEMPLATES, page
 from api.web.session import CsrfRefused, LoginRequired, principal_of
 from config.settings import get_settings
@@ -29,7 +29,7 @@ def error_page(request: Request, status: int, code: str, message: str) -> Respon
 
 def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=TEMPLATES / "static"), name="static")
-    for module in (public, applicant, window, workbench):
+    for module in (public, applicant, window, workbench, oversight):
         app.include_router(module.router)
 
     @app.exception_handler(LoginRequired)

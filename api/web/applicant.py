@@ -1,5 +1,6 @@
 """The applicant's pages: their records with eligibility and one form to apply for several (/my), and the
-progress of an application (/applications/{id}) with withdraw."""
+progress of an application (/applications/{id}) with withdraw and, once every case has ended, the rating
+(好差评) of each authority that handled it."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from api.cases_view import application_public, visible_application
 from api.deps import Rules, RulesDep, SessionDep, SettingsDep, in_session
 from api.errors import ApiError, forbidden
 from api.routes.applications import withdraw
+from api.routes.evaluations import rate, rating_slots
+from api.schemas import EvaluationCreate
 from api.web.filing import file, published_on, read_filing, records_of
 from api.web.forms import FormState, refusal_status
 from api.web.progress import progress_context
@@ -20,6 +23,7 @@ from api.web.session import check_csrf, require_principal
 from config.settings import Settings
 from domain.access import Principal
 from domain.errors import DomainError
+from domain.evaluation import COMMENT_MAX, RATING_LABELS
 from domain.model import Role
 from store import cases as store_cases
 
@@ -59,11 +63,12 @@ async def my_apply(request: Request, settings: SettingsDep, rules: RulesDep) -> 
 
 
 def _application(request: Request, settings: Settings, rules: Rules, session: Session, me: Principal,
-                 application_id: str, error: str = "", status: int = 200) -> Response:
+                 application_id: str, error: str = "", status: int = 200, rating: FormState | None = None) -> Response:
     app, cases = visible_application(session, me, application_id)
     view = application_public(session, rules, app, cases)
     return page(request, settings, "application.html", me, status=status, error=error,
-                **progress_context(view, me, request))
+                slots=rating_slots(session, rules, me, app, cases), rating=rating or FormState(),
+                levels=list(RATING_LABELS.items()), comment_max=COMMENT_MAX, **progress_context(view, me, request))
 
 
 @router.get("/applications/{application_id}", response_class=HTMLResponse)
@@ -98,3 +103,28 @@ async def application_withdraw(application_id: str, request: Request, settings: 
         return await in_session(settings, lambda s: _application(request, settings, rules, s, me, application_id,
                                                                  error=message, status=status))
     return RedirectResponse(f"/applications/{application_id}?withdrawn=1", status_code=303)
+
+
+@router.post("/applications/{application_id}/evaluations", response_class=HTMLResponse)
+async def application_rate(application_id: str, request: Request, settings: SettingsDep,
+                           rules: RulesDep) -> Response:
+    """One authority's rating, through the API's own route; a refusal (a bad rating without a comment,
+    rated before) comes back next to the field with what was typed kept."""
+    me = require_principal(request, settings)
+    form = await request.form()
+    check_csrf(request, settings, form)
+    handler, chosen, comment = (str(form.get(k, "")) for k in ("handler", "rating", "comment"))
+    state = FormState(values={"handler": handler, "rating": chosen, "comment": comment})
+    try:
+        payload = EvaluationCreate(handler=handler or "-", rating=int(chosen) if chosen.isdigit() else 0,
+                                   comment=comment)
+        await in_session(settings, lambda s: rate(application_id, payload, me, rules, s))
+    except (ApiError, DomainError) as refused:
+        status = refusal_status(refused)
+        if status in (403, 404):
+            raise
+        state.refuse(refused)
+        return await in_session(settings, lambda s: _application(request, settings, rules, s, me, application_id,
+                                                                 status=status, rating=state,
+                                                                 error=state.general))
+    return RedirectResponse(f"/applications/{application_id}?rated=1", status_code=303)

@@ -13,7 +13,8 @@ from domain.errors import DomainError
 FIELD_OF = {"COMMITMENT_REQUIRED": "commitment", "INVALID_PHONE": "contact_phone", "INVALID_RECORD_IDS": "record_ids",
             "NOT_ELIGIBLE": "record_ids", "UNKNOWN_RECORD": "record_ids", "CASE_OPEN": "record_ids",
             "INVALID_SUBJECT": "subject", "MISSING_FIELD": "contact_phone", "PROOF_REQUIRED": "record_ids",
-            "UNKNOWN_MATERIAL": "record_ids", "REASON_REQUIRED": "reason"}
+            "UNKNOWN_MATERIAL": "record_ids", "REASON_REQUIRED": "reason",
+            "COMMENT_REQUIRED": "comment", "COMMENT_TOO_LONG": "comment", "INVALID_RATING": "rating"}
 
 
 @dataclass

@@ -1,0 +1,99 @@
+"""好差评: the applicant rates each authority that handled their application once every case has ended;
+supervisors, auditors and the admin read the ratings per authority. A bad review is sent to the
+supervisors of the handler's city for follow-up (差评整改)."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Query
+from sqlmodel import Session
+
+from api import clock
+from api.cases_view import visible_application
+from api.deps import PrincipalDep, Rules, RulesDep, SessionDep
+from api.errors import ApiError, forbidden
+from api.oversight import evaluation_public, oversight_scope, ratings_by_authority
+from api.present import authority_name
+from api.schemas import EvaluationCreate, EvaluationPublic, EvaluationSummary, RatingSlot
+from domain.access import Principal
+from domain.errors import DomainError
+from domain.evaluation import RATING_LABELS, check_evaluation, follow_up_due, is_bad
+from domain.model import Role
+from domain.transitions import TERMINAL, CaseState
+from store import evaluations as store_evaluations
+from store.models import Application, Evaluation, Notification, RepairCase
+
+router = APIRouter(prefix="/api/v1", tags=["evaluations"])
+RATERS = (Role.APPLICANT, Role.WINDOW)
+
+
+def finished(cases: list[RepairCase]) -> bool:
+    return bool(cases) and all(CaseState(c.state) in TERMINAL for c in cases)
+
+
+def rating_slots(session: Session, rules: Rules, principal: Principal, app: Application,
+                 cases: list[RepairCase]) -> list[RatingSlot]:
+    """One slot per authority that handled a case of the application, in the order of the cases."""
+    done = {e.handler: e for e in store_evaluations.of_application(session, app.id)}
+    open_to_rate = principal.role in RATERS and finished(cases)
+    return [RatingSlot(handler=h, handler_name=authority_name(rules, h), can_rate=open_to_rate and h not in done,
+                       evaluation=evaluation_public(rules, done[h]) if h in done else None)
+            for h in dict.fromkeys(c.handler for c in cases)]
+
+
+@router.get("/applications/{application_id}/evaluations", response_model=list[RatingSlot])
+def application_evaluations(application_id: str, principal: PrincipalDep, rules: RulesDep,
+                            session: SessionDep) -> list[RatingSlot]:
+    """Each handling authority of the application with its rating, or whether the caller may rate it now."""
+    app, cases = visible_application(session, principal, application_id)
+    return rating_slots(session, rules, principal, app, cases)
+
+
+@router.post("/applications/{application_id}/evaluations", response_model=EvaluationPublic, status_code=201)
+def rate(application_id: str, payload: EvaluationCreate, principal: PrincipalDep, rules: RulesDep,
+         session: SessionDep) -> EvaluationPublic:
+    """The applicant (or the counter that filed for them) rates one handling authority, once, after every
+    case of the application has ended. GB/T 39735: 不满意 or worse needs a comment and is followed up
+    within `time_limits.bad_review_follow_up` working days by the city's supervisors."""
+    app, cases = visible_application(session, principal, application_id)
+    if principal.role not in RATERS:
+        raise forbidden("只有申请人可以评价办理服务")
+    handled = [c for c in cases if c.handler == payload.handler]
+    if not handled:
+        raise DomainError("UNKNOWN_HANDLER", "该申请没有由此机关办理的事项", handler=payload.handler)
+    if not finished(cases):
+        raise ApiError(409, "NOT_FINISHED", "申请的全部事项办结后才能评价")
+    level, comment = check_evaluation(payload.rating, payload.comment)
+    now, today = clock.now(), clock.today()
+    region = handled[0].handler_region
+    due = follow_up_due(today, rules.calendar, rules.policy.time_limits.bad_review_follow_up).due if is_bad(
+        level) else None
+    row = Evaluation(id="ev_" + uuid.uuid4().hex[:20], application_id=app.id, handler=payload.handler,
+                     handler_region=region, rating=int(level), comment=comment, rated_by=principal.sub,
+                     rated_by_role=principal.role.value, rated_at=now, follow_up_due=due)
+    notices = []
+    if due is not None:
+        city = rules.directory.city_of(region) if region else "320000"
+        notices.append(Notification(
+            id=f"bad-review:{row.id}:{city}", recipient_role=Role.SUPERVISOR.value, recipient_scope=city,
+            case_id=handled[0].id, created_at=now,
+            message=f"差评待整改:申请 {app.id} 对{authority_name(rules, payload.handler)}的评价为"
+                    f"“{RATING_LABELS[level]}”,请于{due:%Y-%m-%d}前回访整改并告知申请人"))
+    try:
+        store_evaluations.add(session, row, notices)
+    except store_evaluations.AlreadyRated:
+        raise ApiError(409, "ALREADY_RATED", "已评价过该机关的办理服务,不能重复评价") from None
+    return evaluation_public(rules, row)
+
+
+@router.get("/evaluations", response_model=EvaluationSummary)
+def list_evaluations(principal: PrincipalDep, rules: RulesDep, session: SessionDep,
+                     authority: str | None = Query(default=None), region: str | None = Query(default=None),
+                     ) -> EvaluationSummary:
+    """Ratings counted per level and authority, and the newest ratings (bad ones first): a supervisor's
+    region and below; auditors and the admin everywhere, or the `region` they ask for."""
+    _, prefix = oversight_scope(principal, region)
+    rows = store_evaluations.recent(session, region_prefix=prefix, authority=authority)
+    return EvaluationSummary(authorities=ratings_by_authority(session, rules, prefix, authority),
+                             evaluations=[evaluation_public(rules, r) for r in rows])

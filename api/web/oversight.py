@@ -1,0 +1,46 @@
+"""The pages of oversight: /supervision (a supervisor's region, or everything for auditors and the admin)
+and /audit/cases/{id} (a case's history as Temporal recorded it). Both call the API's route functions,
+so they show and refuse exactly what the API does."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from api.cases_view import case_public, visible_case
+from api.deps import RulesDep, SessionDep, SettingsDep, in_session
+from api.routes.cases import history
+from api.routes.evaluations import list_evaluations
+from api.routes.supervision import supervision
+from api.web.render import page
+from api.web.session import require_principal
+from domain.evaluation import RATING_LABELS
+
+router = APIRouter(include_in_schema=False)
+
+EVENT_LABELS = {"workflow_started": "流程启动", "workflow_completed": "流程结束", "workflow_terminated": "流程被终止",
+                "timer_fired": "时限到期", "decision": "办理决定", "overdue_notified": "超期通知督办",
+                "delivery_scheduled": "下发同步"}
+
+
+@router.get("/supervision", response_class=HTMLResponse)
+def supervision_page(request: Request, settings: SettingsDep, rules: RulesDep, session: SessionDep,
+                     region: str = "") -> Response:
+    me = require_principal(request, settings)
+    summary = supervision(me, rules, session, region=region or None)
+    ratings = list_evaluations(me, rules, session, authority=None, region=region or None)
+    return page(request, settings, "supervision.html", me, summary=summary, recent=ratings.evaluations[:50],
+                levels=list(RATING_LABELS.items()))
+
+
+@router.get("/audit/cases/{case_id}", response_class=HTMLResponse)
+async def audit_case_page(case_id: str, request: Request, settings: SettingsDep, rules: RulesDep) -> Response:
+    me = require_principal(request, settings)
+    trail = await history(case_id, me, settings)
+    for event in trail.events:  # Temporal's times are UTC without a zone: shown in Beijing time
+        event.at = event.at.replace(tzinfo=UTC) if event.at.tzinfo is None else event.at
+    case = await in_session(settings, lambda s: case_public(s, rules, visible_case(s, me, case_id)[1],
+                                                            with_details=False))
+    return page(request, settings, "audit_case.html", me, case=case, trail=trail, event_labels=EVENT_LABELS)
