@@ -243,6 +243,14 @@ class DecisionCreate(BaseModel):
     reason: str = Field(default="", max_length=2000)
 
 
+class SupplementCreate(BaseModel):
+    """The applicant's answer to a supplement request: the materials uploaded for it (POST /materials)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    materials: list[str] = Field(default_factory=list, max_length=20)
+
+
 class ResyncCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -66,3 +66,10 @@ def of_cases(session: Session, case_ids: Sequence[str]) -> list[Material]:
         return []
     return list(session.exec(select(Material).where(Material.case_id.in_(case_ids))  # type: ignore[union-attr]
                              .order_by(Material.uploaded_at)))
+
+
+def detach(session: Session, ids: Sequence[str], *, case_id: str) -> None:
+    """Undoes `attach` for a supplement the workflow refused: the uploads are free again."""
+    session.execute(sa.update(Material).where(
+        Material.id.in_(ids), Material.case_id == case_id)  # type: ignore[attr-defined]
+        .values(application_id=None, case_id=None, record_id=None, purpose="proof"))

@@ -1,19 +1,22 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Query
+from sqlmodel import Session
 
 from api.cases_view import case_public, visible_case
 from api.deps import PrincipalDep, RulesDep, SessionDep, SettingsDep, in_session
 from api.errors import ApiError, forbidden
 from api.history import case_history
-from api.schemas import CaseDecided, CaseHistory, CasePublic, DecisionCreate, ResyncCreate
+from api.schemas import CaseDecided, CaseHistory, CasePublic, DecisionCreate, ResyncCreate, SupplementCreate
 from api.temporal import send_decision, send_update
-from domain.access import can_decide
+from domain.access import Principal, can_decide
 from domain.authorities import region_prefix
 from domain.errors import DomainError
 from domain.model import Role
 from domain.transitions import CASEWORKER_ACTIONS, Action
 from store import cases as store_cases
+from store import materials as store_materials
+from store.models import RepairCase
 from workflows.contracts import RESYNC_UPDATE, CaseView, DecisionInput, ResyncInput
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
@@ -60,14 +63,39 @@ async def decide(case_id: str, payload: DecisionCreate, principal: PrincipalDep,
 
 
 @router.post("/cases/{case_id}/supplement", response_model=CaseDecided)
-async def supplement(case_id: str, principal: PrincipalDep, settings: SettingsDep) -> CaseDecided:
-    """The applicant answers a supplement request; the paused clock runs again."""
-    await in_session(settings, lambda s: visible_case(s, principal, case_id))
+async def supplement(case_id: str, principal: PrincipalDep, settings: SettingsDep,
+                     payload: SupplementCreate | None = None) -> CaseDecided:
+    """The applicant answers a supplement request, with the materials uploaded for it; the paused clock runs
+    again. The materials are attached before the Update and detached again if the workflow refuses it, so
+    a refusal leaves them free to use and an interrupted call leaves them with the case, never lost."""
+    app, case = await in_session(settings, lambda s: visible_case(s, principal, case_id))
     if principal.role not in (Role.APPLICANT, Role.WINDOW):
         raise forbidden("只有申请人可以提交补正材料")
-    view = await send_decision(settings, case_id, DecisionInput(
-        action=Action.SUPPLEMENT, actor=principal.sub, actor_role=principal.role, actor_subject=principal.subject))
+    ids = list(dict.fromkeys(payload.materials)) if payload else []
+    if ids:
+        await in_session(settings, lambda s: _attach_supplement(s, principal, app.subject_key, case, ids))
+    try:
+        view = await send_decision(settings, case_id, DecisionInput(
+            action=Action.SUPPLEMENT, actor=principal.sub, actor_role=principal.role,
+            actor_subject=principal.subject))
+    except Exception:
+        if ids:
+            await in_session(settings, lambda s: store_materials.detach(s, ids, case_id=case_id))
+        raise
     return decided(case_id, view)
+
+
+def _attach_supplement(session: Session, principal: Principal, subject: str, case: RepairCase,
+                       ids: list[str]) -> None:
+    found = {m.id: m for m in store_materials.unattached_of(session, ids, principal.sub)}
+    bad = [i for i in ids if i not in found or found[i].subject_key != subject]
+    if bad:
+        raise DomainError("UNKNOWN_MATERIAL", "所附材料不存在、已被使用或不属于本人上传", material_ids=bad)
+    for material_id in ids:
+        if not store_materials.attach(session, material_id, application_id=case.application_id, case_id=case.id,
+                                      record_id=case.record_id, purpose="supplement"):
+            raise DomainError("UNKNOWN_MATERIAL", "所附材料不存在、已被使用或不属于本人上传",
+                              material_ids=[material_id])
 
 
 @router.post("/cases/{case_id}/resync", response_model=CaseDecided)

@@ -9,13 +9,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 from api import clock
-from api.cases_view import application_public, visible_application
+from api.cases_view import application_public, visible_application, visible_case
 from api.deps import Rules, RulesDep, SessionDep, SettingsDep, in_session
 from api.errors import ApiError, forbidden
 from api.routes.applications import withdraw
+from api.routes.cases import supplement
 from api.routes.evaluations import rate, rating_slots
-from api.schemas import EvaluationCreate
-from api.web.filing import file, published_on, read_filing, records_of
+from api.routes.materials import check_uploader
+from api.schemas import ApplicationPublic, CasePublic, EvaluationCreate, SupplementCreate
+from api.web.filing import file, judge_files, keep_files, published_on, read_filing, records_of, uploads_in
 from api.web.forms import FormState, refusal_status
 from api.web.progress import progress_context
 from api.web.render import fragment, page
@@ -25,6 +27,7 @@ from domain.access import Principal
 from domain.errors import DomainError
 from domain.evaluation import COMMENT_MAX, RATING_LABELS
 from domain.model import Role
+from domain.transitions import Action, CaseState
 from store import cases as store_cases
 
 router = APIRouter(include_in_schema=False)
@@ -63,10 +66,12 @@ async def my_apply(request: Request, settings: SettingsDep, rules: RulesDep) -> 
 
 
 def _application(request: Request, settings: Settings, rules: Rules, session: Session, me: Principal,
-                 application_id: str, error: str = "", status: int = 200, rating: FormState | None = None) -> Response:
+                 application_id: str, error: str = "", status: int = 200, rating: FormState | None = None,
+                 supplement: FormState | None = None) -> Response:
     app, cases = visible_application(session, me, application_id)
     view = application_public(session, rules, app, cases)
     return page(request, settings, "application.html", me, status=status, error=error,
+                supplement=supplement or FormState(), asked=supplement_requests(view, me),
                 slots=rating_slots(session, rules, me, app, cases), rating=rating or FormState(),
                 levels=list(RATING_LABELS.items()), comment_max=COMMENT_MAX, **progress_context(view, me, request))
 
@@ -128,3 +133,42 @@ async def application_rate(application_id: str, request: Request, settings: Sett
                                                                  status=status, rating=state,
                                                                  error=state.general))
     return RedirectResponse(f"/applications/{application_id}?rated=1", status_code=303)
+
+
+def supplement_requests(view: ApplicationPublic, me: Principal) -> list[tuple[CasePublic, str]]:
+    """The cases waiting for the applicant's supplement, each with what the caseworker asked for."""
+    if me.role not in (Role.APPLICANT, Role.WINDOW):
+        return []
+    asked = []
+    for case in view.cases:
+        if case.state == CaseState.SUPPLEMENT_REQUESTED:
+            requests = [e.reason for e in case.timeline if e.action == Action.REQUEST_SUPPLEMENT]
+            asked.append((case, requests[-1] if requests else ""))
+    return asked
+
+
+@router.post("/cases/{case_id}/supplement", response_class=HTMLResponse)
+async def case_supplement(case_id: str, request: Request, settings: SettingsDep, rules: RulesDep) -> Response:
+    """The applicant's (or the counter's) answer to a supplement request, with new uploads; a refused upload
+    stores nothing and is named next to the field."""
+    me = require_principal(request, settings)
+    form = await request.form()
+    check_csrf(request, settings, form)
+    app, _ = await in_session(settings, lambda s: visible_case(s, me, case_id))
+    state = FormState(values={"case_id": case_id})
+    judged, refused = await judge_files(uploads_in(form, "supplement"), rules)
+    if not refused and not judged:
+        refused = "请选择要提交的补正材料"
+    if not refused:
+        try:
+            check_uploader(me, app.subject_key)
+            ids = await keep_files(judged, me, app.subject_key, settings)
+            await supplement(case_id, me, settings, SupplementCreate(materials=ids))
+            return RedirectResponse(f"/applications/{app.id}?supplemented=1", status_code=303)
+        except (ApiError, DomainError) as failure:
+            if refusal_status(failure) in (403, 404):
+                raise
+            refused = failure.message
+    state.errors[case_id] = refused
+    return await in_session(settings, lambda s: _application(request, settings, rules, s, me, app.id, status=422,
+                                                             supplement=state))

@@ -42,8 +42,7 @@ def read_filing(form: Any) -> FormState:
         "commitment": form.get("commitment") == "yes",
         # uploads kept from an earlier attempt of this form (a browser cannot keep a file input)
         "kept": {rid: [str(v) for v in form.getlist(f"kept-{rid}")] for rid in record_ids},
-        "uploads": {rid: [f for f in form.getlist(f"proof-{rid}") if isinstance(f, UploadFile) and f.filename]
-                    for rid in record_ids},
+        "uploads": {rid: uploads_in(form, f"proof-{rid}") for rid in record_ids},
         "kept_files": {},
     })
 
@@ -85,27 +84,51 @@ async def file(state: FormState, subject: str, principal: Principal, rules: Rule
         return None
 
 
-async def _judge_uploads(state: FormState, rules: Rules) -> dict[str, list[tuple[str, bytes, str]]]:
-    judged: dict[str, list[tuple[str, bytes, str]]] = {}
+Judged = list[tuple[str, bytes, str]]  # (file name, bytes, content type) of uploads the rules accept
+
+
+def uploads_in(form: Any, field: str) -> list[UploadFile]:
+    """The files of a file input (a browser sends one empty part when none was chosen)."""
+    return [f for f in form.getlist(field) if isinstance(f, UploadFile) and f.filename]
+
+
+async def judge_files(uploads: list[UploadFile], rules: Rules) -> tuple[Judged, str]:
+    """The accepted files, or the first refusal as "name:message" (then nothing may be kept)."""
+    judged: Judged = []
+    for upload in uploads:
+        data, size = await read_capped(upload, rules.policy.uploads.max_bytes)
+        try:
+            judged.append((clean_name(upload.filename), data, judge(data, size, rules)))
+        except DomainError as refused:
+            return [], f"{clean_name(upload.filename)}:{refused.message}"
+    return judged, ""
+
+
+async def keep_files(judged: Judged, principal: Principal, subject: str, settings: Settings) -> list[str]:
+    ids = []
+    for name, data, content_type in judged:
+        kept = await in_session(settings, lambda s, n=name, d=data, t=content_type: keep(
+            s, settings, principal, subject, n, d, t))
+        ids.append(kept.id)
+    return ids
+
+
+async def _judge_uploads(state: FormState, rules: Rules) -> dict[str, Judged]:
+    judged: dict[str, Judged] = {}
     for rid, uploads in state.values["uploads"].items():
-        for upload in uploads:
-            data, size = await read_capped(upload, rules.policy.uploads.max_bytes)
-            try:
-                judged.setdefault(rid, []).append((clean_name(upload.filename), data, judge(data, size, rules)))
-            except DomainError as refused:
-                state.errors[f"proof-{rid}"] = f"{clean_name(upload.filename)}:{refused.message}"
+        judged[rid], refused = await judge_files(uploads, rules)
+        if refused:
+            state.errors[f"proof-{rid}"] = refused
     return judged
 
 
-async def _keep_uploads(state: FormState, judged: dict[str, list[tuple[str, bytes, str]]], principal: Principal,
+async def _keep_uploads(state: FormState, judged: dict[str, Judged], principal: Principal,
                         subject: str, settings: Settings) -> list[MaterialRef]:
     refs = [MaterialRef(record_id=rid, material_id=mid) for rid, ids in state.values["kept"].items() for mid in ids]
     for rid, files in judged.items():
-        for name, data, content_type in files:
-            kept = await in_session(settings, lambda s, n=name, d=data, t=content_type: keep(
-                s, settings, principal, subject, n, d, t))
-            state.values["kept"].setdefault(rid, []).append(kept.id)
-            refs.append(MaterialRef(record_id=rid, material_id=kept.id))
+        for material_id in await keep_files(files, principal, subject, settings):
+            state.values["kept"].setdefault(rid, []).append(material_id)
+            refs.append(MaterialRef(record_id=rid, material_id=material_id))
     return refs
 
 

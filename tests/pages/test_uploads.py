@@ -75,3 +75,36 @@ def test_bad_uploads_are_refused_and_a_good_proof_reaches_the_caseworker(web_sta
     outsider = new_page()
     sign_in(outsider, web_stack.token("--role", "caseworker", "--authority", "320100-tax"))
     assert outsider.request.get(href).status == 404
+
+
+def test_a_supplement_request_is_answered_with_new_uploads(web_stack, new_page):
+    from tests.materials import png_bytes
+    from tests.system.steps import apply, decide, register
+
+    uscc = factories.uscc(7402)
+    record = register(web_stack, "320100-court", uscc)
+    created = apply(web_stack, uscc, [record["id"]]).json()
+    case_id = created["cases"][0]["id"]
+    asked = decide(web_stack, case_id, "320100-court", "request_supplement", "请补充法院出具的履行完毕证明")
+    assert asked.status_code == 200, asked.text
+
+    applicant = new_page()
+    sign_in(applicant, web_stack.token("--role", "applicant", "--subject", uscc), f"/applications/{created['id']}")
+    assert "请补充法院出具的履行完毕证明" in applicant.inner_text("main")
+    field = f"#supplement-{case_id}"
+    before = stored(web_stack)
+    applicant.set_input_files(field, files=[{"name": "证明.pdf", "mimeType": "application/pdf",
+                                             "buffer": elf_bytes()}])
+    applicant.get_by_role("button", name="提交补正材料").click()
+    assert "证明.pdf:只能上传" in applicant.inner_text("main")
+    assert stored(web_stack) == before
+    check_page(applicant, "supplement-refused")
+    applicant.set_input_files(field, files=[{"name": "证明.png", "mimeType": "image/png", "buffer": png_bytes()}])
+    applicant.get_by_role("button", name="提交补正材料").click()
+    applicant.wait_for_url(re.compile(r"supplemented=1"))
+    assert "补正材料已提交" in applicant.inner_text("main")
+
+    worker = new_page()
+    sign_in(worker, web_stack.token("--role", "caseworker", "--authority", "320100-court"), f"/cases/{case_id}")
+    text = worker.inner_text("main")
+    assert "待受理" in text and "证明.png(补正材料" in text
