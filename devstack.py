@@ -5,6 +5,7 @@ loopback ports, their data in one directory. `make run` (devrun.py) is the long-
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -114,9 +115,10 @@ class Stack:
 
 
 @contextmanager
-def start_stack(var: Path, database_url: str | None = None) -> Iterator[Stack]:
+def start_stack(var: Path, database_url: str | None = None, oidc: bool = False) -> Iterator[Stack]:
     """Starts the four processes on free ports with their data in `var` (and the store in `database_url`
-    when given, else SQLite in `var`); stops them on exit."""
+    when given, else SQLite in `var`); stops them on exit. `oidc`: the pages sign in through the
+    simulator's identity service too (client `xiufu-test`, registered there once it runs)."""
     temporal_port, ui_port, api_port, sim_port = free_port(), free_port(), free_port(), free_port()
     env = {**os.environ, "XIUFU_ENV": "test", "XIUFU_VAR_DIR": str(var),
            "TEMPORAL_ADDRESS": f"127.0.0.1:{temporal_port}", "XIUFU_TASK_QUEUE": "system-test",
@@ -126,6 +128,9 @@ def start_stack(var: Path, database_url: str | None = None) -> Iterator[Stack]:
     env.pop("XIUFU_DATABASE_URL", None)
     if database_url:
         env["DATABASE_URL"] = database_url
+    if oidc:
+        env.update({"XIUFU_OIDC_ISSUER": f"http://127.0.0.1:{sim_port}/identity", "XIUFU_OIDC_CLIENT_ID": "xiufu-test",
+                    "XIUFU_OIDC_CLIENT_SECRET": secrets.token_urlsafe(16)})
     s = Stack(var=var, env=env, api=f"http://127.0.0.1:{api_port}", simulator=f"http://127.0.0.1:{sim_port}")
     try:
         s.start("temporal", [str(BIN / "temporal"), "server", "start-dev", "--db-filename", str(var / "temporal.db"),
@@ -134,6 +139,9 @@ def start_stack(var: Path, database_url: str | None = None) -> Iterator[Stack]:
         subprocess.run([str(BIN / "xiufu"), "migrate"], env=env, check=True, cwd=ROOT)
         s.start("simulator", [sys.executable, "-m", "uvicorn", "simulator.app:app", "--host", "127.0.0.1",
                               "--port", str(sim_port), "--log-level", "warning"], sim_port)
+        if oidc:
+            httpx.post(s.simulator + "/identity/clients", json={
+                "client_id": env["XIUFU_OIDC_CLIENT_ID"], "client_secret": env["XIUFU_OIDC_CLIENT_SECRET"]})
         s.start_worker()
         s.start("api", [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port",
                         str(api_port), "--log-level", "warning"], api_port)

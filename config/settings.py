@@ -43,6 +43,17 @@ class Settings(BaseSettings):
     jwt_issuer: str = "xiufu"
     token_ttl_hours: int = 12
 
+    # Sign-in to the pages through the provincial unified identity service (OpenID Connect). Empty issuer:
+    # no OIDC (development and test sign in with a token). The claims name the role and its scope.
+    oidc_issuer: str = ""  # discovery at <issuer>/.well-known/openid-configuration
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_scope: str = "openid profile"
+    oidc_role_claim: str = "xiufu_role"
+    oidc_subject_claim: str = "uscc"  # the USCC (or ID number) an applicant acts for
+    oidc_authority_claim: str = "authority"
+    oidc_region_claim: str = "region"
+
     # The outbox sweep starts the workflows of applications whose start was lost (the API killed, Temporal
     # down): how often it looks, and how old a filing must be before it is taken as lost.
     outbox_every_s: float = 60
@@ -59,10 +70,12 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:
-        if self.env == "production" and self.secret_key == DEV_SECRET and not self.jwt_public_key:
+        # The secret also signs the pages' sessions and CSRF tokens: even with an external token issuer, a
+        # default secret in production would let anyone forge a session.
+        if self.env == "production" and self.secret_key == DEV_SECRET:
             raise ValueError(
-                "XIUFU_SECRET_KEY is the development default: set a secret of your own "
-                "(or XIUFU_JWT_PUBLIC_KEY for an external issuer) before running outside development"
+                "XIUFU_SECRET_KEY is the development default: set a secret of your own before running outside "
+                "development (it signs page sessions and CSRF tokens, also with an external token issuer)"
             )
         return self
 

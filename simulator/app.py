@@ -17,7 +17,10 @@ from typing import Any, Literal
 from fastapi import FastAPI, Header, HTTPException
 from pydantic import BaseModel, Field
 
+from simulator import identity
+
 app = FastAPI(title="xiufu 下游网站模拟器 (simulator)")
+app.include_router(identity.router)
 
 
 class Publish(BaseModel):

@@ -6,8 +6,9 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
 
-from api.web import applicant, oversight, public, window, workbench
+from api.web import applicant, oidc, oversight, public, window, workbench
 from api.web.render import TEMPLATES, page
 from api.web.session import CsrfRefused, LoginRequired, principal_of
 from config.settings import get_settings
@@ -29,7 +30,12 @@ def error_page(request: Request, status: int, code: str, message: str) -> Respon
 
 def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=TEMPLATES / "static"), name="static")
-    for module in (public, applicant, window, workbench, oversight):
+    settings = get_settings()
+    if settings.oidc_issuer:
+        # authlib keeps the OIDC state, nonce and PKCE verifier of a sign-in in progress here, for 10 minutes
+        app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="xiufu_oidc",
+                           max_age=600, same_site="lax", https_only=settings.env == "production")
+    for module in (public, oidc, applicant, window, workbench, oversight):
         app.include_router(module.router)
 
     @app.exception_handler(LoginRequired)

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.auth import decode_token, issue_token
+from api.auth import decode_token
 from api.deps import RulesDep, SettingsDep
 from api.web.demo import demo_identities, find_demo
 from api.web.render import page
@@ -56,15 +56,15 @@ def _login_page(request: Request, settings: Settings, next_url: str, token: str 
                 status: int = 200) -> Response:
     anchor, new = anon_anchor(request)
     response = page(request, settings, "login.html", None, status=status, anchor=anchor, next=next_url,
-                    token=token, error=error, demos=demo_identities(settings), oidc=False)
+                    token=token, error=error, demos=demo_identities(settings), oidc=bool(settings.oidc_issuer))
     if new:
         keep_anon(response, anchor, settings)
     return response
 
 
-def _signed_in(principal: Principal, token: str, next_url: str, settings: Settings) -> Response:
+def signed_in(principal: Principal, next_url: str, settings: Settings) -> Response:
     response = RedirectResponse(next_url or HOME_OF.get(principal.role, "/"), status_code=303)
-    sign_in(response, token, settings)
+    sign_in(response, principal, settings)
     return response
 
 
@@ -88,7 +88,7 @@ async def login(request: Request, settings: SettingsDep) -> Response:
         principal = decode_token(settings, token)
     except DomainError as refused:
         return _login_page(request, settings, next_url, token=token, error=refused.message, status=422)
-    return _signed_in(principal, token, next_url, settings)
+    return signed_in(principal, next_url, settings)
 
 
 @router.post("/login/demo", response_class=HTMLResponse)
@@ -99,8 +99,7 @@ async def login_demo(request: Request, settings: SettingsDep) -> Response:
     demo = find_demo(settings, str(form.get("demo", "")))
     if demo is None:
         return _login_page(request, settings, "", error="演示身份仅在开发模式下提供", status=403)
-    token = issue_token(settings, demo.principal, ttl_hours=8)
-    return _signed_in(demo.principal, token, "", settings)
+    return signed_in(demo.principal, "", settings)
 
 
 @router.post("/logout")

@@ -1,8 +1,9 @@
-"""The browser session: the same signed bearer token the API takes, kept in an HttpOnly, SameSite cookie,
-and a CSRF token bound to it for every form.
+"""The browser session: a token signed by xiufu for the pages (audience `xiufu-pages`) carrying the same
+principal the API's bearer tokens carry, kept in an HttpOnly, SameSite cookie, and a CSRF token bound to
+it for every form.
 
-Keeping the token itself (not a server-side session id) means a page and the API authorise the same
-principal with the same code, and a restart of the API loses no sign-in. The CSRF token is an HMAC of
+A signed token (not a server-side session id) means a restart or another API replica loses no sign-in,
+and the pages authorise the same principal with the same rules as the API. The CSRF token is an HMAC of
 the session (OWASP's signed double-submit): a forged form from another site cannot know it, and there is
 nothing to store. Before sign-in the CSRF token is bound to a random cookie of its own, so the login form
 is protected too (login CSRF)."""
@@ -12,14 +13,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import jwt
 from fastapi import Request, Response
 
-from api.auth import decode_token
+from api.auth import check_principal
 from config.settings import Settings
 from domain.access import Principal
 from domain.errors import DomainError
+from domain.model import Role
 
 SESSION_COOKIE = "xiufu_session"
 ANON_COOKIE = "xiufu_anon"
@@ -37,13 +41,32 @@ class CsrfRefused(Exception):
     """A form without the CSRF token of this session: refused with 403 and nothing done."""
 
 
+PAGE_AUDIENCE = "xiufu-pages"
+
+
+def session_token(settings: Settings, p: Principal, ttl_hours: int | None = None) -> str:
+    """The page session, signed by xiufu whatever signed the credential it was opened with (a pasted API
+    token, the identity service's ID token, a demo identity): one format to check on every page."""
+    check_principal(p)
+    now = datetime.now(UTC)
+    claims: dict[str, Any] = {"iss": settings.jwt_issuer, "aud": PAGE_AUDIENCE, "sub": p.sub, "role": p.role.value,
+                              "iat": now, "exp": now + timedelta(hours=ttl_hours or settings.token_ttl_hours)}
+    claims.update({name: getattr(p, name) for name in ("authority", "subject", "region") if getattr(p, name)})
+    return jwt.encode(claims, settings.secret_key, algorithm="HS256")
+
+
 def principal_of(request: Request, settings: Settings) -> Principal | None:
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
     try:
-        return decode_token(settings, token)
-    except DomainError:
+        claims = jwt.decode(token, settings.secret_key, algorithms=["HS256"], audience=PAGE_AUDIENCE,
+                            issuer=settings.jwt_issuer, options={"require": ["exp", "sub"]})
+        principal = Principal(sub=str(claims["sub"]), role=Role(claims["role"]), authority=claims.get("authority"),
+                              subject=claims.get("subject"), region=claims.get("region"))
+        check_principal(principal)
+        return principal
+    except (jwt.PyJWTError, KeyError, ValueError, DomainError):
         return None
 
 
@@ -80,7 +103,8 @@ def keep_anon(response: Response, anchor: str, settings: Settings) -> None:
     _set(response, ANON_COOKIE, anchor, settings, max_age=3600)
 
 
-def sign_in(response: Response, token: str, settings: Settings) -> None:
+def sign_in(response: Response, principal: Principal, settings: Settings) -> None:
+    token = session_token(settings, principal)
     _set(response, SESSION_COOKIE, token, settings, max_age=settings.token_ttl_hours * 3600)
     response.delete_cookie(ANON_COOKIE, path="/")
 

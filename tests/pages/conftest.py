@@ -23,7 +23,7 @@ pytestmark = pytest.mark.system
 
 @pytest.fixture(scope="session")
 def web_stack(tmp_path_factory):
-    with start_stack(tmp_path_factory.mktemp("pages-var")) as s:
+    with start_stack(tmp_path_factory.mktemp("pages-var"), oidc=True) as s:
         yield s
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from api.auth import issue_token
+from api.web.session import session_token
 from config.settings import get_settings
 from domain.access import Principal
 from domain.model import Role
@@ -18,8 +18,8 @@ HANDLER = "320900-market_regulation"
 
 def signed_in(client, role: str, **scope: str):
     client.cookies.clear()
-    client.cookies.set("xiufu_session", issue_token(get_settings(), Principal(sub=f"{role}:t", role=Role(role),
-                                                                               **scope)))
+    client.cookies.set("xiufu_session", session_token(get_settings(), Principal(sub=f"{role}:t", role=Role(role),
+                                                                                 **scope)))
     return client
 
 

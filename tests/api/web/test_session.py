@@ -92,3 +92,25 @@ def test_demo_identities_exist_only_in_development(client):
     caseworkers = {d.principal.authority for d in demo_identities(dev) if d.principal.role is Role.CASEWORKER}
     assert len(caseworkers) == 2
     assert find_demo(dev, "applicant") is not None and find_demo(dev, "nobody") is None
+
+
+def test_oidc_claims_become_the_principal_and_an_unknown_role_is_refused():
+    import pytest
+
+    from api.web.oidc import principal_from_claims
+    from domain.errors import DomainError
+
+    settings = get_settings()
+    p = principal_from_claims({"sub": "u1", "xiufu_role": "applicant", "uscc": "9132010029141777x2"}, settings)
+    assert (p.role, p.subject, p.sub) == (Role.APPLICANT, "9132010029141777X2", "oidc:u1")
+    worker = principal_from_claims({"sub": "u2", "xiufu_role": "caseworker", "authority": "320100-tax"}, settings)
+    assert worker.authority == "320100-tax"
+    with pytest.raises(DomainError) as refused:
+        principal_from_claims({"sub": "u3", "xiufu_role": "root"}, settings)
+    assert refused.value.code == "OIDC_ROLE_UNKNOWN"
+
+
+def test_an_api_token_is_not_a_page_session(client):
+    """The cookie must hold a page session signed by xiufu; a bearer token set as the cookie opens nothing."""
+    fresh(client).cookies.set("xiufu_session", token("admin")["Authorization"].removeprefix("Bearer "))
+    assert client.get("/supervision", follow_redirects=False).status_code == 303
