@@ -25,6 +25,7 @@ from temporalio.worker import Worker
 
 from activities import calendar as calendar_activities
 from activities import cases as case_activities
+from activities import decisions as decision_activities
 from activities import letters as letter_activities
 from activities import messages as message_activities
 from activities import monitoring as monitoring_activities
@@ -38,9 +39,10 @@ from workflows.letter_batch import LetterBatchWorkflow
 from workflows.penalty_notice import PenaltyNoticeWorkflow
 from workflows.reminder_sweep import ReminderSweepWorkflow
 from workflows.repair_case import RepairCaseWorkflow
+from workflows.repair_decision import RepairDecisionWorkflow
 
 WORKFLOWS = [ApplicationWorkflow, RepairCaseWorkflow, PenaltyNoticeWorkflow, LetterBatchWorkflow,
-             ReminderSweepWorkflow]
+             ReminderSweepWorkflow, RepairDecisionWorkflow]
 ACTIVITIES = [
     case_activities.project_case,
     case_activities.notify_overdue,
@@ -50,6 +52,7 @@ ACTIVITIES = [
     sync_activities.list_targets,
     sync_activities.deliver,
     letter_activities.render_letters,
+    decision_activities.render_decision,
     message_activities.send_record_sms,
     monitoring_activities.select_reminders,
     monitoring_activities.send_reminders,

@@ -14,6 +14,7 @@ from api.routes import (
     applications,
     authorities,
     cases,
+    decisions,
     evaluations,
     health,
     materials,
@@ -52,7 +53,7 @@ def create_app() -> FastAPI:
         lifespan=lifespan,
     )
     errors.install(app, page=(web.is_page, web.error_page))
-    for module in (health, authorities, records, subjects, applications, cases, materials, monitoring,
+    for module in (health, authorities, records, subjects, applications, cases, decisions, materials, monitoring,
                    evaluations, supervision):
         app.include_router(module.router)
     web.install(app)

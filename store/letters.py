@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, select
 
-from store.models import CreditRecord, Letter
+from store.models import CreditRecord, DecisionLetter, Letter
 
 
 def get(session: Session, record_id: str) -> Letter | None:
@@ -24,4 +24,13 @@ def missing(session: Session, record_ids: Sequence[str]) -> list[CreditRecord]:
 
 def save_once(session: Session, letter: Letter) -> None:
     if session.get(Letter, letter.record_id) is None:
+        session.add(letter)
+
+
+def get_decision(session: Session, case_id: str) -> DecisionLetter | None:
+    return session.get(DecisionLetter, case_id)
+
+
+def save_decision_once(session: Session, letter: DecisionLetter) -> None:
+    if session.get(DecisionLetter, letter.case_id) is None:
         session.add(letter)

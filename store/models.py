@@ -209,3 +209,16 @@ class Evaluation(SQLModel, table=True):
     rated_by_role: str = Field(max_length=16)
     rated_at: datetime
     follow_up_due: date | None = None  # a bad review: answered and rectified by this day
+
+
+class DecisionLetter(SQLModel, table=True):
+    """A rendered repair decision (信用修复决定书) for an approved case; as with `Letter`, the row is written
+    after the file, so a row always has its file."""
+
+    __tablename__ = "decision_letter"
+
+    case_id: str = Field(primary_key=True, max_length=32)
+    path: str = Field(max_length=200)  # relative to the letters directory
+    sha256: str = Field(max_length=64)
+    size: int
+    rendered_at: datetime

@@ -199,6 +199,17 @@ class LetterBatch(BaseModel):
 class NoticeInput(BaseModel):
     record_id: str
 
+REPAIR_DECISION_WORKFLOW = "RepairDecisionWorkflow"
+
+
+def decision_workflow_id(case_id: str) -> str:
+    return f"decision-{case_id}"
+
+
+class DecisionLetterInput(BaseModel):
+    case_id: str
+
+
 LETTER_BATCH_WORKFLOW = "LetterBatchWorkflow"
 LETTER_CHUNK = 50  # letters laid out as one document: big enough to share the fonts, small enough to retry
 

@@ -14,6 +14,7 @@ from api.deps import Rules, RulesDep, SessionDep, SettingsDep, in_session
 from api.errors import ApiError, forbidden
 from api.routes.applications import withdraw
 from api.routes.cases import supplement
+from api.routes.decisions import decision_file
 from api.routes.evaluations import rate, rating_slots
 from api.routes.materials import check_uploader
 from api.schemas import ApplicationPublic, CasePublic, EvaluationCreate, SupplementCreate
@@ -145,6 +146,12 @@ def supplement_requests(view: ApplicationPublic, me: Principal) -> list[tuple[Ca
             requests = [e.reason for e in case.timeline if e.action == Action.REQUEST_SUPPLEMENT]
             asked.append((case, requests[-1] if requests else ""))
     return asked
+
+
+@router.get("/cases/{case_id}/decision.pdf")
+async def case_decision(case_id: str, request: Request, settings: SettingsDep) -> Response:
+    """The repair decision for the signed-in user, with the same rule as the API."""
+    return await decision_file(settings, require_principal(request, settings), case_id)
 
 
 @router.post("/cases/{case_id}/supplement", response_class=HTMLResponse)

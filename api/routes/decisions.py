@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import asyncio
+import logging
+from urllib.parse import quote
+
+from fastapi import APIRouter
+from fastapi.responses import FileResponse
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+
+from api.cases_view import visible_case
+from api.deps import PrincipalDep, SettingsDep, in_session
+from api.errors import ApiError
+from api.temporal import get_client
+from config.settings import Settings
+from domain.access import Principal
+from domain.transitions import CaseState
+from store import letters as store_letters
+from workflows.contracts import REPAIR_DECISION_WORKFLOW, DecisionLetterInput, decision_workflow_id
+
+router = APIRouter(prefix="/api/v1", tags=["cases"])
+log = logging.getLogger("xiufu.decisions")
+DECIDED = {CaseState.APPROVED.value, CaseState.SYNCING.value, CaseState.REPAIRED.value}
+WAIT_S = 30
+
+
+@router.get("/cases/{case_id}/decision.pdf", response_class=FileResponse,
+            responses={200: {"content": {"application/pdf": {}}}})
+async def decision_pdf(case_id: str, principal: PrincipalDep, settings: SettingsDep) -> FileResponse:
+    """The repair decision (信用修复决定书) of an approved case, for whoever may see the case (the subject, the
+    counter that filed it, the handler, supervisors, auditors). Rendered by the worker on the first request
+    and kept; 409 NOT_APPROVED before approval, 503 DECISION_NOT_READY if the worker cannot be reached."""
+    return await decision_file(settings, principal, case_id)
+
+
+async def decision_file(settings: Settings, principal: Principal, case_id: str) -> FileResponse:
+    _, case = await in_session(settings, lambda s: visible_case(s, principal, case_id))
+    if case.state not in DECIDED:
+        raise ApiError(409, "NOT_APPROVED", "该事项尚未作出同意修复的决定,没有信用修复决定书")
+    letter = await in_session(settings, lambda s: store_letters.get_decision(s, case_id))
+    if letter is None:  # the worker renders it (the API renders nothing itself), once per case
+        try:
+            client = await get_client(settings)
+            handle = await asyncio.wait_for(client.start_workflow(
+                REPAIR_DECISION_WORKFLOW, DecisionLetterInput(case_id=case_id), id=decision_workflow_id(case_id),
+                task_queue=settings.task_queue, id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+                id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING), timeout=5)
+            await asyncio.wait_for(handle.result(), timeout=WAIT_S)
+        except Exception as exc:  # noqa: BLE001 - Temporal down or the worker busy: say so, try again later
+            log.warning("decision of %s not ready: %s", case_id, type(exc).__name__)
+            raise ApiError(503, "DECISION_NOT_READY", "信用修复决定书正在生成,请稍后再试") from None
+        letter = await in_session(settings, lambda s: store_letters.get_decision(s, case_id))
+        if letter is None:
+            raise ApiError(503, "DECISION_NOT_READY", "信用修复决定书正在生成,请稍后再试")
+    filename = f"信用修复决定书-{case_id}.pdf"
+    return FileResponse(settings.letters_dir / letter.path, media_type="application/pdf", headers={
+        "Content-Disposition": f"inline; filename=\"decision-{case_id}.pdf\"; filename*=UTF-8''{quote(filename)}",
+        "Cache-Control": "private, no-store"})
