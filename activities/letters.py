@@ -72,13 +72,13 @@ def letter_file(letters_dir: Path, record: CreditRecord) -> Path:
 def render_and_keep(settings: Settings, record_ids: list[str]) -> int:
     """Renders the letters of those records that have none (as one batch) and keeps them; answers how
     many were rendered. Safe to run twice, and side by side with itself."""
-    from activities.render import renderer
+    from activities.render import render_batch
 
     with transaction() as session:
         todo = store_letters.missing(session, record_ids)
     if not todo:
         return 0
-    pdfs = renderer(settings.fonts_dir).render_many([letter_content(r, settings) for r in todo])
+    pdfs = render_batch(settings.fonts_dir, [letter_content(r, settings) for r in todo])
     now = datetime.now(UTC)
     with transaction() as session:
         for record, pdf in zip(todo, pdfs, strict=True):

@@ -85,6 +85,7 @@ def test_a_batch_cuts_into_one_letter_per_record_each_with_only_its_own_addresse
         _, pdf = letter_of(settings, record_id)
         text = pdf_text(pdf)
         assert name in text and not any(other in text for other in names if other != name)
+        assert "—1—" in text and "—3—" not in text  # each letter numbers its own pages
         assert "“信用中国(江苏)”网站" in text  # another department's penalty: Credit China (Jiangsu)
         assert all(f["emb"] == "yes" for f in pdf_fonts(pdf))
 
@@ -107,3 +108,20 @@ def test_faces_made_under_a_relative_var_directory(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # XIUFU_VAR_DIR=var, as an operator may set it
     css = font_face_css(letter_faces(Path("var/fonts")))
     assert css.count(f"file://{tmp_path}/var/fonts/") == 2
+
+
+def test_a_big_batch_is_laid_out_by_the_render_processes_and_comes_back_in_order(settings):
+    from activities.letters import letter_content
+    from activities.render import render_batch
+    from store.models import CreditRecord
+
+    names = [f"无锡示例{i}号有限公司" for i in range(8)]
+    ids = [registered(settings, issuer="320200-transport", subject={"uscc": factories.uscc(710_200 + i), "name": n})
+           for i, n in enumerate(names)]
+    with Session(engine_for(settings.db_url)) as s:
+        letters = [letter_content(s.get(CreditRecord, record_id), settings) for record_id in ids]
+    pdfs = render_batch(settings.fonts_dir, letters, processes=2)
+    for pdf, name in zip(pdfs, names, strict=True):
+        text = pdf_text(pdf)
+        assert name in text and not any(other in text for other in names if other != name)
+        assert "—1—" in text and all(f["emb"] == "yes" and f["sub"] == "yes" for f in pdf_fonts(pdf))
