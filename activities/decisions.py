@@ -61,7 +61,6 @@ def decision_content(case: RepairCase, app: Application, record: CreditRecord, a
         "record_no": record.record_no,
         "decided_on": chinese_date(record.decided_on),
         "issuer_name": (directory.get(record.issuer).name if directory.get(record.issuer) else record.issuer),
-        "published_on": texts["published_on"][record.repair_channel],
         "reason": approval.reason,
         "free_of_charge": " ".join(texts["free_of_charge"].split()),
         "handler_name": handler.name if handler else case.handler,

@@ -24,6 +24,7 @@ import jinja2
 import markupsafe
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+REMINDER = "letters/reminder_letter.html"
 _local = threading.local()
 
 
@@ -38,22 +39,26 @@ class LetterRenderer:
 
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates), autoescape=True,
                                  undefined=jinja2.StrictUndefined)
-        self.template = env.get_template("letters/reminder_letter.html")
+        self.env = env
+        self.template = env.get_template(REMINDER)
         self.font_config = FontConfiguration()
         css = font_face_css(letter_faces(fonts_dir)) + (templates / "letters" / "letter.css").read_text("utf-8")
         self.css = CSS(string=css, font_config=self.font_config)
 
-    def html(self, letters: Sequence[dict[str, Any]], title: str) -> str:
-        body = "".join(self.template.render(l=letter) for letter in letters)
+    def html(self, letters: Sequence[dict[str, Any]], title: str, template: str = "") -> str:
+        chosen = self.env.get_template(template) if template else self.template
+        body = "".join(chosen.render(l=letter) for letter in letters)
         return (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{markupsafe.escape(title)}'
                 f"</title></head><body>{body}</body></html>")
 
-    def render_one(self, letter: dict[str, Any]) -> bytes:
+    def render_one(self, letter: dict[str, Any], template: str = "") -> bytes:
+        """One letter; `template` another document of templates/letters/ on the same page and faces (the
+        repair decision), the reminder letter by default."""
         from weasyprint import HTML
 
         from activities.pdfcut import compressing
 
-        return HTML(string=self.html([letter], letter["title"])).write_pdf(  # type: ignore[no-any-return]
+        return HTML(string=self.html([letter], letter["title"], template)).write_pdf(  # type: ignore[no-any-return]
             stylesheets=[self.css], font_config=self.font_config, finisher=compressing)
 
     def render_many(self, letters: Sequence[dict[str, Any]]) -> list[bytes]:

@@ -42,15 +42,18 @@ from workflows.contracts import (  # noqa: E402
     ApplicationInput,
     CaseView,
     DecisionInput,
+    DecisionLetterInput,
     LetterBatchInput,
     NoticeInput,
     ResyncInput,
     SweepInput,
+    decision_workflow_id,
     notice_workflow_id,
 )
 from workflows.letter_batch import LetterBatchWorkflow  # noqa: E402
 from workflows.penalty_notice import PenaltyNoticeWorkflow  # noqa: E402
 from workflows.reminder_sweep import ReminderSweepWorkflow  # noqa: E402
+from workflows.repair_decision import RepairDecisionWorkflow  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 AUTHORITY = "320100-transport"
@@ -104,6 +107,13 @@ async def approved(client: Client, queue: str) -> None:
     await save("application_approved", handle)
     await save("case_approved", cases[0])
     await save("case_approved_2", cases[1])
+    # (a2) the repair decision of the first case, rendered when first asked for
+    case_id = cases[0].id.removeprefix("case-")  # the workflow id is "case-<case id>"
+    decision = await client.start_workflow(RepairDecisionWorkflow.run, DecisionLetterInput(case_id=case_id),
+                                           id=decision_workflow_id(case_id), task_queue=queue)
+    if await decision.result() is not True:
+        raise RuntimeError("the repair decision was not rendered")
+    await save("decision_rendered", decision)
 
 
 async def supplement_deny(client: Client, queue: str) -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from tests import factories
 from tests.pages.browse import check_page, sign_in
+from tests.pdf import pdf_text
 from tests.system.steps import eventually, register
 
 pytestmark = pytest.mark.system
@@ -71,11 +72,18 @@ def test_applicant_applies_for_two_issuers_and_both_caseworkers_repair(web_stack
 
     eventually(both_repaired, timeout=60, every=0.5)
     check_page(applicant, "application-repaired")
+    link = applicant.get_by_role("link", name=re.compile(r"下载《信用修复决定书》.*" + re.escape(tax["record_no"])))
+    decision = applicant.request.get(link.get_attribute("href"))
+    assert decision.status == 200 and decision.headers["content-type"] == "application/pdf"
+    text = pdf_text(decision.body())
+    assert "信用修复决定书" in text and tax["record_no"] in text and "国家税务总局南京市税务局" in text
+    decision_url = link.get_attribute("href")
 
     outsider = new_page()
     sign_in(outsider, web_stack.token("--role", "caseworker", "--authority", OTHER))
     assert market["record_no"] not in outsider.inner_text("main")
     assert tax["record_no"] not in outsider.inner_text("main")
+    assert outsider.request.get(decision_url).status == 404
     response = outsider.goto(case_urls[MARKET])
     assert response is not None and response.status == 404
     assert "不存在或无权查看" in outsider.inner_text("main")

@@ -88,4 +88,7 @@ def test_application_form_with_the_keyboard_alone_then_live_progress(web_stack, 
     case = next(c for c in cases if c["handler"] == "320100-ecology_environment")
     assert decide(web_stack, case["id"], "320100-ecology_environment", "accept").status_code == 200
     applicant.wait_for_function("document.getElementById('cases').innerText.includes('审核中')", timeout=20_000)
+    early = httpx.get(web_stack.api + f"/api/v1/cases/{case['id']}/decision.pdf",
+                      headers=web_stack.token("--role", "applicant", "--subject", uscc))
+    assert early.status_code == 409 and early.json()["code"] == "NOT_APPROVED"
     assert applicant.evaluate("window.__same_page") is True

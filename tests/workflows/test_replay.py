@@ -17,6 +17,7 @@ from workflows.letter_batch import LetterBatchWorkflow
 from workflows.penalty_notice import PenaltyNoticeWorkflow
 from workflows.reminder_sweep import ReminderSweepWorkflow
 from workflows.repair_case import RepairCaseWorkflow
+from workflows.repair_decision import RepairDecisionWorkflow
 
 HISTORIES = Path(__file__).resolve().parent.parent / "histories"
 FILES = sorted(HISTORIES.rglob("*.json"))  # v1/: recorded before the patches the code now carries
@@ -30,6 +31,6 @@ def test_histories_are_present():
 async def test_replay_saved_history(path: Path):
     history = WorkflowHistory.from_json(path.stem, path.read_text(encoding="utf-8"))
     replayer = Replayer(workflows=[ApplicationWorkflow, RepairCaseWorkflow, PenaltyNoticeWorkflow, LetterBatchWorkflow,
-                                   ReminderSweepWorkflow],
+                                   ReminderSweepWorkflow, RepairDecisionWorkflow],
                         data_converter=DATA_CONVERTER)
     await replayer.replay_workflow(history)  # raises on nondeterminism or a workflow task failure
