@@ -11,8 +11,8 @@ from temporalio.exceptions import ApplicationError
 from activities.decisions import render_decision_once
 from store.db import engine_for, session_scope
 from store.models import Application, CaseEventRow, DecisionLetter, RepairCase
-from tests.activities.test_letters import registered, settings  # noqa: F401 - the module's fixture
 from tests import factories
+from tests.activities.test_letters import registered, settings  # noqa: F401 - the module's fixture
 from tests.pdf import pdf_fonts, pdf_text
 
 
