@@ -8,7 +8,6 @@ never rendered again."""
 from __future__ import annotations
 
 import hashlib
-import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from domain.model import KIND_LABELS, RecordKind
 from domain.transitions import Action, CaseState
 from store import cases as store_cases
 from store import letters as store_letters
+from store.files import write_whole
 from store.models import Application, CaseEventRow, CreditRecord, DecisionLetter, RepairCase
 from workflows.contracts import DecisionLetterInput
 
@@ -91,11 +91,7 @@ def render_decision_once(settings: Settings, case_id: str) -> bool:
     pdf = renderer(settings.fonts_dir).render_one(decision_content(case, app, record, approvals[-1], settings),
                                                   template=TEMPLATE)
     relative = decision_file(case)
-    target = settings.letters_dir / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(f".{uuid.uuid4().hex}.tmp")
-    tmp.write_bytes(pdf)
-    tmp.replace(target)
+    write_whole(settings.letters_dir / relative, pdf)
     with transaction() as session:
         store_letters.save_decision_once(session, DecisionLetter(
             case_id=case_id, path=str(relative), sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf),

@@ -7,7 +7,6 @@ has a row is never rendered again, so a retried activity or a second registratio
 from __future__ import annotations
 
 import hashlib
-import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from config.loader import load_directory, load_letter_texts
 from config.settings import Settings, get_settings
 from domain.identifiers import mask_id_number
 from store import letters as store_letters
+from store.files import write_whole
 from store.models import CreditRecord, Letter
 from workflows.contracts import LetterBatch
 
@@ -83,11 +83,7 @@ def render_and_keep(settings: Settings, record_ids: list[str]) -> int:
     with transaction() as session:
         for record, pdf in zip(todo, pdfs, strict=True):
             relative = letter_file(settings.letters_dir, record)
-            target = settings.letters_dir / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_suffix(f".{uuid.uuid4().hex}.tmp")
-            tmp.write_bytes(pdf)
-            tmp.replace(target)  # a reader sees the old whole file or the new whole file, never half of one
+            write_whole(settings.letters_dir / relative, pdf)
             store_letters.save_once(session, Letter(record_id=record.id, path=str(relative), size=len(pdf),
                                                     sha256=hashlib.sha256(pdf).hexdigest(), rendered_at=now))
     return len(todo)

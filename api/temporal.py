@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+from collections.abc import Awaitable
+from typing import Any
 
 from temporalio.client import Client
 
 from config.settings import Settings
 from config.temporal import connect
+
+log = logging.getLogger("xiufu.temporal")
 
 _client: Client | None = None
 _lock = asyncio.Lock()
@@ -69,3 +74,16 @@ async def send_update(settings: Settings, case_id: str, update: str, arg):  # ty
                 continue
             raise ApiError(503, "TEMPORAL_UNAVAILABLE", "流程服务暂不可用,请稍后重试") from None
     raise ApiError(503, "CASE_NOT_READY", "该事项正在创建,请稍后重试")
+
+
+async def made_on_request(started: Awaitable[Any], wait_s: float, what: str, code: str, message: str) -> None:
+    """Waits for a workflow that makes a document (a letter, a decision) the worker renders, never the API;
+    Temporal down or the worker busy is said as 503 with `code`, for the caller to try again later."""
+    from api.errors import ApiError
+
+    try:
+        handle = await started
+        await asyncio.wait_for(handle.result(), timeout=wait_s)
+    except Exception as exc:  # noqa: BLE001 - whatever the cause, the document is not ready now
+        log.warning("%s not ready: %s", what, type(exc).__name__)
+        raise ApiError(503, code, message) from None

@@ -7,14 +7,13 @@ half its materials."""
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from store.files import write_whole
 from store.models import Material
 
 
@@ -27,12 +26,7 @@ def keep_bytes(root: Path, data: bytes) -> str:
     digest = hashlib.sha256(data).hexdigest()
     path = blob_path(root, digest)
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as tmp:
-            tmp.write(data)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        os.replace(tmp.name, path)
+        write_whole(path, data)
     return digest
 
 

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from urllib.parse import quote
 
 from fastapi import APIRouter
@@ -11,7 +10,7 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from api.cases_view import visible_case
 from api.deps import PrincipalDep, SettingsDep, in_session
 from api.errors import ApiError
-from api.temporal import get_client
+from api.temporal import get_client, made_on_request
 from config.settings import Settings
 from domain.access import Principal
 from domain.transitions import CaseState
@@ -19,7 +18,6 @@ from store import letters as store_letters
 from workflows.contracts import REPAIR_DECISION_WORKFLOW, DecisionLetterInput, decision_workflow_id
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
-log = logging.getLogger("xiufu.decisions")
 DECIDED = {CaseState.APPROVED.value, CaseState.SYNCING.value, CaseState.REPAIRED.value}
 WAIT_S = 30
 
@@ -33,22 +31,22 @@ async def decision_pdf(case_id: str, principal: PrincipalDep, settings: Settings
     return await decision_file(settings, principal, case_id)
 
 
+async def start_decision(settings: Settings, case_id: str):  # type: ignore[no-untyped-def]
+    client = await get_client(settings)
+    return await asyncio.wait_for(client.start_workflow(
+        REPAIR_DECISION_WORKFLOW, DecisionLetterInput(case_id=case_id), id=decision_workflow_id(case_id),
+        task_queue=settings.task_queue, id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING), timeout=5)
+
+
 async def decision_file(settings: Settings, principal: Principal, case_id: str) -> FileResponse:
     _, case = await in_session(settings, lambda s: visible_case(s, principal, case_id))
     if case.state not in DECIDED:
         raise ApiError(409, "NOT_APPROVED", "该事项尚未作出同意修复的决定,没有信用修复决定书")
     letter = await in_session(settings, lambda s: store_letters.get_decision(s, case_id))
     if letter is None:  # the worker renders it (the API renders nothing itself), once per case
-        try:
-            client = await get_client(settings)
-            handle = await asyncio.wait_for(client.start_workflow(
-                REPAIR_DECISION_WORKFLOW, DecisionLetterInput(case_id=case_id), id=decision_workflow_id(case_id),
-                task_queue=settings.task_queue, id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
-                id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING), timeout=5)
-            await asyncio.wait_for(handle.result(), timeout=WAIT_S)
-        except Exception as exc:  # noqa: BLE001 - Temporal down or the worker busy: say so, try again later
-            log.warning("decision of %s not ready: %s", case_id, type(exc).__name__)
-            raise ApiError(503, "DECISION_NOT_READY", "信用修复决定书正在生成,请稍后再试") from None
+        await made_on_request(start_decision(settings, case_id), WAIT_S, f"decision of {case_id}",
+                              "DECISION_NOT_READY", "信用修复决定书正在生成,请稍后再试")
         letter = await in_session(settings, lambda s: store_letters.get_decision(s, case_id))
         if letter is None:
             raise ApiError(503, "DECISION_NOT_READY", "信用修复决定书正在生成,请稍后再试")

@@ -18,7 +18,7 @@ from api.errors import ApiError, field_error, forbidden, not_found
 from api.intake import register
 from api.present import record_public
 from api.schemas import BatchResult, MessagePublic, RecordBatch, RecordCreate, RecordPublic, RowResult
-from api.temporal import get_client
+from api.temporal import get_client, made_on_request
 from config.settings import Settings
 from domain.access import can_read_letter, can_register_record
 from domain.errors import DomainError
@@ -150,12 +150,8 @@ async def letter_pdf(record_id: str, principal: PrincipalDep, settings: Settings
         raise not_found("该信息的告知书")
     letter = await in_session(settings, lambda s: store_letters.get(s, record_id))
     if letter is None:  # not rendered yet: have the worker render it now (the API renders nothing itself)
-        try:
-            handle = await notice(settings, record_id, WorkflowIDReusePolicy.ALLOW_DUPLICATE)
-            await asyncio.wait_for(handle.result(), timeout=LETTER_WAIT_S)
-        except Exception as exc:  # noqa: BLE001 - Temporal down or the worker busy: say so, try again later
-            log.warning("letter of %s not ready: %s", record_id, type(exc).__name__)
-            raise ApiError(503, "LETTER_NOT_READY", "告知书正在生成,请稍后再试") from None
+        await made_on_request(notice(settings, record_id, WorkflowIDReusePolicy.ALLOW_DUPLICATE), LETTER_WAIT_S,
+                              f"letter of {record_id}", "LETTER_NOT_READY", "告知书正在生成,请稍后再试")
         letter = await in_session(settings, lambda s: store_letters.get(s, record_id))
         if letter is None:
             raise ApiError(503, "LETTER_NOT_READY", "告知书正在生成,请稍后再试")
