@@ -19,7 +19,7 @@ from api.web.session import check_csrf, require_principal
 from config.loader import load_letter_texts
 from config.settings import Settings
 from domain.access import Principal
-from domain.identifiers import SubjectKind, mask_id_number, normalize_id, subject_kinds
+from domain.identifiers import normalize_id, subject_kinds
 from domain.model import Role
 from store import cases as store_cases
 
@@ -33,11 +33,6 @@ def _clerk(request: Request, settings: Settings) -> Principal:
     return me
 
 
-def shown(subject: str) -> str:
-    """A person's ID number is masked on the page (the clerk typed it; the screen faces the counter)."""
-    return mask_id_number(subject) if subject_kinds(subject) == {SubjectKind.PERSON} else subject
-
-
 def _window(request: Request, settings: Settings, rules: Rules, session: Session, me: Principal, subject: str,
             state: FormState, status: int = 200) -> Response:
     subject_error = ""
@@ -49,7 +44,6 @@ def _window(request: Request, settings: Settings, rules: Rules, session: Session
             subject_error = "统一社会信用代码或身份证号码校验不通过,请核对后重新输入"
             status = 422 if status == 200 else status
     return page(request, settings, "window.html", me, status=status, subject=subject, subject_error=subject_error,
-                shown_subject=shown(subject),
                 records=records, form=state, hidden_subject=subject, published_on=published_on(settings),
                 action="/window", filed=store_cases.applications_of(session, filed_by=me.sub, limit=20))
 

@@ -114,3 +114,13 @@ def test_an_api_token_is_not_a_page_session(client):
     """The cookie must hold a page session signed by xiufu; a bearer token set as the cookie opens nothing."""
     fresh(client).cookies.set("xiufu_session", token("admin")["Authorization"].removeprefix("Bearer "))
     assert client.get("/supervision", follow_redirects=False).status_code == 303
+
+
+def test_a_persons_id_number_is_masked_on_pages_and_a_uscc_is_not():
+    from api.web.render import environment
+    from domain.identifiers import subject_kinds
+
+    masked = environment().filters["subject_id"]
+    person = "11010519491231002X"  # GB 11643's example number
+    assert subject_kinds(person) and masked(person) != person and masked(person).startswith("1101")
+    assert masked("9132010029141777X2") == "9132010029141777X2"
