@@ -28,11 +28,17 @@ which therefore keys the cached faces too: a change of wording makes them again 
 from __future__ import annotations
 
 import copy
+import fcntl
 import hashlib
 import subprocess
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from store.files import write_whole
 
 # family in the stylesheet -> fontconfig pattern of the source face
 FACES = {
@@ -105,9 +111,7 @@ def _subset(source: Path, index: int, target: Path) -> None:
     gb2312 = _cut(hb.Face(hb.Blob.from_file_path(str(source)), index), hb.SubsetFlags.DEFAULT, f"{source}#{index}")
     zh_cn = _cut(hb.Face(hb.Blob(simplified_chinese_only(gb2312))), hb.SubsetFlags.DESUBROUTINIZE,
                  f"{source}#{index}")
-    tmp = target.with_suffix(".tmp")
-    tmp.write_bytes(renumbered(zh_cn, first_characters()))
-    tmp.replace(target)  # atomic: a reader never sees half a face
+    write_whole(target, renumbered(zh_cn, first_characters()))  # a reader never sees half a face
 
 
 def _cut(face: object, flags: int, name: str) -> bytes:
@@ -219,9 +223,27 @@ def letter_faces(cache_dir: Path) -> tuple[Face, ...]:
                              f"{first_characters()}".encode())
         target = cache_dir / f"{family}-{key.hexdigest()[:16]}.otf"
         if not target.exists():
-            _subset(source, index, target)
+            with _building(cache_dir):
+                if not target.exists():  # another thread or process made it while this one waited
+                    _subset(source, index, target)
         faces.append(Face(family, target))
     return tuple(faces)
+
+
+_build_lock = threading.Lock()
+
+
+@contextmanager
+def _building(cache_dir: Path) -> Iterator[None]:
+    """One maker of faces at a time, across the worker's activity threads (a thread lock) and its render
+    processes (a lock file): on a fresh machine every letter of the first batch would otherwise make the
+    same faces at once, seconds of CPU each, and trip over each other's files."""
+    with _build_lock, (cache_dir / ".building.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def font_face_css(faces: tuple[Face, ...]) -> str:
