@@ -22,7 +22,7 @@ from config.loader import load_directory, load_letter_texts
 from config.settings import Settings, get_settings
 from domain.identifiers import mask_id_number
 from domain.model import KIND_LABELS, RecordKind
-from domain.transitions import Action, CaseState
+from domain.transitions import REPAIR_DECIDED, Action, CaseState
 from store import cases as store_cases
 from store import letters as store_letters
 from store.files import write_whole
@@ -30,7 +30,6 @@ from store.models import Application, CaseEventRow, CreditRecord, DecisionLetter
 from workflows.contracts import DecisionLetterInput
 
 TEMPLATE = "letters/repair_decision.html"
-DECIDED = {CaseState.APPROVED.value, CaseState.SYNCING.value, CaseState.REPAIRED.value}
 BEIJING = ZoneInfo("Asia/Shanghai")
 
 
@@ -79,7 +78,7 @@ def render_decision_once(settings: Settings, case_id: str) -> bool:
         if store_letters.get_decision(session, case_id) is not None:
             return False
         case = store_cases.get_case(session, case_id)
-        if case is None or case.state not in DECIDED:
+        if case is None or CaseState(case.state) not in REPAIR_DECIDED:
             raise ApplicationError(f"case {case_id} has no repair decision", type="CaseNotDecided",
                                    non_retryable=True)
         app = session.get(Application, case.application_id)

@@ -16,6 +16,7 @@ from temporalio import activity
 from activities.shared import transaction
 from config.loader import load_directory, load_letter_texts
 from config.settings import Settings, get_settings
+from domain.eligibility import eligible_from_the_start
 from domain.identifiers import mask_id_number
 from store import letters as store_letters
 from store.files import write_whole
@@ -52,7 +53,7 @@ def letter_content(record: CreditRecord, settings: Settings) -> dict[str, Any]:
         "min_publicity_end": chinese_date(record.min_publicity_end),
         "max_publicity_end": chinese_date(record.max_publicity_end),
         "repairable": record.repairable,
-        "eligible_now": record.eligible_from <= record.decided_on,
+        "eligible_now": eligible_from_the_start(record.decided_on, record.eligible_from),
         "eligible_from": chinese_date(record.eligible_from),
         "materials": texts["materials"],
         "ways": texts["ways_to_apply"],

@@ -19,6 +19,7 @@ from activities.messages import message_text, send_sms
 from activities.shared import post_delivery, transaction
 from config.loader import load_targets
 from config.settings import get_settings
+from domain.eligibility import ends_at_maximum
 from store import monitoring as store_monitoring
 from store import records as store_records
 from store.models import SmsMessage
@@ -78,7 +79,7 @@ def end_publication(batch: SweepSend) -> EndedBatch:
             record = store_records.get(session, record_id)
         if record is None or record.state not in store_monitoring.IN_PUBLICITY:
             continue
-        if record.obligations_fulfilled is False:
+        if not ends_at_maximum(record.obligations_fulfilled):
             reported.append(record.id)
             continue
         try:

@@ -85,6 +85,10 @@ def field_error(err: dict[str, Any]) -> dict[str, str]:
     return {"field": field, "code": code, "message": message}
 
 
+def status_of(failure: ApiError | DomainError) -> int:
+    return failure.status if isinstance(failure, ApiError) else STATUS.get(failure.code, 422)
+
+
 PageAnswer = Callable[[Request, int, str, str], Response]
 
 
@@ -102,7 +106,7 @@ def install(app: FastAPI, page: tuple[Callable[[Request], bool], PageAnswer] | N
 
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> Response:
-        return answer(request, STATUS.get(exc.code, 422), exc.code, exc.message, exc.details)
+        return answer(request, status_of(exc), exc.code, exc.message, exc.details)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

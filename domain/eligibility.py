@@ -59,3 +59,15 @@ def eligibility(
         eligible_from=eligible_from if repairable else None,
         reasons=tuple(reasons),
     )
+
+
+def eligible_from_the_start(decided_on: date, eligible_from: date) -> bool:
+    """No minimum period to wait (minor records, lists removed once corrected): the reminder letter says the
+    subject may apply as soon as the obligations are met, rather than naming a day."""
+    return eligible_from <= decided_on
+
+
+def ends_at_maximum(obligations_fulfilled: bool | None) -> bool:
+    """Past its maximum period a record stops being published, unless its obligations are known to be
+    unfulfilled: that one is reported for the sector's rules to decide, never silently dropped."""
+    return obligations_fulfilled is not False

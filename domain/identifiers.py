@@ -155,6 +155,17 @@ def is_valid_id_number(s: str) -> bool:
 # --- subject keys --------------------------------------------------------------------------------
 
 
+def checked_subject(key: str) -> str:
+    """The normalised key of a subject named by a caller, or INVALID_SUBJECT when no check passes: every
+    route that takes a subject from outside starts here."""
+    from domain.errors import DomainError
+
+    normal = normalize_id(key)
+    if not subject_kinds(normal):
+        raise DomainError("INVALID_SUBJECT", "统一社会信用代码或身份证号码校验不通过")
+    return normal
+
+
 def subject_kinds(key: str) -> frozenset[SubjectKind]:
     """Every kind whose checks the (normalised) key passes.
 

@@ -41,6 +41,8 @@ CASEWORKER_ACTIONS = frozenset(
 TERMINAL = frozenset({CaseState.REPAIRED, CaseState.NOT_ACCEPTED, CaseState.DENIED, CaseState.WITHDRAWN})
 OPEN = frozenset(set(CaseState) - TERMINAL)
 DECIDED = frozenset({CaseState.APPROVED, CaseState.SYNCING}) | TERMINAL
+# the states in which a repair decision (信用修复决定书) exists: approved, and everything after approval
+REPAIR_DECIDED = frozenset({CaseState.APPROVED, CaseState.SYNCING, CaseState.REPAIRED})
 
 STATE_LABELS = {
     CaseState.PENDING_ACCEPTANCE: "待受理",

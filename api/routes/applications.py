@@ -19,7 +19,7 @@ from api.temporal import get_client, send_decision
 from config.settings import Settings
 from domain.access import Principal, can_apply_for
 from domain.errors import DomainError
-from domain.identifiers import mask_phone, normalize_id, subject_kinds
+from domain.identifiers import checked_subject, mask_phone
 from domain.materials import needs_proof
 from domain.model import Channel, Role
 from domain.transitions import DECIDED, Action, CaseState
@@ -41,9 +41,7 @@ async def create_application(payload: ApplicationCreate, principal: PrincipalDep
     """File one application for several records (applicant for their subject; a counter on its behalf).
 
     Starts one ApplicationWorkflow, which starts one RepairCaseWorkflow per record routed to its handler."""
-    subject = normalize_id(payload.subject)
-    if not subject_kinds(subject):
-        raise DomainError("INVALID_SUBJECT", "统一社会信用代码或身份证号码校验不通过")
+    subject = checked_subject(payload.subject)
     if not can_apply_for(principal, subject):
         raise forbidden("只能为本主体申请信用修复(窗口可代办)")
     if not payload.commitment_signed:

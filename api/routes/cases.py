@@ -78,8 +78,10 @@ async def supplement(case_id: str, principal: PrincipalDep, settings: SettingsDe
         view = await send_decision(settings, case_id, DecisionInput(
             action=Action.SUPPLEMENT, actor=principal.sub, actor_role=principal.role,
             actor_subject=principal.subject))
-    except Exception:
-        if ids:
+    except ApiError as refused:
+        # detached only when the workflow said no (4xx): after a 503 the Update may have been taken, and the
+        # materials must stay with the case it answered
+        if ids and refused.status < 500:
             await in_session(settings, lambda s: store_materials.detach(s, ids, case_id=case_id))
         raise
     return decided(case_id, view)

@@ -13,12 +13,11 @@ from api.errors import ApiError
 from api.temporal import get_client, made_on_request
 from config.settings import Settings
 from domain.access import Principal
-from domain.transitions import CaseState
+from domain.transitions import REPAIR_DECIDED, CaseState
 from store import letters as store_letters
 from workflows.contracts import REPAIR_DECISION_WORKFLOW, DecisionLetterInput, decision_workflow_id
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
-DECIDED = {CaseState.APPROVED.value, CaseState.SYNCING.value, CaseState.REPAIRED.value}
 WAIT_S = 30
 
 
@@ -41,7 +40,7 @@ async def start_decision(settings: Settings, case_id: str):  # type: ignore[no-u
 
 async def decision_file(settings: Settings, principal: Principal, case_id: str) -> FileResponse:
     _, case = await in_session(settings, lambda s: visible_case(s, principal, case_id))
-    if case.state not in DECIDED:
+    if CaseState(case.state) not in REPAIR_DECIDED:
         raise ApiError(409, "NOT_APPROVED", "该事项尚未作出同意修复的决定,没有信用修复决定书")
     letter = await in_session(settings, lambda s: store_letters.get_decision(s, case_id))
     if letter is None:  # the worker renders it (the API renders nothing itself), once per case

@@ -13,8 +13,7 @@ from api.schemas import MaterialPublic
 from api.uploads import clean_name, judge, keep, read_capped
 from config.settings import Settings
 from domain.access import Principal, can_apply_for
-from domain.errors import DomainError
-from domain.identifiers import normalize_id, subject_kinds
+from domain.identifiers import checked_subject
 from store import materials as store_materials
 from store.materials import blob_path
 
@@ -35,9 +34,7 @@ async def upload_material(file: UploadFile, subject: str = Form(...), *, princip
 
 
 def check_uploader(principal: Principal, subject: str) -> str:
-    key = normalize_id(subject)
-    if not subject_kinds(key):
-        raise DomainError("INVALID_SUBJECT", "统一社会信用代码或身份证号码校验不通过")
+    key = checked_subject(subject)
     if not can_apply_for(principal, key):
         raise forbidden("只能为本主体上传材料(窗口可代办)")
     return key

@@ -8,8 +8,7 @@ from api.errors import not_found
 from api.present import record_public
 from api.schemas import RecordPublic
 from domain.access import can_see_record
-from domain.errors import DomainError
-from domain.identifiers import normalize_id, subject_kinds
+from domain.identifiers import checked_subject
 from store import records
 
 router = APIRouter(prefix="/api/v1", tags=["subjects"])
@@ -21,9 +20,7 @@ def subject_records(key: str, principal: PrincipalDep, rules: RulesDep, session:
 
     The subject's applicant, a counter, the admin see all; a caseworker sees those routed to their
     authority, a supervisor those in their region; anyone else gets 404."""
-    key = normalize_id(key)
-    if not subject_kinds(key):
-        raise DomainError("INVALID_SUBJECT", "统一社会信用代码或身份证号码校验不通过")
+    key = checked_subject(key)
     today = clock.today()
     visible = []
     for row in records.of_subject(session, key):

@@ -91,7 +91,7 @@ def application_cases(application_id: str, request: Request, settings: SettingsD
     app, cases = visible_application(session, me, application_id)
     context = progress_context(application_public(session, rules, app, cases), me, request)
     return fragment("_cases.html", headers={"X-Xiufu-Open": "1" if context["live"] else "0"}, app=context["app"],
-                    steppers=context["steppers"])
+                    steppers=context["steppers"], with_decision=context["with_decision"])
 
 
 @router.post("/applications/{application_id}/withdraw", response_class=HTMLResponse)

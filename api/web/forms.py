@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from api.errors import ApiError
+from api.errors import ApiError, status_of
 from domain.errors import DomainError
 
 # Which field a refusal belongs to, so the message appears next to it.
@@ -33,7 +33,4 @@ class FormState:
             self.general = failure.message
 
 
-def refusal_status(failure: ApiError | DomainError) -> int:
-    from api.errors import STATUS
-
-    return failure.status if isinstance(failure, ApiError) else STATUS.get(failure.code, 422)
+refusal_status = status_of  # the HTTP status a refusal is answered with (one mapping: api/errors.py)

@@ -10,7 +10,7 @@ from fastapi import Request
 from api.schemas import ApplicationPublic, CasePublic
 from domain.access import Principal
 from domain.model import Role
-from domain.transitions import DECIDED, TERMINAL, CaseState
+from domain.transitions import DECIDED, REPAIR_DECIDED, TERMINAL, CaseState
 
 STAGES = ("提交申请", "受理", "审核", "作出决定", "各网站下线", "办结")
 _STAGE_OF = {
@@ -41,5 +41,6 @@ def progress_context(view: ApplicationPublic, me: Principal, request: Request) -
         "can_withdraw": bool(open_cases) and me.role in (Role.APPLICANT, Role.WINDOW),
         "flash": flash(request),
         "repaired": [c for c in view.cases if c.state == CaseState.REPAIRED],
+        "with_decision": {c.id for c in view.cases if CaseState(c.state) in REPAIR_DECIDED},
         "live": any(CaseState(c.state) not in TERMINAL for c in view.cases),
     }

@@ -62,3 +62,17 @@ def test_eligible_exactly_when_no_reason(today, open_case, repairable, state):
     if e.eligible:
         assert BASE["eligible_from"] <= today <= BASE["max_publicity_end"]
     assert all(r.message and not r.message.isascii() for r in e.reasons)
+
+
+def test_a_record_without_a_minimum_period_is_eligible_from_its_decision():
+    from domain.eligibility import eligible_from_the_start
+
+    assert eligible_from_the_start(date(2026, 3, 10), date(2026, 3, 10))
+    assert not eligible_from_the_start(date(2026, 3, 10), date(2026, 6, 10))
+
+
+def test_only_known_unfulfilled_obligations_keep_a_record_past_its_maximum():
+    from domain.eligibility import ends_at_maximum
+
+    assert ends_at_maximum(True) and ends_at_maximum(None)
+    assert not ends_at_maximum(False)

@@ -108,3 +108,13 @@ def test_a_supplement_request_is_answered_with_new_uploads(web_stack, new_page):
     sign_in(worker, web_stack.token("--role", "caseworker", "--authority", "320100-court"), f"/cases/{case_id}")
     text = worker.inner_text("main")
     assert "待受理" in text and "证明.png(补正材料" in text
+
+    # a supplement the workflow refuses (none is asked for now) leaves its upload free again, not bound
+    headers = web_stack.token("--role", "applicant", "--subject", uscc)
+    spare = httpx.post(web_stack.api + "/api/v1/materials", files={"file": ("再补.png", png_bytes(), "image/png")},
+                       data={"subject": uscc}, headers=headers).json()["id"]
+    refused = httpx.post(web_stack.api + f"/api/v1/cases/{case_id}/supplement", json={"materials": [spare]},
+                         headers=headers, timeout=30)
+    assert refused.status_code == 409, refused.text
+    with sqlite3.connect(web_stack.var / "xiufu.db") as db:
+        assert db.execute("select case_id from material where id = ?", (spare,)).fetchone() == (None,)
