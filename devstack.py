@@ -22,10 +22,29 @@ ROOT = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def free_ports(n: int) -> list[int]:
+    """`n` distinct ports that are free now, below the kernel's ephemeral range. A port the kernel hands out
+    (bind to 0) is free only until the next outgoing connection or the next child asking for "a random
+    free port" is given the same one: a Temporal dev server once bound its HTTP API to the gRPC port we had
+    just chosen for it, and failed to start. All `n` stay bound until all are chosen, so they differ."""
+    import random
+
+    ephemeral = Path("/proc/sys/net/ipv4/ip_local_port_range")
+    low = int(ephemeral.read_text().split()[0]) if ephemeral.exists() else 32768
+    held: list[socket.socket] = []
+    try:
+        while len(held) < n:
+            s = socket.socket()
+            try:
+                s.bind(("127.0.0.1", random.randrange(10000, max(low, 10001))))
+            except OSError:
+                s.close()
+                continue
+            held.append(s)
+        return [int(s.getsockname()[1]) for s in held]
+    finally:
+        for s in held:
+            s.close()
 
 
 def wait_port(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
@@ -119,7 +138,7 @@ def start_stack(var: Path, database_url: str | None = None, oidc: bool = False) 
     """Starts the four processes on free ports with their data in `var` (and the store in `database_url`
     when given, else SQLite in `var`); stops them on exit. `oidc`: the pages sign in through the
     simulator's identity service too (client `xiufu-test`, registered there once it runs)."""
-    temporal_port, ui_port, api_port, sim_port = free_port(), free_port(), free_port(), free_port()
+    temporal_port, ui_port, http_port, metrics_port, api_port, sim_port = free_ports(6)
     env = {**os.environ, "XIUFU_ENV": "test", "XIUFU_VAR_DIR": str(var),
            "TEMPORAL_ADDRESS": f"127.0.0.1:{temporal_port}", "XIUFU_TASK_QUEUE": "system-test",
            "XIUFU_SIMULATOR_URL": f"http://127.0.0.1:{sim_port}", "XIUFU_API_PORT": str(api_port),
@@ -135,6 +154,7 @@ def start_stack(var: Path, database_url: str | None = None, oidc: bool = False) 
     try:
         s.start("temporal", [str(BIN / "temporal"), "server", "start-dev", "--db-filename", str(var / "temporal.db"),
                              "--ip", "127.0.0.1", "--port", str(temporal_port), "--ui-port", str(ui_port),
+                             "--http-port", str(http_port), "--metrics-port", str(metrics_port),
                              "--headless", "--log-level", "error"], temporal_port)
         subprocess.run([str(BIN / "xiufu"), "migrate"], env=env, check=True, cwd=ROOT)
         s.start("simulator", [sys.executable, "-m", "uvicorn", "simulator.app:app", "--host", "127.0.0.1",

@@ -2,10 +2,11 @@
 of letter.css, and the letter faces of activities/fonts.py with their subsets embedded.
 
 Speed: the stylesheet, the font configuration and the faces are made once per thread and reused (a fresh
-`HTML(...).write_pdf()` parses and loads all of that for every letter). A batch is one document, one
-letter per page group, laid out in one pass and cut into one PDF per letter. Layout is pure Python and
-holds the GIL, so a threaded worker lays out on one core however many letters it has: `render_batch`
-hands the chunks of a batch to a pool of processes, one per core.
+`HTML(...).write_pdf()` parses and loads all of that for every letter), and `layout_reuse` spares
+WeasyPrint the page styles and line breaks it would otherwise compute again for every page and letter.
+A batch is one document, one letter per page group, laid out in one pass and cut into one PDF per
+letter. Layout is pure Python and holds the GIL, so a threaded worker lays out on one core however many
+letters it has: `render_batch` hands the chunks of a batch to a pool of processes, one per core.
 """
 
 from __future__ import annotations
@@ -35,8 +36,10 @@ class LetterRenderer:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
+        from activities import layout_reuse
         from activities.fonts import font_face_css, letter_faces
 
+        layout_reuse.install()
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates), autoescape=True,
                                  undefined=jinja2.StrictUndefined)
         self.env = env

@@ -23,32 +23,46 @@ from pathlib import Path
 from activities.render import LetterRenderer, render_batch
 from devstack import sample_uscc
 
+ISSUERS = ("320100-market_regulation", "320200-transport", "320500-tax", "320100-ecology_environment",
+           "321000-housing_construction")
+NAMES = ("江苏省示例建设工程第{n}有限公司", "南京{n}号餐饮店", "无锡市示例物流运输集团股份有限公司第{n}分公司",
+         "苏州示例科技{n}有限公司", "扬州市示例环保工程有限责任公司{n}")
+
 
 def sample_letter(n: int) -> dict:
-    """A letter as the render activity makes it for a registered record (the real wording from config)."""
-    from datetime import UTC, date, datetime
+    """A letter as the render activity makes it for a registered record (the real wording from config). The
+    records differ as a real stock does: five issuers (so two channels and five handlers), names of several
+    lengths, decision dates over a year, so no two letters of a batch share their dates or numbers."""
+    from datetime import UTC, date, datetime, timedelta
 
     from activities.letters import letter_content
     from config.settings import get_settings
     from store.models import CreditRecord
 
+    issuer = ISSUERS[n % len(ISSUERS)]
+    decided = date(2025, 12, 1) + timedelta(days=(n * 37) % 365)
     record = CreditRecord(
-        id=f"rec_bench{n}", issuer="320100-market_regulation", record_no=f"宁市监罚〔2026〕{n}号", kind="penalty",
-        severity="general", decided_on=date(2026, 3, 10), subject_key=sample_uscc(n), subject_kind="enterprise",
-        subject_name=f"江苏省示例建设工程第{n}有限公司", min_publicity_end=date(2026, 6, 10),
-        max_publicity_end=date(2027, 3, 10), eligible_from=date(2026, 6, 11), repair_channel="gsxt_js",
-        handler="320100-market_regulation", body_hash="", registered_at=datetime.now(UTC), registered_by="bench")
+        id=f"rec_bench{n}", issuer=issuer, record_no=f"示罚〔2026〕{n * 13 % 9973}号", kind="penalty",
+        severity="general", decided_on=decided, subject_key=sample_uscc(n), subject_kind="enterprise",
+        subject_name=NAMES[n % len(NAMES)].format(n=n), min_publicity_end=decided + timedelta(days=92),
+        max_publicity_end=decided + timedelta(days=365), eligible_from=decided + timedelta(days=93),
+        repair_channel="gsxt_js" if issuer.endswith("market_regulation") else "creditchina_js",
+        handler=issuer, body_hash="", registered_at=datetime.now(UTC), registered_by="bench")
     return letter_content(record, get_settings())
 
 
 def naive(renderer: LetterRenderer, letter: dict) -> bytes:
-    """What a first version would do: parse everything again, use the whole system faces."""
+    """What a first version would do: parse everything again, use the whole system faces, WeasyPrint as
+    it comes (without activities/layout_reuse)."""
     from weasyprint import HTML
+
+    from activities.layout_reuse import suspended
 
     css = (Path(__file__).resolve().parent.parent / "templates/letters/letter.css").read_text("utf-8")
     css = css.replace('"XiufuSerifBold", ', "").replace('"XiufuSerif", ', "")
     html = renderer.html([letter], letter["title"]).replace("<head>", f"<head><style>{css}</style>")
-    return HTML(string=html).write_pdf()  # type: ignore[no-any-return]
+    with suspended():
+        return HTML(string=html).write_pdf()  # type: ignore[no-any-return]
 
 
 def fonts_embedded(pdf: bytes) -> bool:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
@@ -17,6 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
+
+from devstack import free_ports
 
 
 def pg_bin() -> Path | None:
@@ -27,12 +28,6 @@ def pg_bin() -> Path | None:
         if (version / "bin" / "initdb").exists():
             return version / "bin"
     return None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @contextmanager
@@ -48,7 +43,7 @@ def postgres_server() -> Iterator[str]:
     if as_root:
         shutil.chown(base, "postgres", "postgres")
     base.chmod(0o755)
-    port = _free_port()
+    (port,) = free_ports(1)
     subprocess.run([*prefix, str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "xiufu",
                     "--no-sync", "-E", "UTF8"], check=True, capture_output=True)
     subprocess.run([*prefix, str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(base / "log"), "-w",
