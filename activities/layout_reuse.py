@@ -32,7 +32,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 CHECKED_VERSIONS = ("70.",)  # WeasyPrint versions whose source these replacements were checked against
-LINES_KEPT = 50_000  # line-break answers kept per process (a few MB); the store starts over when full
+LINES_KEPT = 50_000  # line-break answers kept per font configuration (a few MB); starts over when full
 
 # Every style property split_first_line reads, directly or through Layout (setup, set_text, set_tabs),
 # first_line_metrics and line_size: two styles equal on these break a text the same way.
@@ -46,8 +46,7 @@ TEXT_PROPERTIES = (
 )
 
 _lock = threading.Lock()
-_originals: dict[str, Any] = {}
-_lines: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+_originals: dict[tuple[str, str], Any] = {}
 
 
 def install() -> bool:
@@ -112,19 +111,21 @@ def _split_first_line(text: str, style: Any, context: Any, max_width: Any, justi
                       is_line_start: bool = True, minimum: bool = False) -> tuple[Any, ...]:
     """WeasyPrint's split_first_line, answered from the store when the same line was broken before. The
     layout it returns has already let go of its Pango objects (they are made again to draw), so a copy
-    of the kept one is as good as a fresh one, and the kept one is never handed out."""
+    of the kept one is as good as a fresh one, and the kept one is never handed out. The answers live on
+    the font configuration they were found with (a renderer's, one per thread), and go with it."""
     original = _original("text.line_break", "split_first_line")
+    lines = style.font_config.__dict__.setdefault("_xiufu_lines", {})
     try:
-        key = (text, max_width, justification_spacing, is_line_start, minimum, style.font_config,
+        key = (text, max_width, justification_spacing, is_line_start, minimum,
                *(style[name] for name in TEXT_PROPERTIES))
-        kept = _lines.get(key)
+        kept = lines.get(key)
     except TypeError:  # a value that cannot be a key (a list): break the line as WeasyPrint does
         return original(text, style, context, max_width, justification_spacing, is_line_start, minimum)  # type: ignore[no-any-return]
     if kept is None:
         kept = original(text, style, context, max_width, justification_spacing, is_line_start, minimum)
-        if len(_lines) >= LINES_KEPT:
-            _lines.clear()
-        _lines[key] = kept
+        if len(lines) >= LINES_KEPT:
+            lines.clear()
+        lines[key] = kept
     layout, *metrics = kept
     return (copy.copy(layout), *metrics)
 
