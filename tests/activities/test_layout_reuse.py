@@ -58,7 +58,7 @@ def letters() -> list[dict]:
 def pages(pdf: bytes) -> list[bytes]:
     with tempfile.TemporaryDirectory() as out:
         (Path(out) / "in.pdf").write_bytes(pdf)
-        subprocess.run(["pdftoppm", "-r", "60", "-png", f"{out}/in.pdf", f"{out}/page"], check=True)
+        subprocess.run(["pdftoppm", "-r", "100", "-png", f"{out}/in.pdf", f"{out}/page"], check=True)
         return [p.read_bytes() for p in sorted(Path(out).glob("page-*.png"))]
 
 
