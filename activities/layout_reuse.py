@@ -32,7 +32,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 CHECKED_VERSIONS = ("70.",)  # WeasyPrint versions whose source these replacements were checked against
-LINES_KEPT = 50_000  # line-break answers kept per font configuration (a few MB); starts over when full
+LINES_KEPT = 8_000  # line-break answers kept per font configuration: about 1.2 KB each, so 10 MB; starts over when full
 
 # Every style property split_first_line reads, directly or through Layout (setup, set_text, set_tabs),
 # first_line_metrics and line_size: two styles equal on these break a text the same way.
