@@ -59,6 +59,8 @@ ACTIVITIES = [
     monitoring_activities.select_past_maximum,
     monitoring_activities.end_publication,
     monitoring_activities.keep_figures,
+    monitoring_activities.select_unattached_uploads,
+    monitoring_activities.purge_uploads,
 ]
 
 # Activities run in a thread pool of this size, and Temporal hands out no more at once: more would queue

@@ -9,7 +9,7 @@ finishes the work without doing any of it twice.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
@@ -17,13 +17,14 @@ from temporalio.exceptions import ApplicationError
 from activities.letters import chinese_date
 from activities.messages import message_text, send_sms
 from activities.shared import post_delivery, transaction
-from config.loader import load_targets
+from config.loader import load_policy, load_targets
 from config.settings import get_settings
 from domain.eligibility import ends_at_maximum
+from store import materials as store_materials
 from store import monitoring as store_monitoring
 from store import records as store_records
 from store.models import SmsMessage
-from workflows.contracts import EndedBatch, FiguresInput, SweepIds, SweepPage, SweepSend
+from workflows.contracts import EndedBatch, FiguresInput, SweepIds, SweepPage, SweepSend, UploadsToPurge
 
 
 @activity.defn
@@ -97,6 +98,30 @@ def end_publication(batch: SweepSend) -> EndedBatch:
         ended += 1
         activity.heartbeat(n)
     return EndedBatch(ended=ended, reported=reported)
+
+
+@activity.defn
+def select_unattached_uploads(page: SweepPage) -> UploadsToPurge:
+    """Uploads no application took within config/policy.yaml's `materials.unattached_kept_days`, by the
+    real clock (an operator's sweep for a past day purges by today's age, not that day's)."""
+    settings = get_settings()
+    days = load_policy(settings.config_dir).uploads.unattached_kept_days
+    with transaction() as session:
+        rows = store_materials.unattached_before(session, datetime.now(UTC) - timedelta(days=days), page.after_id,
+                                                 page.limit)
+    return UploadsToPurge(ids=[r.id for r in rows], digests=sorted({r.sha256 for r in rows}),
+                          last_id=rows[-1].id if rows else None)
+
+
+@activity.defn
+def purge_uploads(batch: UploadsToPurge) -> int:
+    """Deletes the rows (those still unattached), then the files no row uses. Run again after a kill, it
+    deletes nothing twice and finishes the files."""
+    with transaction() as session:
+        purged = store_materials.delete_unattached(session, batch.ids)
+    with transaction() as session:
+        store_materials.drop_unused_files(session, get_settings().materials_dir, set(batch.digests))
+    return purged
 
 
 @activity.defn

@@ -12,7 +12,7 @@ from fastapi import UploadFile
 from sqlmodel import Session
 
 from api import clock
-from api.deps import Rules
+from api.deps import Rules, in_session
 from api.schemas import MaterialPublic
 from config.settings import Settings
 from domain.access import Principal
@@ -64,6 +64,15 @@ def keep(session: Session, settings: Settings, principal: Principal, subject: st
     store_materials.add(session, row)
     log.info("material %s kept (%s, %d bytes) for subject %s…", row.id, content_type, len(data), subject[:6])
     return public(row)
+
+
+async def keep_upload(settings: Settings, principal: Principal, subject: str, filename: str, data: bytes,
+                      content_type: str) -> MaterialPublic:
+    """`keep` in its own transaction, then the bytes once more: the daily purge of unattached uploads may
+    have taken the file this upload found already there (same content) before the row was committed."""
+    kept = await in_session(settings, lambda s: keep(s, settings, principal, subject, filename, data, content_type))
+    store_materials.keep_bytes(settings.materials_dir, data)
+    return kept
 
 
 def public(row: Material) -> MaterialPublic:

@@ -63,7 +63,8 @@ def parse_policy(raw: dict[str, Any]) -> Policy:
 def _uploads(raw: dict[str, Any]) -> UploadRules:
     default = UploadRules()
     return UploadRules(max_bytes=int(raw.get("max_mb", default.max_bytes // (1024 * 1024))) * 1024 * 1024,
-                       types=tuple(raw.get("types", default.types)))
+                       types=tuple(raw.get("types", default.types)),
+                       unattached_kept_days=int(raw.get("unattached_kept_days", default.unattached_kept_days)))
 
 
 def parse_calendar(raw: dict[str, Any]) -> WorkCalendar:

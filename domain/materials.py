@@ -22,6 +22,9 @@ class UploadRules:
 
     max_bytes: int = 10 * 1024 * 1024
     types: tuple[str, ...] = ("application/pdf", "image/jpeg", "image/png")
+    # An upload no application took is deleted after this many days: it may be an ID card or a bank slip,
+    # kept for no purpose once the applicant has left the form (个人信息保护法: no longer than necessary).
+    unattached_kept_days: int = 3
 
 
 TYPE_LABELS = {"application/pdf": "PDF", "image/jpeg": "JPG", "image/png": "PNG"}

@@ -280,9 +280,19 @@ class FiguresInput(BaseModel):
     reported: list[str] = []
 
 
+class UploadsToPurge(BaseModel):
+    """A page of uploads no application took: ids, and their files' digests (kept in the workflow's history,
+    so a purge killed after deleting the rows still knows which files to look at)."""
+
+    ids: list[str]
+    digests: list[str]
+    last_id: str | None = None
+
+
 class SweepResult(BaseModel):
     day: date
     reminded: int
     ended: int
     reported: int
     figures: dict
+    purged_uploads: int = 0

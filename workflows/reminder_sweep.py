@@ -5,7 +5,7 @@ so a sweep killed halfway and started again completes without sending anything t
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -13,7 +13,15 @@ from temporalio.common import RetryPolicy
 with workflow.unsafe.imports_passed_through():
     from activities import monitoring as monitoring_activities
     from domain.clock import beijing_date
-    from workflows.contracts import FiguresInput, SweepInput, SweepPage, SweepResult, SweepSend, SweepSettings
+    from workflows.contracts import (
+        FiguresInput,
+        SweepInput,
+        SweepPage,
+        SweepResult,
+        SweepSend,
+        SweepSettings,
+        UploadsToPurge,
+    )
 
 QUERY = {"start_to_close_timeout": timedelta(minutes=2), "retry_policy": RetryPolicy(maximum_interval=timedelta(
     minutes=1))}
@@ -45,6 +53,21 @@ class ReminderSweepWorkflow:
                 monitoring_activities.end_publication, SweepSend(day=day, record_ids=found.ids), **WORK)
             ended, reported = ended + done.ended, reported + done.reported
             page = page.model_copy(update={"after_date": found.last_date, "after_id": found.last_id})
+        purged = await self._purge_unattached_uploads(day, settings) \
+            if workflow.patched("purge-unattached-uploads") else 0
         figures = await workflow.execute_activity(monitoring_activities.keep_figures, FiguresInput(
             day=day, reminded=reminded, ended=ended, reported=reported), **QUERY)
-        return SweepResult(day=day, reminded=reminded, ended=ended, reported=len(reported), figures=figures)
+        return SweepResult(day=day, reminded=reminded, ended=ended, reported=len(reported), figures=figures,
+                           purged_uploads=purged)
+
+    async def _purge_unattached_uploads(self, day: date, settings: SweepSettings) -> int:
+        """Uploads no application took, past their days: personal data kept for no purpose."""
+        purged = 0
+        page = SweepPage(day=day, limit=settings.page)
+        while True:
+            found: UploadsToPurge = await workflow.execute_activity(
+                monitoring_activities.select_unattached_uploads, page, **QUERY)
+            if not found.ids:
+                return purged
+            purged += await workflow.execute_activity(monitoring_activities.purge_uploads, found, **WORK)
+            page = page.model_copy(update={"after_id": found.last_id})

@@ -7,10 +7,10 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from api.cases_view import visible_case
-from api.deps import PrincipalDep, RulesDep, SessionDep, SettingsDep, in_session
+from api.deps import PrincipalDep, RulesDep, SessionDep, SettingsDep
 from api.errors import forbidden, not_found
 from api.schemas import MaterialPublic
-from api.uploads import clean_name, judge, keep, read_capped
+from api.uploads import clean_name, judge, keep_upload, read_capped
 from config.settings import Settings
 from domain.access import Principal, can_apply_for
 from domain.identifiers import checked_subject
@@ -30,7 +30,7 @@ async def upload_material(file: UploadFile, subject: str = Form(...), *, princip
     data, size = await read_capped(file, rules.policy.uploads.max_bytes)
     content_type = judge(data, size, rules)
     name = clean_name(file.filename)
-    return await in_session(settings, lambda s: keep(s, settings, principal, key, name, data, content_type))
+    return await keep_upload(settings, principal, key, name, data, content_type)
 
 
 def check_uploader(principal: Principal, subject: str) -> str:

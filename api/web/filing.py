@@ -16,7 +16,7 @@ from api.present import record_public
 from api.routes.applications import create_application
 from api.routes.materials import check_uploader
 from api.schemas import ApplicationCreate, ApplicationCreated, MaterialPublic, MaterialRef, RecordPublic
-from api.uploads import clean_name, judge, keep, public, read_capped
+from api.uploads import clean_name, judge, keep_upload, public, read_capped
 from api.web.forms import FormState
 from config.loader import load_letter_texts
 from config.settings import Settings
@@ -107,8 +107,7 @@ async def judge_files(uploads: list[UploadFile], rules: Rules) -> tuple[Judged, 
 async def keep_files(judged: Judged, principal: Principal, subject: str, settings: Settings) -> list[str]:
     ids = []
     for name, data, content_type in judged:
-        kept = await in_session(settings, lambda s, n=name, d=data, t=content_type: keep(
-            s, settings, principal, subject, n, d, t))
+        kept = await keep_upload(settings, principal, subject, name, data, content_type)
         ids.append(kept.id)
     return ids
 

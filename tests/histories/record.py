@@ -199,7 +199,8 @@ async def notice(client: Client, queue: str) -> None:
 
 
 async def sweep(client: Client, queue: str) -> None:
-    """(h) The daily sweep for a day: one record reminded, one past its maximum ended."""
+    """(h) The daily sweep for a day: one record reminded, one past its maximum ended, one old upload no
+    application took purged."""
     from datetime import UTC, date, datetime, timedelta
 
     from api.deps import rules_for
@@ -207,7 +208,9 @@ async def sweep(client: Client, queue: str) -> None:
     from api.schemas import RecordCreate
     from domain.access import Principal
     from domain.periods import add_months
+    from store import materials as store_materials
     from store.db import engine_for, session_scope
+    from store.models import Material
     from tests import factories
     from worker import sweep_settings
 
@@ -217,12 +220,16 @@ async def sweep(client: Client, queue: str) -> None:
         for decided in (add_months(day, -3) + timedelta(days=3), add_months(day, -12) - timedelta(days=3)):
             register(session, rules_for(settings.config_dir), Principal("admin", Role.ADMIN),
                      RecordCreate(**factories.record_body(decided_on=str(decided))), day, datetime.now(UTC))
+        digest = store_materials.keep_bytes(settings.materials_dir, b"%PDF-recorded-upload")
+        session.add(Material(id="mat_recorded", sha256=digest, filename="a.pdf", content_type="application/pdf",
+                             size=20, subject_key=factories.uscc(), uploaded_by="applicant:x",
+                             uploaded_role="applicant", uploaded_at=datetime.now(UTC) - timedelta(days=30)))
     handle = await client.start_workflow(ReminderSweepWorkflow.run,
                                          args=[SweepInput(day=day), sweep_settings(settings.config_dir)],
                                          id="sweep-recorded", task_queue=queue)
     result = await handle.result()
-    if result.reminded < 1 or result.ended < 1:
-        raise RuntimeError(f"the sweep did not remind and end: {result}")
+    if result.reminded < 1 or result.ended < 1 or result.purged_uploads < 1:
+        raise RuntimeError(f"the sweep did not remind, end and purge: {result}")
     await save("sweep_day", handle)
 
 

@@ -18,8 +18,9 @@ from domain.access import Principal
 from domain.clock import beijing_date
 from domain.model import Role
 from domain.periods import add_months
+from store import materials as store_materials
 from store.db import engine_for, session_scope
-from store.models import CreditRecord
+from store.models import CreditRecord, Material
 from tests import factories
 from worker import sweep_settings
 from workflows.contracts import SweepInput, SweepResult
@@ -90,3 +91,28 @@ async def test_reminds_once_ends_publication_at_the_maximum_and_keeps_figures(en
     sent = delivered(simulator_url)
     assert sent[f"eligible_soon:{later.id}:{later.eligible_from}"] == 1
     assert sent[f"eligible_soon:{soon.id}:{soon.eligible_from}"] == 1
+
+
+async def test_the_sweep_purges_uploads_no_application_took_past_their_days(env, worker):
+    settings = get_settings()
+    root = settings.materials_dir
+    now = datetime.now(UTC)
+    contents = [f"%PDF-sweep-{uuid.uuid4().hex}".encode() for _ in range(3)]
+    lone, shared, recent = (store_materials.keep_bytes(root, data) for data in contents)
+    ids = {name: f"mat_{uuid.uuid4().hex[:16]}" for name in ("old", "old_shared", "filed", "recent")}
+
+    def row(name: str, digest: str, at: datetime, application_id: str | None = None) -> Material:
+        return Material(id=ids[name], sha256=digest, filename="证明.pdf", content_type="application/pdf", size=9,
+                        subject_key=factories.uscc(), uploaded_by="applicant:sweep", uploaded_role="applicant",
+                        uploaded_at=at, application_id=application_id)
+
+    with session_scope(engine_for(settings.db_url)) as s:
+        s.add_all([row("old", lone, now - timedelta(days=10)), row("old_shared", shared, now - timedelta(days=10)),
+                   row("filed", shared, now - timedelta(days=10), application_id="app_sweep"),
+                   row("recent", recent, now - timedelta(hours=1))])
+    result = await sweep(env, worker, beijing_date(now))
+    assert result.purged_uploads >= 2
+    with Session(engine_for(settings.db_url)) as s:
+        assert {m for m in ids.values() if s.get(Material, m)} == {ids["filed"], ids["recent"]}
+    assert not store_materials.blob_path(root, lone).exists()
+    assert store_materials.blob_path(root, shared).exists() and store_materials.blob_path(root, recent).exists()
