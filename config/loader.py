@@ -99,9 +99,9 @@ def load_policy(config_dir: Path) -> Policy:
 def load_directory(config_dir: Path) -> Directory:
     raw = _read(config_dir / "authorities.yaml")
     return Directory(
-        Authority(code=a["code"], name=a["name"], sector=a["sector"], region=str(a["region"]), level=a["level"])
-        for a in raw["authorities"]
-    )
+        (Authority(code=a["code"], name=a["name"], sector=a["sector"], region=str(a["region"]), level=a["level"])
+         for a in raw["authorities"]),
+        region_names={str(code): name for code, name in raw.get("regions", {}).items()})
 
 
 @lru_cache

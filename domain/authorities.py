@@ -31,8 +31,19 @@ def region_contains(parent: str, child: str) -> bool:
 class Directory:
     """The configured authorities, looked up by code; built once from config/authorities.yaml."""
 
-    def __init__(self, authorities: Iterable[Authority]) -> None:
+    def __init__(self, authorities: Iterable[Authority], region_names: dict[str, str] | None = None) -> None:
         self._by_code = {a.code: a for a in authorities}
+        self.region_names = dict(region_names or {})
+
+    def region_name(self, region: str) -> str:
+        """江苏省, 南京市…: from config/authorities.yaml `regions`; the code itself for one not named there."""
+        return self.region_names.get(region, region)
+
+    def regions_within(self, region: str | None) -> list[str]:
+        """The regions that have authorities, within `region` (None: the province), in code order: what a
+        supervisor can choose to look at."""
+        found = {a.region for a in self._by_code.values()}
+        return sorted(r for r in found if region is None or region_contains(region, r))
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self._by_code.values())

@@ -17,6 +17,7 @@ from api.routes.supervision import supervision
 from api.web.render import page
 from api.web.session import require_principal
 from domain.evaluation import RATING_LABELS
+from domain.model import Role
 
 router = APIRouter(include_in_schema=False)
 
@@ -31,8 +32,14 @@ def supervision_page(request: Request, settings: SettingsDep, rules: RulesDep, s
     me = require_principal(request, settings)
     summary = supervision(me, rules, session, region=region or None)
     ratings = list_evaluations(me, rules, session, authority=None, region=region or None)
+    # what this person may choose to look at: their own region and below (a supervisor), or the province
+    own = me.region if me.role is Role.SUPERVISOR else None
+    choices = [(r, rules.directory.region_name(r)) for r in rules.directory.regions_within(own)
+               if r != own and not r.endswith("0000")]
     return page(request, settings, "supervision.html", me, summary=summary, recent=ratings.evaluations[:50],
-                levels=list(RATING_LABELS.items()))
+                levels=list(RATING_LABELS.items()), region_choices=choices,
+                own_region=rules.directory.region_name(own) if own else "全省",
+                region_label=rules.directory.region_name(summary.region) if summary.region else "全省")
 
 
 @router.get("/audit/cases/{case_id}", response_class=HTMLResponse)

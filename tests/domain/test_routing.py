@@ -58,3 +58,11 @@ def test_every_configured_authority_routes_every_kind_somewhere(policy, director
                 assert kind is RecordKind.ABNORMAL_LIST and exc.code == "ABNORMAL_LIST_ISSUER"
                 continue
             assert directory.get(r.handler) is not None
+
+
+def test_every_region_with_authorities_has_its_name_and_a_supervisor_chooses_within_their_own(directory):
+    assert all(directory.region_name(r) != r for r in directory.regions_within(None))
+    assert directory.region_name("320400") == "常州市" and directory.region_name("329999") == "329999"
+    assert directory.regions_within("320400") == ["320400"]
+    assert directory.regions_within(None)[:3] == ["320000", "320100", "320200"]
+    assert len(directory.regions_within(None)) == 14

@@ -1,7 +1,8 @@
 """Rating and oversight through the pages: a case driven to repaired over HTTP, the applicant rates the
 authority (a bad rating without a comment refused next to the field, then accepted with one), the city's
 supervisor sees the counts and the comment on /supervision and another city's does not, an auditor reads
-the decisions with their reasons from Temporal on /audit/cases/{id} with a link to the Temporal UI."""
+the decisions with their reasons from Temporal on /audit/cases/{id} with a link to the Temporal UI, and
+narrows the province's overview to one city."""
 
 from __future__ import annotations
 
@@ -82,3 +83,16 @@ def test_applicant_rates_and_oversight_sees_it(web_stack, new_page):
     href = link.get_attribute("href")
     assert href and href.startswith("http") and f"/workflows/case-{case_id}/" in href
     check_page(auditor, "audit-case")
+
+    # the province's view can be narrowed to a city, without JavaScript: a plain GET form
+    auditor.goto("/supervision")
+    assert "全省" in auditor.inner_text("h1")
+    auditor.get_by_label("行政区划").select_option(label="常州市")
+    auditor.get_by_role("button", name="查看").click()
+    auditor.wait_for_url(re.compile(r"region=320400"))
+    assert "常州市" in auditor.inner_text("h1") and NAME in auditor.inner_text("main")
+    check_page(auditor, "supervision-city")
+    auditor.get_by_label("行政区划").select_option(label="苏州市")
+    auditor.get_by_role("button", name="查看").click()
+    auditor.wait_for_url(re.compile(r"region=320500"))
+    assert NAME not in auditor.inner_text("main")
