@@ -8,10 +8,9 @@ never rendered again."""
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
@@ -20,6 +19,7 @@ from activities.letters import SUBJECT_LABELS, chinese_date
 from activities.shared import transaction
 from config.loader import load_directory, load_letter_texts
 from config.settings import Settings, get_settings
+from domain.clock import beijing_date
 from domain.identifiers import mask_id_number
 from domain.model import KIND_LABELS, RecordKind
 from domain.transitions import REPAIR_DECIDED, Action, CaseState
@@ -30,13 +30,6 @@ from store.models import Application, CaseEventRow, CreditRecord, DecisionLetter
 from workflows.contracts import DecisionLetterInput
 
 TEMPLATE = "letters/repair_decision.html"
-BEIJING = ZoneInfo("Asia/Shanghai")
-
-
-def local_day(moment: datetime) -> date:
-    """The day in Beijing (a naive time from SQLite is already UTC by convention here)."""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(BEIJING).date()
 
 
 def decision_content(case: RepairCase, app: Application, record: CreditRecord, approval: CaseEventRow,
@@ -44,8 +37,7 @@ def decision_content(case: RepairCase, app: Application, record: CreditRecord, a
     texts = load_letter_texts(settings.config_dir)
     directory = load_directory(settings.config_dir)
     person = record.subject_kind == "person"
-    handler = directory.get(case.handler)
-    approved_on = local_day(approval.at)
+    approved_on = beijing_date(approval.at)
     return {
         "title": "信用修复决定书",
         "doc_no": f"修复决字〔{approved_on.year}〕{case.id.removeprefix('case_')[:10].upper()}号",
@@ -53,16 +45,16 @@ def decision_content(case: RepairCase, app: Application, record: CreditRecord, a
         "subject_label": SUBJECT_LABELS[record.subject_kind],
         "subject_id": mask_id_number(record.subject_key) if person else record.subject_key,
         "you": "你" if person else "你单位",
-        "filed_on": chinese_date(local_day(app.filed_at)),
+        "filed_on": chinese_date(beijing_date(app.filed_at)),
         "application_id": app.id,
         "kind": KIND_LABELS[RecordKind(record.kind)],
         "decision_name": texts["decision_name"][record.kind],
         "record_no": record.record_no,
         "decided_on": chinese_date(record.decided_on),
-        "issuer_name": (directory.get(record.issuer).name if directory.get(record.issuer) else record.issuer),
+        "issuer_name": directory.name_of(record.issuer),
         "reason": approval.reason,
         "free_of_charge": " ".join(texts["free_of_charge"].split()),
-        "handler_name": handler.name if handler else case.handler,
+        "handler_name": directory.name_of(case.handler),
         "dated": chinese_date(approved_on),
     }
 

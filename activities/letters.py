@@ -36,10 +36,6 @@ def letter_content(record: CreditRecord, settings: Settings) -> dict[str, Any]:
     directory = load_directory(settings.config_dir)
     person = record.subject_kind == "person"
 
-    def name(code: str) -> str:
-        found = directory.get(code)
-        return found.name if found else code
-
     return {
         "title": texts["title"][record.kind],
         "subject_name": record.subject_name,
@@ -57,10 +53,10 @@ def letter_content(record: CreditRecord, settings: Settings) -> dict[str, Any]:
         "eligible_from": chinese_date(record.eligible_from),
         "materials": texts["materials"],
         "ways": texts["ways_to_apply"],
-        "handler_name": name(record.handler),
+        "handler_name": directory.name_of(record.handler),
         "free_of_charge": " ".join(texts["free_of_charge"].split()),
         "not_repairable": " ".join(texts["not_repairable"].split()),
-        "issuer_name": name(record.issuer),
+        "issuer_name": directory.name_of(record.issuer),
         "dated": chinese_date(record.decided_on),
     }
 

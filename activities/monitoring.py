@@ -9,7 +9,7 @@ finishes the work without doing any of it twice.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
@@ -20,6 +20,7 @@ from activities.shared import post_delivery, transaction
 from config.loader import load_policy, load_targets
 from config.settings import get_settings
 from domain.eligibility import ends_at_maximum
+from domain.materials import unattached_purge_before
 from store import materials as store_materials
 from store import monitoring as store_monitoring
 from store import records as store_records
@@ -105,10 +106,9 @@ def select_unattached_uploads(page: SweepPage) -> UploadsToPurge:
     """Uploads no application took within config/policy.yaml's `materials.unattached_kept_days`, by the
     real clock (an operator's sweep for a past day purges by today's age, not that day's)."""
     settings = get_settings()
-    days = load_policy(settings.config_dir).uploads.unattached_kept_days
+    before = unattached_purge_before(datetime.now(UTC), load_policy(settings.config_dir).uploads)
     with transaction() as session:
-        rows = store_materials.unattached_before(session, datetime.now(UTC) - timedelta(days=days), page.after_id,
-                                                 page.limit)
+        rows = store_materials.unattached_before(session, before, page.after_id, page.limit)
     return UploadsToPurge(ids=[r.id for r in rows], digests=sorted({r.sha256 for r in rows}),
                           last_id=rows[-1].id if rows else None)
 

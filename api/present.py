@@ -32,8 +32,7 @@ def record_eligibility(row: CreditRecord, today: date) -> EligibilityPublic:
 
 
 def authority_name(rules: Rules, code: str) -> str:
-    authority = rules.directory.get(code)
-    return authority.name if authority else code
+    return rules.directory.name_of(code)
 
 
 def record_public(row: CreditRecord, rules: Rules, today: date | None = None) -> RecordPublic:

@@ -54,6 +54,11 @@ class Directory:
     def get(self, code: str) -> Authority | None:
         return self._by_code.get(code)
 
+    def name_of(self, code: str) -> str:
+        """The authority's name; the code itself for one the directory does not know (an old record)."""
+        found = self._by_code.get(code)
+        return found.name if found else code
+
     def find(self, *, sector: str, region: str) -> Authority | None:
         for authority in self._by_code.values():
             if authority.sector == sector and authority.region == region:

@@ -3,13 +3,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 
 def beijing_date(moment: datetime) -> date:
-    return moment.astimezone(BEIJING).date()
+    """A naive time is UTC: the store keeps UTC, and SQLite hands it back without its zone."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(BEIJING).date()
 
 
 def end_of_day(day: date) -> datetime:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from domain.model import RecordKind
 
@@ -28,6 +29,11 @@ class UploadRules:
 
 
 TYPE_LABELS = {"application/pdf": "PDF", "image/jpeg": "JPG", "image/png": "PNG"}
+
+
+def unattached_purge_before(now: datetime, rules: UploadRules) -> datetime:
+    """Uploads no application took, made before this moment, are purged."""
+    return now - timedelta(days=rules.unattached_kept_days)
 
 
 def needs_proof(kind: str, penalty_types: Iterable[str], obligations_fulfilled: bool | None) -> bool:

@@ -126,17 +126,22 @@ class Notification(SQLModel, table=True):
     created_at: datetime
 
 
-class Letter(SQLModel, table=True):
-    """A rendered repair reminder letter (两书同达): the PDF lives in the letters directory, this row says it
-    is complete (written after the file, so a row always has its file)."""
+class KeptPdf(SQLModel):
+    """A rendered document's row: the PDF lives in the letters directory, the row says it is complete
+    (written after the file, so a row always has its file)."""
 
-    __tablename__ = "letter"
-
-    record_id: str = Field(primary_key=True, max_length=32)
     path: str = Field(max_length=200)  # relative to the letters directory
     sha256: str = Field(max_length=64)
     size: int
     rendered_at: datetime
+
+
+class Letter(KeptPdf, table=True):
+    """A rendered repair reminder letter (两书同达), one per record."""
+
+    __tablename__ = "letter"
+
+    record_id: str = Field(primary_key=True, max_length=32)
 
 
 class SmsMessage(SQLModel, table=True):
@@ -211,14 +216,9 @@ class Evaluation(SQLModel, table=True):
     follow_up_due: date | None = None  # a bad review: answered and rectified by this day
 
 
-class DecisionLetter(SQLModel, table=True):
-    """A rendered repair decision (信用修复决定书) for an approved case; as with `Letter`, the row is written
-    after the file, so a row always has its file."""
+class DecisionLetter(KeptPdf, table=True):
+    """A rendered repair decision (信用修复决定书), one per approved case."""
 
     __tablename__ = "decision_letter"
 
     case_id: str = Field(primary_key=True, max_length=32)
-    path: str = Field(max_length=200)  # relative to the letters directory
-    sha256: str = Field(max_length=64)
-    size: int
-    rendered_at: datetime

@@ -68,12 +68,30 @@ def test_the_reuse_is_on_for_this_weasyprint():
     assert layout_reuse.installed()
 
 
-def test_letters_look_the_same_with_and_without_the_reuse(letters):
+def counting(monkeypatch, module: str, name: str) -> list[int]:
+    """Counts the calls that reach WeasyPrint's own function behind the reuse."""
+    calls = [0]
+    original = layout_reuse._originals[module, name]
+
+    def counted(*args, **kwargs):
+        calls[0] += 1
+        return original(*args, **kwargs)
+
+    monkeypatch.setitem(layout_reuse._originals, (module, name), counted)
+    return calls
+
+
+def test_letters_look_the_same_with_and_without_the_reuse(letters, monkeypatch):
     renderer = LetterRenderer(get_settings().fonts_dir)
     with layout_reuse.suspended():
         plain = renderer.render_many(letters)
+    page_styles = counting(monkeypatch, "weasyprint.layout.page", "set_page_type_computed_styles")
+    line_breaks = counting(monkeypatch, "weasyprint.text.line_break", "split_first_line")
     reused = renderer.render_many(letters)
+    assert page_styles[0] == 2  # two kinds of page (a letter's first, the rest) for all the batch's pages
+    broken_first = line_breaks[0]
     reused_again = renderer.render_many(letters)  # now every line comes from what was kept
+    assert broken_first > 0 and line_breaks[0] == broken_first
     single = renderer.render_one(letters[1])
     assert len(plain) == len(reused) == len(letters)
     for before, after, again in zip(plain, reused, reused_again, strict=True):

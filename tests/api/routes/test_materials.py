@@ -65,3 +65,23 @@ def test_an_empty_file_and_someone_elses_subject_are_refused(client):
     assert upload(client, "x.pdf", pdf_bytes(), subject=other).status_code == 403
     window = token("window", sub="window-1")
     assert upload(client, "x.pdf", pdf_bytes(), headers=window, subject=other).status_code == 201
+
+
+def test_an_upload_whose_file_a_purge_took_before_its_row_was_committed_still_has_it(client, monkeypatch):
+    """The same content is one file: an upload can find it there, write nothing, and have the daily purge
+    take it before its row is committed. The upload writes its bytes again once the row is in."""
+    from api import uploads
+    from store.materials import blob_path
+
+    data = pdf_bytes() + b"%purged-meanwhile"
+    original = uploads.keep
+
+    def purged_meanwhile(session, settings, *args):
+        kept = original(session, settings, *args)
+        blob_path(settings.materials_dir, kept.sha256).unlink()  # what a purge of an older row would do
+        return kept
+
+    monkeypatch.setattr(uploads, "keep", purged_meanwhile)
+    r = upload(client, "证明.pdf", data)
+    assert r.status_code == 201, r.text
+    assert client.get(f"/api/v1/materials/{r.json()['id']}", headers=APPLICANT).content == data
