@@ -4,13 +4,14 @@ the record of the process, written by the server, so an auditor reads what actua
 from __future__ import annotations
 
 from temporalio.api.enums.v1 import EventType
+from temporalio.client import WorkflowHistory
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.schemas import CaseHistory, HistoryEntry
 from api.temporal import get_client
 from config.settings import Settings
 from config.temporal import DATA_CONVERTER
-from workflows.contracts import CaseView, DecisionInput, case_workflow_id
+from workflows.contracts import CASE_UPDATE_INPUTS, CaseView, case_workflow_id
 
 LABELS = {
     EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED: "workflow_started",
@@ -31,6 +32,15 @@ async def case_history(settings: Settings, case_id: str) -> CaseHistory:
         if err.status is RPCStatusCode.NOT_FOUND:
             raise LookupError(workflow_id) from None
         raise
+    entries, run_id = history_entries(history)
+    ui = f"{settings.temporal_ui_url}/namespaces/{settings.temporal_namespace}/workflows/{workflow_id}/{run_id}/history"
+    return CaseHistory(case_id=case_id, workflow_id=workflow_id, run_id=run_id, temporal_ui_url=ui, events=entries)
+
+
+def history_entries(history: WorkflowHistory) -> tuple[list[HistoryEntry], str]:
+    """The entries an auditor reads, and the run id. Each accepted Update is decoded by its name
+    (`CASE_UPDATE_INPUTS`): a decision carries its action, an admin's resync is the action `resync`; an
+    Update this code does not know is still listed, by its name, rather than failing the whole trail."""
     converter = DATA_CONVERTER.payload_converter
     entries: list[HistoryEntry] = []
     accepted: dict[str, HistoryEntry] = {}
@@ -43,10 +53,14 @@ async def case_history(settings: Settings, case_id: str) -> CaseHistory:
             entries.append(HistoryEntry(event_id=event.event_id, at=at, event_type=LABELS[event.event_type]))
         elif event.HasField("workflow_execution_update_accepted_event_attributes"):
             request = event.workflow_execution_update_accepted_event_attributes.accepted_request
-            (decision,) = converter.from_payloads(request.input.args.payloads, [DecisionInput])
-            entry = HistoryEntry(event_id=event.event_id, at=at, event_type="decision", actor=decision.actor,
-                                 actor_role=decision.actor_role.value, action=decision.action.value,
-                                 reason=decision.reason)
+            entry = HistoryEntry(event_id=event.event_id, at=at, event_type="decision", action=request.input.name)
+            kind = CASE_UPDATE_INPUTS.get(request.input.name)
+            if kind is not None:
+                (arg,) = converter.from_payloads(request.input.args.payloads, [kind])
+                entry.actor, entry.actor_role = arg.actor, arg.actor_role.value
+                entry.reason = arg.reason
+                if hasattr(arg, "action"):
+                    entry.action = arg.action.value
             accepted[request.meta.update_id] = entry
             entries.append(entry)
         elif event.HasField("workflow_execution_update_completed_event_attributes"):
@@ -63,5 +77,4 @@ async def case_history(settings: Settings, case_id: str) -> CaseHistory:
             name = event.activity_task_scheduled_event_attributes.activity_type.name
             if name in NOTABLE_ACTIVITIES:
                 entries.append(HistoryEntry(event_id=event.event_id, at=at, event_type=NOTABLE_ACTIVITIES[name]))
-    ui = f"{settings.temporal_ui_url}/namespaces/{settings.temporal_namespace}/workflows/{workflow_id}/{run_id}/history"
-    return CaseHistory(case_id=case_id, workflow_id=workflow_id, run_id=run_id, temporal_ui_url=ui, events=entries)
+    return entries, run_id

@@ -67,6 +67,8 @@ ACTION_LABELS = {
     Action.SUPPLEMENT: "提交补正材料",
     Action.WITHDRAW: "撤回申请",
 }
+# What people do to a case besides deciding it (other Updates of the case workflow), as the audit shows them.
+OTHER_ACTION_LABELS = {"resync": "重新同步"}
 
 _MOVES: dict[CaseState, dict[Action, CaseState | None]] = {
     # None: the state stays (or returns to where a supplement request interrupted it).

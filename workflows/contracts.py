@@ -127,6 +127,11 @@ class CaseView(BaseModel):
     refused: list[str] = []  # sync targets that refused the repair, waiting for an admin's resync
 
 
+# Every Update a case workflow takes, by name, with the type of its one argument: whoever reads a history
+# (the audit trail) decodes each accepted Update by its name from here, so a new Update cannot be misread.
+CASE_UPDATE_INPUTS: dict[str, type[BaseModel]] = {}
+
+
 class WorkdaysInput(BaseModel):
     start: date
     workdays: int
@@ -143,6 +148,9 @@ class ResyncInput(BaseModel):
     actor: str
     actor_role: Role
     reason: str = ""
+
+
+CASE_UPDATE_INPUTS.update({DECIDE_UPDATE: DecisionInput, RESYNC_UPDATE: ResyncInput})
 
 
 class DeliveryInput(BaseModel):

@@ -20,7 +20,7 @@ from config.settings import Settings
 from domain.access import Principal
 from domain.identifiers import SubjectKind, mask_id_number, subject_kinds
 from domain.model import KIND_LABELS, RECORD_STATE_LABELS, ROLE_LABELS, SEVERITY_LABELS, Role
-from domain.transitions import ACTION_LABELS, STATE_LABELS
+from domain.transitions import ACTION_LABELS, OTHER_ACTION_LABELS, STATE_LABELS
 
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -69,7 +69,7 @@ def environment() -> jinja2.Environment:
                        severity=_label({k.value: v for k, v in SEVERITY_LABELS.items()}),
                        record_state=_label({k.value: v for k, v in RECORD_STATE_LABELS.items()}),
                        case_state=_label({k.value: v for k, v in STATE_LABELS.items()}),
-                       action=_label({k.value: v for k, v in ACTION_LABELS.items()}),
+                       action=_label({k.value: v for k, v in ACTION_LABELS.items()} | OTHER_ACTION_LABELS),
                        role=_label({k.value: v for k, v in ROLE_LABELS.items()}))
     return env
 
