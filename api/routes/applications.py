@@ -10,12 +10,12 @@ from sqlmodel import Session
 
 from api import clock
 from api.cases_view import application_public, visible_application
-from api.deps import PrincipalDep, Rules, RulesDep, SessionDep, SettingsDep, in_session
+from api.deps import PrincipalDep, Rules, RulesDep, SessionDep, SettingsDep, TemporalDep, in_session
 from api.errors import ApiError, forbidden
 from api.outbox import application_input, start_application
 from api.present import record_eligibility
 from api.schemas import ApplicationCreate, ApplicationCreated, ApplicationPublic, CaseBrief, MaterialRef
-from api.temporal import get_client, send_decision
+from api.temporal import send_decision
 from config.settings import Settings
 from domain.access import Principal, can_apply_for
 from domain.errors import DomainError
@@ -37,7 +37,7 @@ log = logging.getLogger("xiufu.applications")
 
 @router.post("/applications", response_model=ApplicationCreated, status_code=201)
 async def create_application(payload: ApplicationCreate, principal: PrincipalDep, rules: RulesDep,
-                             settings: SettingsDep) -> ApplicationCreated:
+                             settings: SettingsDep, temporal: TemporalDep) -> ApplicationCreated:
     """File one application for several records (applicant for their subject; a counter on its behalf).
 
     Starts one ApplicationWorkflow, which starts one RepairCaseWorkflow per record routed to its handler."""
@@ -54,7 +54,7 @@ async def create_application(payload: ApplicationCreate, principal: PrincipalDep
     try:
         # The filing is committed: it stands whether or not Temporal answers now. If it does not, the
         # outbox sweep starts the workflow once Temporal is back (a second start is a no-op).
-        await asyncio.wait_for(start_application(await get_client(settings), settings, inp), START_TIMEOUT_S)
+        await asyncio.wait_for(start_application(await temporal.client(), settings, inp), START_TIMEOUT_S)
     except Exception as exc:  # noqa: BLE001 - any failure leaves the start to the outbox
         started = False
         log.warning("application %s filed; its workflow did not start now (%s), the outbox will start it",
@@ -143,7 +143,7 @@ def get_application(application_id: str, principal: PrincipalDep, rules: RulesDe
 
 @router.post("/applications/{application_id}/withdraw", response_model=ApplicationPublic)
 async def withdraw(application_id: str, principal: PrincipalDep, rules: RulesDep,
-                   settings: SettingsDep) -> ApplicationPublic:
+                   settings: SettingsDep, temporal: TemporalDep) -> ApplicationPublic:
     """The applicant (or the counter that filed it) withdraws every case not yet decided."""
     app, cases = await in_session(settings, lambda s: visible_application(s, principal, application_id))
     if principal.role not in (Role.APPLICANT, Role.WINDOW):
@@ -152,7 +152,7 @@ async def withdraw(application_id: str, principal: PrincipalDep, rules: RulesDep
     if not open_cases:
         raise ApiError(409, "CASE_DECIDED", "该申请的事项均已作出决定,不能撤回")
     for case in open_cases:
-        await send_decision(settings, case.id, DecisionInput(
+        await send_decision(temporal, case.id, DecisionInput(
             action=Action.WITHDRAW, reason="申请人撤回", actor=principal.sub, actor_role=principal.role,
             actor_subject=principal.subject))
     return await in_session(settings, lambda s: application_public(s, rules, app, store_cases.cases_of(s, app.id)))

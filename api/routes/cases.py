@@ -4,7 +4,7 @@ from fastapi import APIRouter, Query
 from sqlmodel import Session
 
 from api.cases_view import case_public, visible_case
-from api.deps import PrincipalDep, RulesDep, SessionDep, SettingsDep, in_session
+from api.deps import PrincipalDep, RulesDep, SessionDep, SettingsDep, TemporalDep, in_session
 from api.errors import ApiError, forbidden
 from api.history import case_history
 from api.schemas import CaseDecided, CaseHistory, CasePublic, DecisionCreate, ResyncCreate, SupplementCreate
@@ -43,8 +43,8 @@ def list_cases(principal: PrincipalDep, rules: RulesDep, session: SessionDep,
 
 
 @router.post("/cases/{case_id}/decisions", response_model=CaseDecided)
-async def decide(case_id: str, payload: DecisionCreate, principal: PrincipalDep,
-                 settings: SettingsDep) -> CaseDecided:
+async def decide(case_id: str, payload: DecisionCreate, principal: PrincipalDep, settings: SettingsDep,
+                 temporal: TemporalDep) -> CaseDecided:
     """A caseworker of the handling authority decides; sent to the case workflow as a Temporal Update whose
     validator refuses what the state (409) or the caller (403) does not allow."""
     try:
@@ -56,14 +56,14 @@ async def decide(case_id: str, payload: DecisionCreate, principal: PrincipalDep,
     _, case = await in_session(settings, lambda s: visible_case(s, principal, case_id))
     if not can_decide(principal, case.handler):
         raise forbidden("只有处理单位的经办人可以作出决定")
-    view = await send_decision(settings, case_id, DecisionInput(
+    view = await send_decision(temporal, case_id, DecisionInput(
         action=action, reason=payload.reason, actor=principal.sub, actor_role=principal.role,
         actor_authority=principal.authority))
     return decided(case_id, view)
 
 
 @router.post("/cases/{case_id}/supplement", response_model=CaseDecided)
-async def supplement(case_id: str, principal: PrincipalDep, settings: SettingsDep,
+async def supplement(case_id: str, principal: PrincipalDep, settings: SettingsDep, temporal: TemporalDep,
                      payload: SupplementCreate | None = None) -> CaseDecided:
     """The applicant answers a supplement request, with the materials uploaded for it; the paused clock runs
     again. The materials are attached before the Update and detached again if the workflow refuses it, so
@@ -75,7 +75,7 @@ async def supplement(case_id: str, principal: PrincipalDep, settings: SettingsDe
     if ids:
         await in_session(settings, lambda s: _attach_supplement(s, principal, app.subject_key, case, ids))
     try:
-        view = await send_decision(settings, case_id, DecisionInput(
+        view = await send_decision(temporal, case_id, DecisionInput(
             action=Action.SUPPLEMENT, actor=principal.sub, actor_role=principal.role,
             actor_subject=principal.subject))
     except ApiError as refused:
@@ -101,25 +101,26 @@ def _attach_supplement(session: Session, principal: Principal, subject: str, cas
 
 
 @router.post("/cases/{case_id}/resync", response_model=CaseDecided)
-async def resync(case_id: str, payload: ResyncCreate, principal: PrincipalDep, settings: SettingsDep) -> CaseDecided:
+async def resync(case_id: str, payload: ResyncCreate, principal: PrincipalDep, settings: SettingsDep,
+                 temporal: TemporalDep) -> CaseDecided:
     """An admin sends the repair again to the sites that refused it (after the cause is fixed with them).
     Refused (409 NOTHING_TO_RESYNC) when no site has refused."""
     if principal.role is not Role.ADMIN:
         raise forbidden("只有系统管理员可以要求重新同步")
     await in_session(settings, lambda s: visible_case(s, principal, case_id))
-    view = await send_update(settings, case_id, RESYNC_UPDATE, ResyncInput(
+    view = await send_update(temporal, case_id, RESYNC_UPDATE, ResyncInput(
         actor=principal.sub, actor_role=principal.role, reason=payload.reason))
     return decided(case_id, view)
 
 
 @router.get("/cases/{case_id}/history", response_model=CaseHistory)
-async def history(case_id: str, principal: PrincipalDep, settings: SettingsDep) -> CaseHistory:
+async def history(case_id: str, principal: PrincipalDep, settings: SettingsDep, temporal: TemporalDep) -> CaseHistory:
     """The case's events as Temporal recorded them (who decided what, when, why), for auditors and
     supervisors, with the address that opens the workflow in the Temporal Web UI."""
     if principal.role not in (Role.AUDITOR, Role.SUPERVISOR, Role.ADMIN):
         raise forbidden("只有审计和督办人员可以查看办理历史")
     await in_session(settings, lambda s: visible_case(s, principal, case_id))
     try:
-        return await case_history(settings, case_id)
+        return await case_history(settings, await temporal.client(), case_id)
     except LookupError:
         raise ApiError(404, "NOT_FOUND", "该事项的流程记录不存在") from None

@@ -8,9 +8,9 @@ from fastapi.responses import FileResponse
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 
 from api.cases_view import visible_case
-from api.deps import PrincipalDep, SettingsDep, in_session
+from api.deps import PrincipalDep, SettingsDep, TemporalDep, in_session
 from api.errors import ApiError
-from api.temporal import get_client, made_on_request
+from api.temporal import Temporal, made_on_request
 from config.settings import Settings
 from domain.access import Principal
 from domain.transitions import REPAIR_DECIDED, CaseState
@@ -23,28 +23,29 @@ WAIT_S = 30
 
 @router.get("/cases/{case_id}/decision.pdf", response_class=FileResponse,
             responses={200: {"content": {"application/pdf": {}}}})
-async def decision_pdf(case_id: str, principal: PrincipalDep, settings: SettingsDep) -> FileResponse:
+async def decision_pdf(case_id: str, principal: PrincipalDep, settings: SettingsDep,
+                       temporal: TemporalDep) -> FileResponse:
     """The repair decision (信用修复决定书) of an approved case, for whoever may see the case (the subject, the
     counter that filed it, the handler, supervisors, auditors). Rendered by the worker on the first request
     and kept; 409 NOT_APPROVED before approval, 503 DECISION_NOT_READY if the worker cannot be reached."""
-    return await decision_file(settings, principal, case_id)
+    return await decision_file(settings, temporal, principal, case_id)
 
 
-async def start_decision(settings: Settings, case_id: str):  # type: ignore[no-untyped-def]
-    client = await get_client(settings)
+async def start_decision(temporal: Temporal, case_id: str):  # type: ignore[no-untyped-def]
+    client = await temporal.client()
     return await asyncio.wait_for(client.start_workflow(
         REPAIR_DECISION_WORKFLOW, DecisionLetterInput(case_id=case_id), id=decision_workflow_id(case_id),
-        task_queue=settings.task_queue, id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+        task_queue=temporal.settings.task_queue, id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING), timeout=5)
 
 
-async def decision_file(settings: Settings, principal: Principal, case_id: str) -> FileResponse:
+async def decision_file(settings: Settings, temporal: Temporal, principal: Principal, case_id: str) -> FileResponse:
     _, case = await in_session(settings, lambda s: visible_case(s, principal, case_id))
     if CaseState(case.state) not in REPAIR_DECIDED:
         raise ApiError(409, "NOT_APPROVED", "该事项尚未作出同意修复的决定,没有信用修复决定书")
     letter = await in_session(settings, lambda s: store_letters.get_decision(s, case_id))
     if letter is None:  # the worker renders it (the API renders nothing itself), once per case
-        await made_on_request(start_decision(settings, case_id), WAIT_S, f"decision of {case_id}",
+        await made_on_request(start_decision(temporal, case_id), WAIT_S, f"decision of {case_id}",
                               "DECISION_NOT_READY", "信用修复决定书正在生成,请稍后再试")
         letter = await in_session(settings, lambda s: store_letters.get_decision(s, case_id))
         if letter is None:

@@ -13,13 +13,12 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from api import clock
-from api.deps import PrincipalDep, RulesDep, SessionDep, SettingsDep, in_session
+from api.deps import PrincipalDep, RulesDep, SessionDep, SettingsDep, TemporalDep, in_session
 from api.errors import ApiError, field_error, forbidden, not_found
 from api.intake import register
 from api.present import record_public
 from api.schemas import BatchResult, MessagePublic, RecordBatch, RecordCreate, RecordPublic, RowResult
-from api.temporal import get_client, made_on_request
-from config.settings import Settings
+from api.temporal import Temporal, made_on_request
 from domain.access import can_read_letter, can_register_record
 from domain.errors import DomainError
 from domain.identifiers import mask_phone
@@ -42,7 +41,8 @@ log = logging.getLogger("xiufu.intake")
 @router.post("/records", response_model=RecordPublic, status_code=201,
              responses={200: {"description": "already registered with the same body"}})
 async def create_record(
-    payload: RecordCreate, principal: PrincipalDep, rules: RulesDep, settings: SettingsDep, response: Response
+    payload: RecordCreate, principal: PrincipalDep, rules: RulesDep, settings: SettingsDep, response: Response,
+    temporal: TemporalDep,
 ) -> RecordPublic:
     """Register a dishonesty record (integrator of the issuing authority, or admin).
 
@@ -57,13 +57,13 @@ async def create_record(
     else:
         log.info("record registered id=%s issuer=%s kind=%s", row.id, row.issuer, row.kind)
     if row.kind in NOTICE_KINDS:
-        await start_notice(settings, row.id)
+        await start_notice(temporal, row.id)
     return record_public(row, rules, clock.today())
 
 
 @router.post("/records/batch", response_model=BatchResult)
 async def create_records(batch: RecordBatch, principal: PrincipalDep, rules: RulesDep,
-                         settings: SettingsDep) -> BatchResult:
+                         settings: SettingsDep, temporal: TemporalDep) -> BatchResult:
     """Bulk registration (the existing stock of records): up to 1,000 a call, each row answered with its id
     or its own error; one bad row never sinks the others. Idempotent per row like POST /records. Their
     letters are rendered in the background in chunks (a letter asked for earlier is rendered at once)."""
@@ -93,7 +93,7 @@ async def create_records(batch: RecordBatch, principal: PrincipalDep, rules: Rul
     rows = await in_session(settings, register_all)
     letters = [r.id for r, kind in rows if kind in NOTICE_KINDS and r.id]
     if letters:
-        await start_letter_batch(settings, letters)
+        await start_letter_batch(temporal, letters)
     results = [r for r, _ in rows]
     log.info("batch of %d records: %d created, %d errors", len(results),
              sum(r.status == "created" for r in results), sum(r.status == "error" for r in results))
@@ -102,12 +102,12 @@ async def create_records(batch: RecordBatch, principal: PrincipalDep, rules: Rul
                        failed=sum(r.status == "error" for r in results), results=results)
 
 
-async def start_letter_batch(settings: Settings, record_ids: list[str]) -> None:
+async def start_letter_batch(temporal: Temporal, record_ids: list[str]) -> None:
     try:
-        client = await get_client(settings)
+        client = await temporal.client()
         await asyncio.wait_for(client.start_workflow(
             LETTER_BATCH_WORKFLOW, LetterBatchInput(record_ids=record_ids), id=f"letters-{uuid.uuid4().hex[:20]}",
-            task_queue=settings.task_queue), timeout=5)
+            task_queue=temporal.settings.task_queue), timeout=5)
     except Exception as exc:  # noqa: BLE001 - the records stand; each letter is made on its first request
         log.warning("letter batch of %d not started (%s): letters are made on first request", len(record_ids),
                     type(exc).__name__)
@@ -117,19 +117,19 @@ NOTICE_KINDS = {RecordKind.PENALTY.value, RecordKind.SERIOUS_LIST.value}
 LETTER_WAIT_S = 30
 
 
-async def notice(settings: Settings, record_id: str, reuse: WorkflowIDReusePolicy):  # type: ignore[no-untyped-def]
-    client = await get_client(settings)
+async def notice(temporal: Temporal, record_id: str, reuse: WorkflowIDReusePolicy):  # type: ignore[no-untyped-def]
+    client = await temporal.client()
     return await asyncio.wait_for(client.start_workflow(
         PENALTY_NOTICE_WORKFLOW, NoticeInput(record_id=record_id), id=notice_workflow_id(record_id),
-        task_queue=settings.task_queue, id_reuse_policy=reuse,
+        task_queue=temporal.settings.task_queue, id_reuse_policy=reuse,
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING), timeout=5)
 
 
-async def start_notice(settings: Settings, record_id: str) -> None:
+async def start_notice(temporal: Temporal, record_id: str) -> None:
     """Starts the record's PenaltyNoticeWorkflow (两书同达) once: its id is the record's, and a finished one
     is not started again. If Temporal does not answer, the letter is made on its first request."""
     try:
-        await notice(settings, record_id, WorkflowIDReusePolicy.REJECT_DUPLICATE)
+        await notice(temporal, record_id, WorkflowIDReusePolicy.REJECT_DUPLICATE)
     except WorkflowAlreadyStartedError:
         pass
     except Exception as exc:  # noqa: BLE001 - the record stands; its letter is made on first request
@@ -139,7 +139,8 @@ async def start_notice(settings: Settings, record_id: str) -> None:
 
 @router.get("/records/{record_id}/letter.pdf", response_class=FileResponse,
             responses={200: {"content": {"application/pdf": {}}}})
-async def letter_pdf(record_id: str, principal: PrincipalDep, settings: SettingsDep) -> FileResponse:
+async def letter_pdf(record_id: str, principal: PrincipalDep, settings: SettingsDep,
+                     temporal: TemporalDep) -> FileResponse:
     """The repair reminder letter served with the decision (两书同达), for the enforcement system to print:
     the issuer's integrator and caseworkers, the subject, the admin. Rendered at registration; a letter
     not rendered yet (a bulk import still in progress) is rendered on this first request."""
@@ -150,7 +151,7 @@ async def letter_pdf(record_id: str, principal: PrincipalDep, settings: Settings
         raise not_found("该信息的告知书")
     letter = await in_session(settings, lambda s: store_letters.get(s, record_id))
     if letter is None:  # not rendered yet: have the worker render it now (the API renders nothing itself)
-        await made_on_request(notice(settings, record_id, WorkflowIDReusePolicy.ALLOW_DUPLICATE), LETTER_WAIT_S,
+        await made_on_request(notice(temporal, record_id, WorkflowIDReusePolicy.ALLOW_DUPLICATE), LETTER_WAIT_S,
                               f"letter of {record_id}", "LETTER_NOT_READY", "告知书正在生成,请稍后再试")
         letter = await in_session(settings, lambda s: store_letters.get(s, record_id))
         if letter is None:

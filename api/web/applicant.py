@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from api import clock
 from api.cases_view import application_public, visible_application, visible_case
-from api.deps import Rules, RulesDep, SessionDep, SettingsDep, in_session
+from api.deps import Rules, RulesDep, SessionDep, SettingsDep, TemporalDep, in_session
 from api.errors import ApiError, forbidden
 from api.routes.applications import withdraw
 from api.routes.cases import supplement
@@ -53,14 +53,14 @@ def my_page(request: Request, settings: SettingsDep, rules: RulesDep, session: S
 
 
 @router.post("/my", response_class=HTMLResponse)
-async def my_apply(request: Request, settings: SettingsDep, rules: RulesDep) -> Response:
+async def my_apply(request: Request, settings: SettingsDep, rules: RulesDep, temporal: TemporalDep) -> Response:
     me = require_principal(request, settings)
     form = await request.form()
     check_csrf(request, settings, form)
     if me.role is not Role.APPLICANT or not me.subject:
         raise forbidden("该页面仅供申请人使用")
     state = read_filing(form)
-    created = await file(state, me.subject, me, rules, settings)
+    created = await file(state, me.subject, me, rules, settings, temporal)
     if created is not None:
         return RedirectResponse(f"/applications/{created.id}?filed=1", status_code=303)
     return await in_session(settings, lambda s: _my(request, settings, rules, s, state, status=422))
@@ -96,12 +96,12 @@ def application_cases(application_id: str, request: Request, settings: SettingsD
 
 @router.post("/applications/{application_id}/withdraw", response_class=HTMLResponse)
 async def application_withdraw(application_id: str, request: Request, settings: SettingsDep,
-                               rules: RulesDep) -> Response:
+                               rules: RulesDep, temporal: TemporalDep) -> Response:
     me = require_principal(request, settings)
     form = await request.form()
     check_csrf(request, settings, form)
     try:
-        await withdraw(application_id, me, rules, settings)
+        await withdraw(application_id, me, rules, settings, temporal)
     except (ApiError, DomainError) as refused:
         status, message = refusal_status(refused), refused.message
         if status in (403, 404):
@@ -149,13 +149,14 @@ def supplement_requests(view: ApplicationPublic, me: Principal) -> list[tuple[Ca
 
 
 @router.get("/cases/{case_id}/decision.pdf")
-async def case_decision(case_id: str, request: Request, settings: SettingsDep) -> Response:
+async def case_decision(case_id: str, request: Request, settings: SettingsDep, temporal: TemporalDep) -> Response:
     """The repair decision for the signed-in user, with the same rule as the API."""
-    return await decision_file(settings, require_principal(request, settings), case_id)
+    return await decision_file(settings, temporal, require_principal(request, settings), case_id)
 
 
 @router.post("/cases/{case_id}/supplement", response_class=HTMLResponse)
-async def case_supplement(case_id: str, request: Request, settings: SettingsDep, rules: RulesDep) -> Response:
+async def case_supplement(case_id: str, request: Request, settings: SettingsDep, rules: RulesDep,
+                          temporal: TemporalDep) -> Response:
     """The applicant's (or the counter's) answer to a supplement request, with new uploads; a refused upload
     stores nothing and is named next to the field."""
     me = require_principal(request, settings)
@@ -170,7 +171,7 @@ async def case_supplement(case_id: str, request: Request, settings: SettingsDep,
         try:
             check_uploader(me, app.subject_key)
             ids = await keep_files(judged, me, app.subject_key, settings)
-            await supplement(case_id, me, settings, SupplementCreate(materials=ids))
+            await supplement(case_id, me, settings, temporal, SupplementCreate(materials=ids))
             return RedirectResponse(f"/applications/{app.id}?supplemented=1", status_code=303)
         except (ApiError, DomainError) as failure:
             if refusal_status(failure) in (403, 404):

@@ -16,6 +16,7 @@ from api.present import record_public
 from api.routes.applications import create_application
 from api.routes.materials import check_uploader
 from api.schemas import ApplicationCreate, ApplicationCreated, MaterialPublic, MaterialRef, RecordPublic
+from api.temporal import Temporal
 from api.uploads import clean_name, judge, keep_upload, public, read_capped
 from api.web.forms import FormState
 from config.loader import load_letter_texts
@@ -47,8 +48,8 @@ def read_filing(form: Any) -> FormState:
     })
 
 
-async def file(state: FormState, subject: str, principal: Principal, rules: Rules,
-               settings: Settings) -> ApplicationCreated | None:
+async def file(state: FormState, subject: str, principal: Principal, rules: Rules, settings: Settings,
+               temporal: Temporal) -> ApplicationCreated | None:
     """The application, or None with the refusals written into `state`. Nothing is stored unless every
     upload passes; an upload kept before a later refusal is offered again with the form."""
     values = state.values
@@ -74,7 +75,7 @@ async def file(state: FormState, subject: str, principal: Principal, rules: Rule
         check_uploader(principal, subject)
         refs = await _keep_uploads(state, judged, principal, subject, settings)
         payload.materials = refs
-        return await create_application(payload, principal, rules, settings)
+        return await create_application(payload, principal, rules, settings, temporal)
     except (ApiError, DomainError) as refused:
         state.refuse(refused)
         if refused.code == "PROOF_REQUIRED":

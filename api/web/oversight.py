@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.cases_view import case_public, visible_case
-from api.deps import RulesDep, SessionDep, SettingsDep, in_session
+from api.deps import RulesDep, SessionDep, SettingsDep, TemporalDep, in_session
 from api.routes.cases import history
 from api.routes.evaluations import list_evaluations
 from api.routes.supervision import supervision
@@ -43,9 +43,10 @@ def supervision_page(request: Request, settings: SettingsDep, rules: RulesDep, s
 
 
 @router.get("/audit/cases/{case_id}", response_class=HTMLResponse)
-async def audit_case_page(case_id: str, request: Request, settings: SettingsDep, rules: RulesDep) -> Response:
+async def audit_case_page(case_id: str, request: Request, settings: SettingsDep, rules: RulesDep,
+                          temporal: TemporalDep) -> Response:
     me = require_principal(request, settings)
-    trail = await history(case_id, me, settings)
+    trail = await history(case_id, me, settings, temporal)
     for event in trail.events:  # Temporal's times are UTC without a zone: shown in Beijing time
         event.at = event.at.replace(tzinfo=UTC) if event.at.tzinfo is None else event.at
     case = await in_session(settings, lambda s: case_public(s, rules, visible_case(s, me, case_id)[1],

