@@ -14,7 +14,7 @@ from api.auth import decode_token
 from api.deps import RulesDep, SettingsDep
 from api.web.demo import demo_identities, find_demo
 from api.web.render import page
-from api.web.session import anon_anchor, check_csrf, keep_anon, principal_of, sign_in, sign_out
+from api.web.session import anon_anchor, check_csrf, keep_anon, principal_of, sign_in, sign_out, stale_session
 from config.loader import load_letter_texts
 from config.settings import Settings
 from domain.access import Principal
@@ -59,6 +59,8 @@ def _login_page(request: Request, settings: Settings, next_url: str, token: str 
                     token=token, error=error, demos=demo_identities(settings), oidc=bool(settings.oidc_issuer))
     if new:
         keep_anon(response, anchor, settings)
+    if stale_session(request, settings):
+        sign_out(response)
     return response
 
 
@@ -77,7 +79,7 @@ def login_form(request: Request, settings: SettingsDep, next: str | None = None)
 async def login(request: Request, settings: SettingsDep) -> Response:
     """A token printed by `xiufu token` (development and test; production signs in through OIDC)."""
     form = await request.form()
-    check_csrf(request, settings, form)
+    check_csrf(request, settings, form, signing_in=True)
     next_url = safe_next(str(form.get("next", "")))
     token = str(form.get("token", "")).strip()
     if settings.env == "production":
@@ -95,7 +97,7 @@ async def login(request: Request, settings: SettingsDep) -> Response:
 async def login_demo(request: Request, settings: SettingsDep) -> Response:
     """One of the demo identities of config/demo.yaml, only in development."""
     form = await request.form()
-    check_csrf(request, settings, form)
+    check_csrf(request, settings, form, signing_in=True)
     demo = find_demo(settings, str(form.get("demo", "")))
     if demo is None:
         return _login_page(request, settings, "", error="演示身份仅在开发模式下提供", status=403)

@@ -82,7 +82,7 @@ def page(request: Request, settings: Settings, template: str, principal: Princip
         request=request, me=principal, authority_label=lambda code: authority_name(rules, code),
         nav=NAV.get(principal.role, []) if principal else [],
         upload_mb=rules.policy.uploads.max_bytes // (1024 * 1024),
-        csrf=csrf_token(settings, anchor or csrf_anchor(request)), dev=settings.env != "production",
+        csrf=csrf_token(settings, anchor or csrf_anchor(request, settings)), dev=settings.env != "production",
         **context)
     return HTMLResponse(html, status_code=status)
 

@@ -77,16 +77,28 @@ def require_principal(request: Request, settings: Settings) -> Principal:
     return found
 
 
-def csrf_anchor(request: Request) -> str:
-    return request.cookies.get(SESSION_COOKIE) or request.cookies.get(ANON_COOKIE) or ""
+def csrf_anchor(request: Request, settings: Settings) -> str:
+    """The session a form's token is bound to: the signed-in session when its cookie is still good, else the
+    anonymous cookie. A stale session cookie (expired, signed with a rotated secret) anchors nothing: it
+    must not lock its holder out of signing in again."""
+    if principal_of(request, settings) is not None:
+        return request.cookies.get(SESSION_COOKIE, "")
+    return request.cookies.get(ANON_COOKIE) or ""
+
+
+def stale_session(request: Request, settings: Settings) -> bool:
+    """A session cookie that no longer opens anything, to be deleted with the next answer."""
+    return bool(request.cookies.get(SESSION_COOKIE)) and principal_of(request, settings) is None
 
 
 def csrf_token(settings: Settings, anchor: str) -> str:
     return hmac.new(settings.secret_key.encode(), b"csrf:" + anchor.encode(), hashlib.sha256).hexdigest()[:40]
 
 
-def check_csrf(request: Request, settings: Settings, form: Any) -> None:
-    anchor = csrf_anchor(request)
+def check_csrf(request: Request, settings: Settings, form: Any, signing_in: bool = False) -> None:
+    """`signing_in`: the login forms, whose token is always bound to the anonymous cookie (the form was
+    made for whoever opens it, signed in or not, with a good or a stale session cookie)."""
+    anchor = request.cookies.get(ANON_COOKIE, "") if signing_in else csrf_anchor(request, settings)
     sent = str(form.get("csrf", ""))
     if not anchor or not hmac.compare_digest(sent, csrf_token(settings, anchor)):
         raise CsrfRefused()

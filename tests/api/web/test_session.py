@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import jwt
+
 from api.web.demo import demo_identities, find_demo
 from config.settings import get_settings
 from domain.model import Role
@@ -124,3 +126,29 @@ def test_a_persons_id_number_is_masked_on_pages_and_a_uscc_is_not():
     person = "11010519491231002X"  # GB 11643's example number
     assert subject_kinds(person) and masked(person) != person and masked(person).startswith("1101")
     assert masked("9132010029141777X2") == "9132010029141777X2"
+
+
+def test_a_stale_or_another_users_session_cookie_never_locks_anyone_out_of_sign_in(client):
+    settings = get_settings()
+    bearer = token("applicant", subject="9132010029141777X2")["Authorization"].removeprefix("Bearer ")
+    from api.web.session import session_token
+    from domain.access import Principal
+
+    other = session_token(settings, Principal(sub="caseworker:a", role=Role.CASEWORKER, authority="320100-transport"))
+    expired = jwt.encode({"iss": settings.jwt_issuer, "aud": "xiufu-pages", "sub": "applicant:x", "role": "applicant",
+                          "iat": 1, "exp": 2}, settings.secret_key, algorithm="HS256")
+    rotated = jwt.encode({"iss": settings.jwt_issuer, "aud": "xiufu-pages", "sub": "applicant:x", "role": "applicant",
+                          "exp": 4102444800}, "an-old-secret-since-rotated-0123456789", algorithm="HS256")
+    for stale in (expired, rotated, other):
+        fresh(client).cookies.set("xiufu_session", stale)
+        form = client.get("/login")
+        assert form.status_code == 200
+        if stale is not other:  # a cookie that opens nothing is deleted with the form
+            assert 'xiufu_session=""' in form.headers.get("set-cookie", "")
+        r = client.post("/login", data={"csrf": csrf_of(form.text), "token": bearer}, follow_redirects=False)
+        assert r.status_code == 303, (r.status_code, r.text[:200])
+        client.cookies.set("xiufu_session", stale)
+        form = client.get("/login")
+        demo = client.post("/login/demo", data={"csrf": csrf_of(form.text), "demo": "nobody"})
+        assert demo.status_code != 403 or "演示身份" in demo.text  # never CSRF_REFUSED
+        assert "表单已过期" not in demo.text
