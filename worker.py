@@ -31,6 +31,7 @@ from activities import messages as message_activities
 from activities import monitoring as monitoring_activities
 from activities import sync as sync_activities
 from config.loader import load_monitoring
+from config.logs import configure_logging
 from config.settings import Settings, get_settings
 from config.temporal import connect
 from workflows.application import ApplicationWorkflow
@@ -109,7 +110,7 @@ async def ensure_schedules(client: Client, settings: Settings) -> None:
 
 
 async def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging()
     settings = get_settings()
     client = await connect(settings)
     await ensure_schedules(client, settings)

@@ -12,6 +12,7 @@ from domain.access import Principal
 from domain.errors import DomainError
 from domain.identifiers import normalize_id, subject_kinds
 from domain.model import Role
+from domain.text import invalid_text
 
 NEEDS = {
     Role.APPLICANT: "subject",
@@ -60,6 +61,8 @@ def decode_token(settings: Settings, token: str) -> Principal:
         role = Role(claims["role"])
     except (jwt.PyJWTError, KeyError, ValueError) as exc:
         raise DomainError("INVALID_TOKEN", "登录凭证无效或已过期,请重新登录") from exc
+    if invalid_text(claims):
+        raise DomainError("INVALID_TOKEN", "登录凭证无效或已过期,请重新登录")
     subject = claims.get("subject")
     p = Principal(
         sub=str(claims["sub"]),

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain.errors import DomainError
+from domain.text import invalid_text
 
 log = logging.getLogger("xiufu.api")
 
@@ -33,6 +34,8 @@ STATUS = {
     "MATERIAL_TOO_LARGE": 413,
     "NOT_APPROVED": 409,
     "DECISION_NOT_READY": 503,
+    "TOKEN_SCOPE_MISSING": 401,
+    "INTERNAL_ERROR": 500,
 }
 
 FIELD_MESSAGES = {
@@ -85,6 +88,15 @@ def field_error(err: dict[str, Any]) -> dict[str, str]:
     return {"field": field, "code": code, "message": message}
 
 
+def plain_request(request: Request) -> None:
+    """The path and the query are text like any field: a NUL or a lone surrogate in `?state=` or a path id
+    is refused here (an app-wide dependency), before any route takes it to the store."""
+    if invalid_text(request.url.path) or invalid_text(list(request.query_params.multi_items())):
+        raise ApiError(422, "INVALID_TEXT", "请求地址含有控制字符或无效字符")
+    if invalid_text(list(request.path_params.values())):
+        raise ApiError(422, "INVALID_TEXT", "请求地址含有控制字符或无效字符")
+
+
 def status_of(failure: ApiError | DomainError) -> int:
     return failure.status if isinstance(failure, ApiError) else STATUS.get(failure.code, 422)
 
@@ -115,6 +127,13 @@ def install(app: FastAPI, page: tuple[Callable[[Request], bool], PageAnswer] | N
         return JSONResponse(
             {"code": first["code"], "message": first["message"], "errors": errors}, status_code=422
         )
+
+    @app.exception_handler(Exception)
+    async def _last_resort(request: Request, exc: Exception) -> Response:
+        # Logged with the path only (never the body or the query, which carry personal data); the log
+        # formatter masks ID numbers and phones in the traceback too (config/logs.py).
+        log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path, exc_info=exc)
+        return answer(request, 500, "INTERNAL_ERROR", "系统内部错误,请稍后重试;如仍有问题请联系12345热线", {})
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:

@@ -6,7 +6,7 @@ import asyncio
 import logging
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from api import errors, outbox
 from api.deps import rules_for
@@ -26,6 +26,7 @@ from api.routes import (
 from api.routes.health import calendar_warnings
 from api.temporal import get_client
 from api.web import app as web
+from config.logs import configure_logging
 from config.settings import get_settings
 from workflows.contracts import limits_from
 
@@ -46,7 +47,9 @@ async def lifespan(_: FastAPI):  # type: ignore[no-untyped-def]
 
 
 def create_app() -> FastAPI:
+    configure_logging()
     app = FastAPI(
+        dependencies=[Depends(errors.plain_request)],
         title="xiufu 信用修复",
         description="信用修复“高效办成一件事”:一次申请,各认定单位协同办理,一网修复、多网下线。",
         version="0.1.0",

@@ -4,13 +4,30 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from domain.identifiers import is_valid_id_number, is_valid_mobile, is_valid_uscc, normalize_id
 from domain.model import RecordKind, RepairChannel, Severity
+from domain.text import invalid_text
+
+
+class Incoming(BaseModel):
+    """A request body: unknown fields refused, and no field holding control characters or invalid Unicode
+    (refused here with the field named, rather than failing in the store after the request was trusted)."""
+
+    model_config = ConfigDict(extra="forbid")
+    checked_per_row: ClassVar[frozenset[str]] = frozenset()  # fields whose items are validated one by one later
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _plain_text(cls, value: Any, info: Any) -> Any:
+        if info.field_name not in cls.checked_per_row and invalid_text(value):
+            raise PydanticCustomError("INVALID_TEXT", "{field}含有控制字符或无效字符,请删除后重新提交",
+                                      {"field": info.field_name})
+        return value
 
 
 def _uscc(value: str | None) -> str | None:
@@ -40,9 +57,7 @@ def _phone(value: str | None) -> str | None:
     return value
 
 
-class SubjectIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class SubjectIn(Incoming):
     uscc: str | None = None
     id_number: str | None = None
     name: str = Field(min_length=1, max_length=200)
@@ -74,9 +89,7 @@ class SubjectIn(BaseModel):
         return self.uscc or self.id_number or ""
 
 
-class RecordCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class RecordCreate(Incoming):
     kind: RecordKind
     record_no: str = Field(min_length=1, max_length=128)
     issuer: str = Field(min_length=1, max_length=64)
@@ -139,10 +152,8 @@ class AuthorityPublic(BaseModel):
     level: str
 
 
-class MaterialRef(BaseModel):
+class MaterialRef(Incoming):
     """An uploaded material (POST /materials) and the record it proves something for."""
-
-    model_config = ConfigDict(extra="forbid")
 
     record_id: str
     material_id: str
@@ -159,9 +170,7 @@ class MaterialPublic(BaseModel):
     purpose: str = "proof"
 
 
-class ApplicationCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ApplicationCreate(Incoming):
     subject: str = Field(min_length=15, max_length=18)
     record_ids: list[str] = Field(min_length=1, max_length=50)
     contact_phone: str
@@ -236,24 +245,18 @@ class ApplicationPublic(BaseModel):
     cases: list[CasePublic]
 
 
-class DecisionCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class DecisionCreate(Incoming):
     action: str
     reason: str = Field(default="", max_length=2000)
 
 
-class SupplementCreate(BaseModel):
+class SupplementCreate(Incoming):
     """The applicant's answer to a supplement request: the materials uploaded for it (POST /materials)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     materials: list[str] = Field(default_factory=list, max_length=20)
 
 
-class ResyncCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ResyncCreate(Incoming):
     reason: str = Field(default="", max_length=2000)
 
 
@@ -285,10 +288,10 @@ class CaseHistory(BaseModel):
     events: list[HistoryEntry]
 
 
-class RecordBatch(BaseModel):
+class RecordBatch(Incoming):
     """Up to 1,000 records a call (bulk import of the existing stock); each row is checked on its own."""
 
-    model_config = ConfigDict(extra="forbid")
+    checked_per_row: ClassVar[frozenset[str]] = frozenset({"records"})  # a bad row never sinks the others
 
     records: list[dict[str, Any]] = Field(min_length=1, max_length=1000)
 
@@ -321,10 +324,8 @@ class MessagePublic(BaseModel):
     error: str | None
 
 
-class EvaluationCreate(BaseModel):
+class EvaluationCreate(Incoming):
     """好差评 of one handling authority: `rating` 5 (非常满意) to 1 (非常不满意), a comment required from 2 down."""
-
-    model_config = ConfigDict(extra="forbid")
 
     handler: str = Field(min_length=1, max_length=64)
     rating: int

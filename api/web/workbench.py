@@ -14,7 +14,7 @@ from sqlmodel import Session
 from api import clock
 from api.cases_view import case_public, visible_case
 from api.deps import Rules, RulesDep, SessionDep, SettingsDep, TemporalDep, in_session
-from api.errors import ApiError
+from api.errors import ApiError, field_error
 from api.present import record_public
 from api.routes.cases import decide, list_cases
 from api.routes.materials import material_response
@@ -97,8 +97,9 @@ async def case_decide(case_id: str, request: Request, settings: SettingsDep, rul
     state = FormState(values={"action": action, "reason": reason})
     try:
         await decide(case_id, DecisionCreate(action=action, reason=reason), me, settings, temporal)
-    except ValidationError:
-        state.errors["reason"] = "理由不能超过2000字"
+    except ValidationError as invalid:
+        found = field_error(dict(invalid.errors()[0]))
+        state.errors["reason"] = "理由不能超过2000字" if found["code"] == "INVALID_FIELD" else found["message"]
         return await in_session(settings, lambda s: _case(request, settings, rules, s, me, case_id, state, 422))
     except (ApiError, DomainError) as refused:
         status = refusal_status(refused)
