@@ -104,8 +104,9 @@ def status_of(failure: ApiError | DomainError) -> int:
 PageAnswer = Callable[[Request, int, str, str], Response]
 
 
-def install(app: FastAPI, page: tuple[Callable[[Request], bool], PageAnswer] | None = None) -> None:
-    """`page`: how to tell a browser page's request, and the HTML answer it gets instead of JSON."""
+def install(app: FastAPI, page: tuple[Callable[[Request], bool], PageAnswer] | None = None) -> PageAnswer:
+    """`page`: how to tell a browser page's request, and the HTML answer it gets instead of JSON. Answers
+    the function that makes a refusal, for what refuses before the routes (api/limits.py)."""
 
     def answer(request: Request, status: int, code: str, message: str, details: dict[str, Any]) -> Response:
         if page is not None and page[0](request):
@@ -140,6 +141,10 @@ def install(app: FastAPI, page: tuple[Callable[[Request], bool], PageAnswer] | N
         codes = {401: ("UNAUTHENTICATED", "请先登录"), 404: ("NOT_FOUND", "资源不存在"),
                  405: ("METHOD_NOT_ALLOWED", "不支持该请求方法")}
         code, message = codes.get(exc.status_code, ("HTTP_ERROR", str(exc.detail)))
+        if getattr(exc, "code", None):  # ours, raised below the routes (api/limits.TooLarge)
+            code, message = exc.code, str(exc.detail)  # type: ignore[attr-defined]
         if page is not None and page[0](request):
             return page[1](request, exc.status_code, code, message)
         return JSONResponse(body(code, message), status_code=exc.status_code, headers=exc.headers)
+
+    return lambda request, status, code, message: answer(request, status, code, message, {})

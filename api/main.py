@@ -10,6 +10,7 @@ from fastapi import Depends, FastAPI
 
 from api import errors, outbox
 from api.deps import rules_for
+from api.limits import BodyLimit
 from api.routes import (
     applications,
     authorities,
@@ -55,7 +56,10 @@ def create_app() -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
     )
-    errors.install(app, page=(web.is_page, web.error_page))
+    refuse = errors.install(app, page=(web.is_page, web.error_page))
+    settings = get_settings()
+    app.add_middleware(BodyLimit, settings=settings, answer=refuse,
+                       uploads=rules_for(settings.config_dir).policy.uploads)
     for module in (health, authorities, records, subjects, applications, cases, decisions, materials, monitoring,
                    evaluations, supervision):
         app.include_router(module.router)

@@ -59,6 +59,13 @@ class Settings(BaseSettings):
     outbox_every_s: float = 60
     outbox_min_age_s: float = 30
 
+    # Request bodies are refused past these sizes before they are read (api/limits.py): a JSON body, a
+    # batch of records (1,000 rows), and a page's form with its uploads (several materials at once; the API
+    # takes one material a request, at most config/policy.yaml uploads.max_bytes).
+    max_body_bytes: int = 1024 * 1024
+    max_batch_body_bytes: int = 16 * 1024 * 1024
+    max_form_body_bytes: int = 64 * 1024 * 1024
+
     letters_path: Path | None = None  # XIUFU_LETTERS_PATH; default var/letters
     materials_path: Path | None = None  # XIUFU_MATERIALS_PATH; default var/materials
 

@@ -15,18 +15,26 @@ import uvicorn
 def serve_simulator(url: str) -> Iterator[str]:
     from simulator.app import app
 
+    with serve(app, url, "/sites"):
+        yield url
+
+
+@contextmanager
+def serve(app, url: str, probe: str) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """Any ASGI app on loopback from a thread, over real sockets (what a test client cannot show: when
+    the server stops reading a body)."""
     port = int(url.rsplit(":", 1)[-1])
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     for _ in range(100):
         try:
-            httpx.get(url + "/sites", timeout=1)
+            httpx.get(url + probe, timeout=1)
             break
         except httpx.HTTPError:
             time.sleep(0.05)
     else:
-        raise RuntimeError(f"simulator did not answer on {url}")
+        raise RuntimeError(f"{url} did not answer")
     try:
         yield url
     finally:
