@@ -21,6 +21,12 @@ def _token(args: argparse.Namespace) -> int:
         print(f"xiufu token: 未知的单位代码 {args.authority}(见 GET /api/v1/authorities 或 config/authorities.yaml)"
               " (UNKNOWN_AUTHORITY)", file=sys.stderr)
         return 2
+    if args.role == Role.WINDOW.value and not args.sub:
+        # every counter clerk sees the filings made under their own id: one shared default id would let
+        # every clerk see every other clerk's filings
+        print("xiufu token: 窗口人员的令牌须用 --sub 指定本人账号(如 --sub window:nanjing-07)(SUB_REQUIRED)",
+              file=sys.stderr)
+        return 2
     sub = args.sub or f"{args.role}:{args.authority or args.subject or args.region or 'dev'}"
     principal = Principal(
         sub=sub, role=Role(args.role), authority=args.authority, subject=args.subject, region=args.region
@@ -109,7 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     token.add_argument("--authority", help="authority code (caseworker, integrator, window)")
     token.add_argument("--subject", help="USCC or ID number the applicant acts for")
     token.add_argument("--region", help="GB/T 2260 region a supervisor oversees")
-    token.add_argument("--sub", help="the user's id (default: derived from role and scope)")
+    token.add_argument("--sub", help="the user's own id; required for window (each counter clerk sees the filings "
+                                     "made under their id), otherwise derived from role and scope")
     token.add_argument("--hours", type=int, help="validity in hours")
     token.set_defaults(func=_token)
 

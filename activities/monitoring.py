@@ -134,6 +134,7 @@ def keep_figures(inp: FiguresInput) -> dict:
         values = store_monitoring.figures(session, inp.day, int(monitoring["reminder_window_days"]),
                                           int(monitoring["follow_up_days"]))
         values["sweep"] = {"reminded": inp.reminded, "ended": inp.ended, "max_reached_unfulfilled": len(inp.reported),
-                           "max_reached_unfulfilled_ids": inp.reported[:100]}
+                           "max_reached_unfulfilled_ids": inp.reported[:100],
+                           "max_reached_unfulfilled_issuers": store_monitoring.issuers_of(session, inp.reported[:100])}
         store_monitoring.save_figures(session, inp.day, values, datetime.now(UTC))
     return values

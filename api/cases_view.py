@@ -9,6 +9,7 @@ from api.errors import not_found
 from api.present import authority_name
 from api.schemas import ApplicationPublic, CasePublic, DeliveryPublic, TimelineEntry
 from domain.access import Principal, can_see_case
+from domain.identifiers import shown_subject_key
 from domain.transitions import STATE_LABELS, CaseState
 from store import cases as store_cases
 from store.models import Application, CreditRecord, RepairCase
@@ -55,6 +56,6 @@ def case_public(session: Session, rules: Rules, case: RepairCase, with_details: 
 
 
 def application_public(session: Session, rules: Rules, app: Application, cases: list[RepairCase]) -> ApplicationPublic:
-    return ApplicationPublic(id=app.id, subject=app.subject_key, subject_name=app.subject_name, channel=app.channel,
-                             filed_at=app.filed_at, closed=app.closed_at is not None,
+    return ApplicationPublic(id=app.id, subject=shown_subject_key(app.subject_key), subject_name=app.subject_name,
+                             channel=app.channel, filed_at=app.filed_at, closed=app.closed_at is not None,
                              cases=[case_public(session, rules, c) for c in cases])

@@ -218,3 +218,9 @@ def mask_phone(s: str) -> str:
 def is_valid_mobile(s: str) -> bool:
     """Whether `s` is a mainland mobile number: 11 ASCII digits starting with 1[3-9]."""
     return _MOBILE_RE.fullmatch(s) is not None
+
+
+def shown_subject_key(key: str) -> str:
+    """A subject's key wherever it is shown or answered to someone: a person's ID number masked, a USCC (a
+    public code) whole. One rule for the pages, the API's answers and the lists."""
+    return mask_id_number(key) if subject_kinds(key) == {SubjectKind.PERSON} else key

@@ -68,16 +68,24 @@ def figures(session: Session, day: date, window_days: int, follow_up_days: int) 
     reminded = dict(session.exec(select(SmsMessage.record_id, SmsMessage.sent_at).where(
         SmsMessage.purpose == "eligible_soon", SmsMessage.status == "sent",
         col(SmsMessage.sent_at) >= reminded_since, col(SmsMessage.sent_at) < end)).all())
-    prompted = 0
+    prompted, prompted_ids = 0, set()
     if reminded:
         filed = session.exec(select(RepairCase.record_id, Application.filed_at)
                              .join(Application, Application.id == RepairCase.application_id)
                              .where(col(RepairCase.record_id).in_(list(reminded)))).all()
         window = timedelta(days=follow_up_days)
-        prompted = len({rid for rid, at in filed
-                        if _aware(reminded[rid]) <= _aware(at) < _aware(reminded[rid]) + window})
+        prompted_ids = {rid for rid, at in filed
+                        if _aware(reminded[rid]) <= _aware(at) < _aware(reminded[rid]) + window}
+        prompted = len(prompted_ids)
+    increment_where = sa.and_(CreditRecord.registered_at >= start, CreditRecord.registered_at < end)
+    eligible_where = sa.and_(CreditRecord.state == "published", CreditRecord.eligible_from > day,
+                             CreditRecord.eligible_from <= day + timedelta(days=window_days))
+    reminded_where = sa.and_(SmsMessage.purpose == "eligible_soon", SmsMessage.status == "sent",
+                             SmsMessage.sweep_day == day)
     return {
         "day": day.isoformat(),
+        "per_authority": _per_authority(session, live, increment_where, eligible_where, reminded_where,
+                                        prompted_ids),
         "stock": {
             "total": int(session.exec(select(func.count()).select_from(CreditRecord).where(live)).one()),
             "by_kind": grouped(CreditRecord.kind),
@@ -85,15 +93,52 @@ def figures(session: Session, day: date, window_days: int, follow_up_days: int) 
             "by_authority": grouped(CreditRecord.issuer),
             "by_city": {f"{k}00": n for k, n in grouped(city).items()},
         },
-        "increment": int(session.exec(select(func.count()).select_from(CreditRecord).where(
-            CreditRecord.registered_at >= start, CreditRecord.registered_at < end)).one()),
-        "becoming_eligible": int(session.exec(select(func.count()).select_from(CreditRecord).where(
-            CreditRecord.state == "published", CreditRecord.eligible_from > day,
-            CreditRecord.eligible_from <= day + timedelta(days=window_days))).one()),
-        "reminded": int(session.exec(select(func.count()).select_from(SmsMessage).where(
-            SmsMessage.purpose == "eligible_soon", SmsMessage.status == "sent", SmsMessage.sweep_day == day)).one()),
+        "increment": int(session.exec(select(func.count()).select_from(CreditRecord).where(increment_where)).one()),
+        "becoming_eligible": int(session.exec(select(func.count()).select_from(CreditRecord)
+                                              .where(eligible_where)).one()),
+        "reminded": int(session.exec(select(func.count()).select_from(SmsMessage).where(reminded_where)).one()),
         "applied_after_reminder": prompted,
     }
+
+
+def _per_authority(session: Session, live: Any, increment: Any, eligible: Any, reminded: Any,
+                   prompted_ids: set[str]) -> dict[str, dict[str, Any]]:
+    """The same figures per issuing authority, so that a supervisor's region (any prefix of the authority
+    codes) can be answered from the day's snapshot alone (domain/monitoring.figures_within)."""
+    out: dict[str, dict[str, Any]] = {}
+
+    def slot(issuer: str) -> dict[str, Any]:
+        return out.setdefault(issuer, {"stock": 0, "by_kind": {}, "by_severity": {}, "increment": 0,
+                                       "becoming_eligible": 0, "reminded": 0, "applied_after_reminder": 0})
+
+    for issuer, kind, severity, n in session.exec(  # type: ignore[call-overload]
+            select(CreditRecord.issuer, CreditRecord.kind, CreditRecord.severity, func.count()).where(live)
+            .group_by(CreditRecord.issuer, CreditRecord.kind, CreditRecord.severity)):
+        s = slot(issuer)
+        s["stock"] += int(n)
+        s["by_kind"][kind] = s["by_kind"].get(kind, 0) + int(n)
+        s["by_severity"][severity] = s["by_severity"].get(severity, 0) + int(n)
+    for name, where in (("increment", increment), ("becoming_eligible", eligible)):
+        for issuer, n in session.exec(  # type: ignore[call-overload]
+                select(CreditRecord.issuer, func.count()).where(where).group_by(CreditRecord.issuer)):
+            slot(issuer)[name] = int(n)
+    for issuer, n in session.exec(  # type: ignore[call-overload]
+            select(CreditRecord.issuer, func.count()).join(SmsMessage, SmsMessage.record_id == CreditRecord.id)
+            .where(reminded).group_by(CreditRecord.issuer)):
+        slot(issuer)["reminded"] = int(n)
+    if prompted_ids:
+        for issuer, n in session.exec(  # type: ignore[call-overload]
+                select(CreditRecord.issuer, func.count()).where(col(CreditRecord.id).in_(list(prompted_ids)))
+                .group_by(CreditRecord.issuer)):
+            slot(issuer)["applied_after_reminder"] = int(n)
+    return out
+
+
+def issuers_of(session: Session, record_ids: list[str]) -> dict[str, str]:
+    if not record_ids:
+        return {}
+    return dict(session.exec(select(CreditRecord.id, CreditRecord.issuer)  # type: ignore[arg-type]
+                             .where(col(CreditRecord.id).in_(record_ids))).all())
 
 
 def _aware(at: datetime) -> datetime:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from api.deps import PrincipalDep, SessionDep
 from api.errors import ApiError, forbidden
 from domain.model import Role
+from domain.monitoring import NotScoped, figures_within
 from store import monitoring as store_monitoring
 
 router = APIRouter(prefix="/api/v1", tags=["monitoring"])
@@ -17,10 +18,18 @@ router = APIRouter(prefix="/api/v1", tags=["monitoring"])
 def daily(principal: PrincipalDep, session: SessionDep, day: date = Query(alias="date")) -> dict[str, Any]:
     """The day's figures kept by the daily sweep: stock in publicity (by kind, severity, authority, city),
     increment, records becoming eligible within the reminder window, reminders sent, applications filed
-    within the follow-up days of a reminder, and what the sweep ended or reported."""
+    within the follow-up days of a reminder, and what the sweep ended or reported. A supervisor gets the
+    same figures for their region and below (from the per-authority breakdown of the same snapshot)."""
     if principal.role not in (Role.ADMIN, Role.AUDITOR, Role.SUPERVISOR):
         raise forbidden("只有管理、督办和审计人员可以查看监测数据")
     row = store_monitoring.get_figures(session, day)
     if row is None:
         raise ApiError(404, "NOT_COMPUTED", f"{day.isoformat()} 的监测数据尚未生成(每日扫描后生成)")
-    return {"date": day.isoformat(), "computed_at": row.computed_at.isoformat(), **row.figures}
+    figures = row.figures
+    if principal.role is Role.SUPERVISOR:  # their region and below, never the province's totals
+        try:
+            figures = figures_within(figures, principal.region or "")
+        except NotScoped:
+            raise ApiError(404, "NOT_COMPUTED",
+                           f"{day.isoformat()} 的分地区监测数据未生成(该日数据早于分地区统计)") from None
+    return {"date": day.isoformat(), "computed_at": row.computed_at.isoformat(), **figures}

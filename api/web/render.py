@@ -18,7 +18,7 @@ from api.present import authority_name
 from api.web.session import csrf_anchor, csrf_token
 from config.settings import Settings
 from domain.access import Principal
-from domain.identifiers import SubjectKind, mask_id_number, subject_kinds
+from domain.identifiers import shown_subject_key
 from domain.model import KIND_LABELS, RECORD_STATE_LABELS, ROLE_LABELS, SEVERITY_LABELS, Role
 from domain.transitions import ACTION_LABELS, OTHER_ACTION_LABELS, STATE_LABELS
 
@@ -50,11 +50,6 @@ def _moment(value: datetime | None) -> str:
     return f"{_day(local)} {local:%H:%M}"
 
 
-def _subject_id(key: str) -> str:
-    """A person's ID number masked wherever a page shows it (a USCC is public and stays whole)."""
-    return mask_id_number(key) if subject_kinds(key) == {SubjectKind.PERSON} else key
-
-
 def _label(table: dict[Any, str]) -> Any:
     return lambda value: table.get(value, value) if value is not None else ""
 
@@ -64,7 +59,7 @@ def environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES / "pages"),
                              autoescape=jinja2.select_autoescape(default=True), undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(day=_day, moment=_moment, subject_id=_subject_id,
+    env.filters.update(day=_day, moment=_moment, subject_id=shown_subject_key,
                        kind=_label({k.value: v for k, v in KIND_LABELS.items()}),
                        severity=_label({k.value: v for k, v in SEVERITY_LABELS.items()}),
                        record_state=_label({k.value: v for k, v in RECORD_STATE_LABELS.items()}),

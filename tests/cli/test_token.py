@@ -24,3 +24,10 @@ def test_refuses_a_missing_scope_and_a_bad_subject(capsys):
     assert "TOKEN_SCOPE_MISSING" in capsys.readouterr().err
     assert main(["token", "--role", "applicant", "--subject", "91320100MA1XXXXXX0"]) == 2
     assert "INVALID_SUBJECT" in capsys.readouterr().err
+
+
+def test_a_window_token_needs_the_clerks_own_id(capsys):
+    assert main(["token", "--role", "window"]) == 2
+    assert "SUB_REQUIRED" in capsys.readouterr().err
+    assert main(["token", "--role", "window", "--sub", "window:nanjing-07"]) == 0
+    assert decode_token(get_settings(), capsys.readouterr().out.strip()).sub == "window:nanjing-07"

@@ -144,7 +144,7 @@ def test_the_reminder_letter_is_ready_for_the_enforcement_system_and_only_for_it
     assert httpx.get(url, headers=stack.token("--role", "applicant", "--subject", uscc)).status_code == 200
     for stranger in (stack.token("--role", "applicant", "--subject", other),
                      stack.token("--role", "caseworker", "--authority", "321100-transport"),
-                     stack.token("--role", "window")):
+                     stack.token("--role", "window", "--sub", "window:nanjing-2")):
         r = httpx.get(url, headers=stranger)
         assert (r.status_code, r.json()["code"]) == (404, "NOT_FOUND")
     assert httpx.get(url).status_code == 401

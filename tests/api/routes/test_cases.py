@@ -81,3 +81,17 @@ async def test_a_decision_on_a_closed_case_is_refused_at_once(api):
     with session_scope(engine_for(get_settings().db_url)) as s:
         row = s.get(Material, material)
         assert row is not None and row.case_id is None  # refused: free again, not bound to a closed case
+
+
+async def test_a_persons_id_number_is_masked_in_the_progress_for_everyone(api):
+    person = factories.id_number(seq=417)
+    body = factories.record_body(issuer=ISSUER, decided_on=str(add_months(clock.today(), -4)),
+                                 subject={"id_number": person, "name": "张三", "contact_phone": "13912345678"})
+    r = await api.post("/api/v1/records", json=body, headers=token("integrator", authority=ISSUER))
+    assert r.status_code == 201, r.text
+    app = await filed(api, person, [r.json()["id"]])
+    for who in (token("applicant", subject=person), CASEWORKER, token("auditor"), token("supervisor", region="320100")):
+        progress = await api.get(f"/api/v1/applications/{app['id']}", headers=who)
+        assert progress.status_code == 200, progress.text
+        assert person not in progress.text
+        assert progress.json()["subject"] == person[:4] + "*" * 10 + person[-4:]
