@@ -5,6 +5,11 @@ A credit subject is keyed by its national identifier: an enterprise (or other or
 mistyped key at the door is cheaper than sending an application for a subject that does not exist
 to every authority, so every key is checked against the check character its standard defines.
 
+The check characters come from python-stdnum (`stdnum.cn.uscc`, `stdnum.cn.ric`). Its `is_valid`
+functions are not used: they accept forms we refuse (lower case, inner blanks and hyphens in a USCC)
+and refuse keys we must accept (see `is_valid_uscc` and `is_valid_id_number`). What is left here is
+what stdnum lacks: the GB 11714 organisation code, the subject kinds and the masking.
+
 Masking exists because 个人信息保护法 第五十一条 requires technical measures such as
 去标识化 for personal information: logs and list views show only enough of an identifier to tell
 records apart.
@@ -13,30 +18,23 @@ records apart.
 from __future__ import annotations
 
 import re
-from datetime import date
 from enum import StrEnum
 
-_DIGITS = "0123456789"
-_UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+from stdnum.cn import ric, uscc
+from stdnum.exceptions import ValidationError
 
-# GB 32100-2015 §4.2: the code uses digits and upper-case letters except I, O, Z, S, V (too easily
-# confused with 1, 0, 2, 5, U); a character's value is its index in this string.
+_DIGITS = "0123456789"
+
+# GB 32100-2015 §4.2: digits and upper-case letters except I, O, Z, S, V (too easily confused with
+# 1, 0, 2, 5, U); a character's value is its index in this string.
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_USCC_VALUE = {ch: i for i, ch in enumerate(USCC_ALPHABET)}
-# GB 32100-2015 §5.2: weight of position i (0-based) is 3^i mod 31.
-_USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
 # GB 32100-2015 表1 登记管理部门代码: 1 机构编制, 2 外交, 3 司法行政, 4 文化, 5 民政, 6 旅游,
 # 7 宗教, 8 工会, 9 工商, A 中央军委改革和编制办公室, N 农业, Y 其他.
 USCC_REGISTRATION_DEPARTMENTS = frozenset("123456789ANY")
 
 # GB 11714-1997 §5: body characters are digits or upper-case letters (A–Z valued 10–35).
-_ORG_VALUE = {ch: i for i, ch in enumerate(_DIGITS + _UPPER)}
+_ORG_VALUE = {ch: i for i, ch in enumerate(_DIGITS + "ABCDEFGHIJKLMNOPQRSTUVWXYZ")}
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
-
-# GB 11643-1999 §8.2: W_i = 2^(i-1) mod 11 counted from the right, i.e. 2^(17-k) mod 11 for the
-# 0-based position k; the remainder of the weighted sum mod 11 selects the check character.
-_ID_WEIGHTS = tuple(pow(2, 17 - k, 11) for k in range(17))
-_ID_CHECK_MAP = "10X98765432"
 
 # Mainland mobile numbers (工业和信息化部《电信网编号计划》): 11 digits, 1 then 3–9. ASCII digits
 # only: `\d` would also accept full-width and other Unicode digits.
@@ -50,24 +48,22 @@ class SubjectKind(StrEnum):
     PERSON = "person"  # 公民身份号码 (GB 11643-1999)
 
 
-def _require(value: str, length: int, allowed: set[str] | dict[str, int] | str, what: str) -> None:
+def _require(value: str, length: int, allowed: str | dict[str, int], what: str) -> None:
+    # stdnum's check-digit functions clean and upper-case their input and ignore surplus characters:
+    # a mistyped prefix must raise instead of yielding the check character of some other number.
     if len(value) != length or any(ch not in allowed for ch in value):
         raise ValueError(f"{what} must be {length} characters from the standard's character set: {value!r}")
 
 
-# --- GB 11714-1997 organisation code -------------------------------------------------------------
-
-
 def org_code_check_char(first8: str) -> str:
-    """The check character of an organisation code body (GB 11714-1997 §5).
+    """The check character of an organisation code body (GB 11714-1997 §5; stdnum has no module for it).
 
-    C9 = 11 - (Σ value_i × W_i mod 11), with 10 written as 'X' and 11 as '0'. Note that unlike the
-    USCC scheme this one does not detect every single substitution: letters are valued 10–35, so
-    e.g. '0' → 'B' changes the sum by a multiple of 11.
+    C9 = 11 - (Σ value_i × W_i mod 11), with 10 written as 'X' and 11 as '0'. Unlike the USCC scheme
+    this one misses some single substitutions: letters are valued 10–35, so e.g. '1' → 'C' changes
+    the sum by 11.
     """
     _require(first8, 8, _ORG_VALUE, "organisation code body")
-    total = sum(_ORG_VALUE[ch] * w for ch, w in zip(first8, _ORG_WEIGHTS, strict=True))
-    check = 11 - total % 11
+    check = 11 - sum(_ORG_VALUE[ch] * w for ch, w in zip(first8, _ORG_WEIGHTS, strict=True)) % 11
     return {10: "X", 11: "0"}.get(check, str(check))
 
 
@@ -78,40 +74,32 @@ def is_valid_org_code(code9: str) -> bool:
     return org_code_check_char(code9[:8]) == code9[8]
 
 
-# --- GB 32100-2015 unified social credit code ----------------------------------------------------
-
-
 def uscc_check_char(first17: str) -> str:
-    """The check character of a unified social credit code (GB 32100-2015 §5.2).
+    """The check character of a unified social credit code (GB 32100-2015 §5.2: weights 3^i mod 31).
 
-    C18 = 31 - (Σ value_i × 3^i mod 31), with 31 written as '0'. Since 31 is prime, every weight is
-    non-zero mod 31 and character values differ by less than 31, every single-character
-    substitution changes the check character.
+    Since 31 is prime, every weight is non-zero mod 31 and character values differ by less than 31,
+    every single-character substitution changes the check character.
     """
-    _require(first17, 17, _USCC_VALUE, "unified social credit code prefix")
-    total = sum(_USCC_VALUE[ch] * w for ch, w in zip(first17, _USCC_WEIGHTS, strict=True))
-    return USCC_ALPHABET[(31 - total % 31) % 31]
+    _require(first17, 17, USCC_ALPHABET, "unified social credit code prefix")
+    return uscc.calc_check_digit(first17)
 
 
 def is_valid_uscc(code: str) -> bool:
     """Whether `code` is a structurally valid unified social credit code.
 
-    Checked (GB 32100-2015 §4): 18 characters from the code's alphabet, position 1 a registration
-    department code of 表1, positions 9–17 a valid GB 11714-1997 organisation code (the 主体标识码
-    is the organisation code), and position 18 the GB 32100 check character. Upper case only: the
-    standard defines no lower-case form. Position 2 (机构类别) and 3–8 (GB/T 2260 division code)
-    are deliberately not checked, because their tables are amended more often than the standard.
+    Checked (GB 32100-2015 §4): 18 characters of the alphabet, upper case only (the standard defines
+    no lower-case form), position 1 a registration department of 表1, positions 9–17 a valid
+    GB 11714-1997 organisation code (the 主体标识码 is the organisation code) and position 18 the
+    check character. stdnum checks neither of the middle two, and requires positions 1–8 to be digits,
+    which would refuse the A, N and Y departments of 表1 (e.g. N for 农村集体经济组织). Position 2
+    (机构类别) and 3–8 (GB/T 2260 division code) are deliberately not checked: their tables are
+    amended more often than the standard.
     """
-    if len(code) != 18 or any(ch not in _USCC_VALUE for ch in code):
+    if len(code) != 18 or any(ch not in USCC_ALPHABET for ch in code):
         return False
-    if code[0] not in USCC_REGISTRATION_DEPARTMENTS:
+    if code[0] not in USCC_REGISTRATION_DEPARTMENTS or not is_valid_org_code(code[8:17]):
         return False
-    if not is_valid_org_code(code[8:17]):
-        return False
-    return uscc_check_char(code[:17]) == code[17]
-
-
-# --- GB 11643-1999 citizen identity number -------------------------------------------------------
+    return uscc.calc_check_digit(code[:17]) == code[17]
 
 
 def normalize_id(s: str) -> str:
@@ -125,34 +113,27 @@ def normalize_id(s: str) -> str:
 def id_number_check_char(first17: str) -> str:
     """The check character of a citizen identity number (GB 11643-1999 §8.2, ISO 7064 MOD 11-2)."""
     _require(first17, 17, _DIGITS, "identity number prefix")
-    total = sum(int(ch) * w for ch, w in zip(first17, _ID_WEIGHTS, strict=True))
-    return _ID_CHECK_MAP[total % 11]
-
-
-def _is_real_date(yyyymmdd: str) -> bool:
-    try:
-        date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:8]))
-    except ValueError:
-        return False
-    return True
+    return ric.calc_check_digit(first17 + "?")  # stdnum's takes a whole number and skips its last char
 
 
 def is_valid_id_number(s: str) -> bool:
     """Whether `s` (after `normalize_id`) is an 18-character citizen identity number.
 
-    GB 11643-1999 §4: 6-digit address code, 8-digit birth date (YYYYMMDD, must be a real calendar
-    date), 3-digit sequence code and the check character. 15-digit first-generation numbers are not
+    GB 11643-1999 §4: 6-digit address code, 8-digit birth date (must be a real calendar date),
+    3-digit sequence code and the check character. 15-digit first-generation numbers are not
     accepted: first-generation cards stopped being valid on 2013-01-01 (居民身份证法 and 公安部公告).
+    The address code is not checked, unlike stdnum's `ric.is_valid`: its own GB/T 2260 table refuses
+    the standard's example 440524188001010014 and raises KeyError on some codes, and refusing a real
+    person over a stale table is worse than letting an authority refuse a mistyped district.
     """
     s = normalize_id(s)
-    if len(s) != 18 or any(ch not in _DIGITS for ch in s[:17]):
+    if len(s) != 18 or any(ch not in _DIGITS for ch in s[:17]) or id_number_check_char(s[:17]) != s[17]:
         return False
-    if not _is_real_date(s[6:14]):
+    try:
+        ric.get_birth_date(s)
+    except ValidationError:
         return False
-    return id_number_check_char(s[:17]) == s[17]
-
-
-# --- subject keys --------------------------------------------------------------------------------
+    return True
 
 
 def checked_subject(key: str) -> str:
@@ -173,12 +154,8 @@ def subject_kinds(key: str) -> frozenset[SubjectKind]:
     USCC check times 1/11 for the inner organisation code check) is also a structurally valid USCC.
     """
     key = normalize_id(key)
-    kinds: set[SubjectKind] = set()
-    if is_valid_uscc(key):
-        kinds.add(SubjectKind.ENTERPRISE)
-    if is_valid_id_number(key):
-        kinds.add(SubjectKind.PERSON)
-    return frozenset(kinds)
+    checks = ((SubjectKind.ENTERPRISE, is_valid_uscc), (SubjectKind.PERSON, is_valid_id_number))
+    return frozenset(kind for kind, valid in checks if valid(key))
 
 
 def classify_subject_key(key: str) -> SubjectKind | None:
@@ -190,9 +167,6 @@ def classify_subject_key(key: str) -> SubjectKind | None:
     """
     kinds = subject_kinds(key)
     return next(iter(kinds)) if len(kinds) == 1 else None
-
-
-# --- masking -------------------------------------------------------------------------------------
 
 
 def _mask(s: str, keep_head: int, keep_tail: int) -> str:

@@ -273,3 +273,46 @@ def test_is_valid_mobile() -> None:
     assert not is_valid_mobile("13812345678\n")
     assert not is_valid_mobile("１３８１２３４５６７８")  # full-width digits
     assert not is_valid_mobile("+8613812345678")
+
+
+# --- where python-stdnum's rules differ from ours ---
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=DIGITS, min_size=17, max_size=17))
+def test_id_check_char_is_the_gb_11643_formula(prefix: str) -> None:
+    # Independent of stdnum: Σ d_k × 2^(17-k) mod 11 indexes "10X98765432" (GB 11643-1999 §8.2).
+    total = sum(int(d) * pow(2, 17 - k, 11) for k, d in enumerate(prefix))
+    assert id_number_check_char(prefix) == "10X98765432"[total % 11]
+
+
+def test_uscc_departments_stdnum_refuses_are_accepted() -> None:
+    # stdnum requires positions 1–8 to be digits; GB 32100 表1 also has A, N and Y departments.
+    for department in "ANY":
+        prefix = department + SAMPLE_USCC[1:17]
+        assert is_valid_uscc(prefix + uscc_check_char(prefix))
+
+
+def test_uscc_forms_stdnum_accepts_are_refused() -> None:
+    assert not is_valid_uscc("9135 0100-M000100Y43")  # stdnum strips blanks and hyphens
+    assert not is_valid_uscc("91350100m000100y43")  # and upper-cases
+
+
+def test_id_address_code_is_not_checked_against_a_table() -> None:
+    # stdnum's GB/T 2260 table refuses the standard's own example (440524 did not exist in 1880) and
+    # raises KeyError on 113692; neither is a reason to refuse a person.
+    assert is_valid_id_number("440524188001010014")
+    assert is_valid_id_number("11369219900101018X")
+    prefix = "99999919900101123"
+    assert is_valid_id_number(prefix + id_number_check_char(prefix))
+
+
+def test_check_char_helpers_refuse_what_stdnum_would_clean() -> None:
+    # stdnum's check-digit functions clean their input and ignore surplus characters, int() takes "_".
+    prefix = SAMPLE_USCC[:17]
+    for bad in [prefix[:4] + " " + prefix[5:], prefix.lower(), prefix[:16], prefix + "3"]:
+        with pytest.raises(ValueError):
+            uscc_check_char(bad)
+    for bad in ["1101051949123100", "110105194912310021", "1101051949_231002", " 1101051949123100"]:
+        with pytest.raises(ValueError):
+            id_number_check_char(bad)
