@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, TypeVar
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
@@ -16,10 +16,12 @@ from sqlmodel import Session
 from api.auth import decode_token
 from api.errors import ApiError
 from api.temporal import Temporal
+from api.throttle import client_of, throttle_for
 from config.loader import load_calendar, load_directory, load_policy
 from config.settings import Settings, get_settings
 from domain.access import Principal
 from domain.authorities import Directory
+from domain.errors import DomainError
 from domain.policy import Policy
 from domain.workdays import WorkCalendar
 from store.db import engine_for, session_scope
@@ -71,12 +73,25 @@ _bearer = HTTPBearer(auto_error=False)
 
 
 def current_principal(
+    request: Request,
     settings: Annotated[Settings, Depends(get_settings)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise ApiError(401, "UNAUTHENTICATED", "请先登录(缺少 Authorization: Bearer 令牌)")
-    return decode_token(settings, credentials.credentials)
+    return checked_token(settings, credentials.credentials, client_of(request))
+
+
+def checked_token(settings: Settings, token: str, client: str) -> Principal:
+    """The token's principal; a client that sent too many bad tokens lately is refused first (429), and a
+    bad token counts against it."""
+    throttle = throttle_for(settings)
+    throttle.check(client)
+    try:
+        return decode_token(settings, token)
+    except DomainError:
+        throttle.failed(client)
+        raise
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

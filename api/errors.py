@@ -36,6 +36,7 @@ STATUS = {
     "DECISION_NOT_READY": 503,
     "TOKEN_SCOPE_MISSING": 401,
     "INTERNAL_ERROR": 500,
+    "TOO_MANY_ATTEMPTS": 429,
 }
 
 FIELD_MESSAGES = {
@@ -110,8 +111,12 @@ def install(app: FastAPI, page: tuple[Callable[[Request], bool], PageAnswer] | N
 
     def answer(request: Request, status: int, code: str, message: str, details: dict[str, Any]) -> Response:
         if page is not None and page[0](request):
-            return page[1](request, status, code, message)
-        return JSONResponse(body(code, message, **details), status_code=status)
+            response = page[1](request, status, code, message)
+        else:
+            response = JSONResponse(body(code, message, **details), status_code=status)
+        if "retry_after_s" in details:
+            response.headers["Retry-After"] = str(details["retry_after_s"])
+        return response
 
     @app.exception_handler(ApiError)
     async def _api(request: Request, exc: ApiError) -> Response:

@@ -16,7 +16,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.auth import decode_token
+from api.deps import checked_token
+from api.errors import ApiError
+from api.throttle import client_of
 from config.settings import Settings
 from domain.errors import DomainError
 from domain.materials import UploadRules, upload_refusal
@@ -60,9 +62,9 @@ class BodyLimit:
         path: str = scope["path"]
         headers = Headers(scope=scope)
         if path.startswith("/api/"):
-            refused = self._unauthenticated(headers)
+            refused = self._unauthenticated(headers, client_of(scope))
             if refused is not None:
-                await self.answer(Request(scope), 401, *refused)(scope, receive, send)
+                await self.answer(Request(scope), *refused)(scope, receive, send)
                 return
         limit, code, message = limit_of(path, self.settings, self.uploads)
         declared = headers.get("content-length", "")
@@ -82,12 +84,14 @@ class BodyLimit:
 
         await self.app(scope, counted, send)
 
-    def _unauthenticated(self, headers: Headers) -> tuple[str, str] | None:
+    def _unauthenticated(self, headers: Headers, client: str) -> tuple[int, str, str] | None:
         scheme, _, credentials = headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not credentials.strip():
-            return "UNAUTHENTICATED", "请先登录(缺少 Authorization: Bearer 令牌)"
+            return 401, "UNAUTHENTICATED", "请先登录(缺少 Authorization: Bearer 令牌)"
         try:
-            decode_token(self.settings, credentials.strip())
+            checked_token(self.settings, credentials.strip(), client)
+        except ApiError as refused:  # throttled
+            return refused.status, refused.code, refused.message
         except DomainError as refused:
-            return refused.code, refused.message
+            return 401, refused.code, refused.message
         return None

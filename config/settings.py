@@ -66,6 +66,14 @@ class Settings(BaseSettings):
     max_batch_body_bytes: int = 16 * 1024 * 1024
     max_form_body_bytes: int = 64 * 1024 * 1024
 
+    # Who may show the pages in a frame (CSP frame-ancestors): nobody by default. A credit site embedding
+    # the repair guide names itself here, e.g. "'self' https://credit.jiangsu.gov.cn".
+    frame_ancestors: str = "'none'"
+    # Failed sign-ins and bad tokens a client may send within the window before it is refused for the rest
+    # of it (429). Kept per API process: behind several replicas, the gateway's own limit is the one to trust.
+    throttle_failures: int = 20
+    throttle_window_s: int = 300
+
     letters_path: Path | None = None  # XIUFU_LETTERS_PATH; default var/letters
     materials_path: Path | None = None  # XIUFU_MATERIALS_PATH; default var/materials
 

@@ -222,3 +222,13 @@ class DecisionLetter(KeptPdf, table=True):
     __tablename__ = "decision_letter"
 
     case_id: str = Field(primary_key=True, max_length=32)
+
+
+class RevokedSession(SQLModel, table=True):
+    """A page session ended by its user (logout) before its token expired: the token is signed and would
+    otherwise open the pages until `expires_at`. Rows past that are of no use and are purged."""
+
+    __tablename__ = "revoked_session"
+
+    jti: str = Field(primary_key=True, max_length=64)
+    expires_at: datetime = Field(index=True)

@@ -7,7 +7,10 @@ import tempfile
 
 os.environ["XIUFU_ENV"] = "test"
 os.environ["XIUFU_VAR_DIR"] = tempfile.mkdtemp(prefix="xiufu-test-var-")
-os.environ["XIUFU_SIMULATOR_URL"] = "http://127.0.0.1:18931"
+# XIUFU_TEST_SIMULATOR_PORT lets two test runs share a machine (each its own simulator)
+os.environ["XIUFU_SIMULATOR_URL"] = f"http://127.0.0.1:{os.environ.get('XIUFU_TEST_SIMULATOR_PORT', '18931')}"
+# every test client comes from one address: the failure throttle is tested on its own (tests/api/web/test_hardening)
+os.environ["XIUFU_THROTTLE_FAILURES"] = "100000"
 os.environ.pop("DATABASE_URL", None)
 os.environ.pop("XIUFU_DATABASE_URL", None)
 

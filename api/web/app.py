@@ -9,6 +9,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from api.web import applicant, oidc, oversight, public, window, workbench
+from api.web.headers import PageHeaders
 from api.web.render import TEMPLATES, page
 from api.web.session import CsrfRefused, LoginRequired, principal_of
 from config.settings import get_settings
@@ -18,7 +19,10 @@ HEADINGS = {401: "请先登录", 403: "无权访问", 404: "页面不存在", 40
 
 
 def is_page(request: Request) -> bool:
-    path = request.url.path
+    return is_page_path(request.url.path)
+
+
+def is_page_path(path: str) -> bool:
     return not (path.startswith("/api/") or path in ("/healthz", "/docs", "/openapi.json", "/redoc"))
 
 
@@ -31,6 +35,7 @@ def error_page(request: Request, status: int, code: str, message: str) -> Respon
 def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=TEMPLATES / "static"), name="static")
     settings = get_settings()
+    app.add_middleware(PageHeaders, settings=settings, is_page_path=is_page_path)
     if settings.oidc_issuer:
         # authlib keeps the OIDC state, nonce and PKCE verifier of a sign-in in progress here, for 10 minutes
         app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="xiufu_oidc",

@@ -8,10 +8,12 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.auth import decode_token
-from api.deps import RulesDep, SettingsDep
+from api.deps import RulesDep, SettingsDep, checked_token
+from api.errors import ApiError
+from api.throttle import client_of
 from api.web.demo import demo_identities, find_demo
 from api.web.render import page
 from api.web.session import anon_anchor, check_csrf, keep_anon, principal_of, sign_in, sign_out, stale_session
@@ -87,7 +89,11 @@ async def login(request: Request, settings: SettingsDep) -> Response:
     if not token:
         return _login_page(request, settings, next_url, error="请粘贴访问令牌", status=422)
     try:
-        principal = decode_token(settings, token)
+        principal = checked_token(settings, token, client_of(request))
+    except ApiError as throttled:
+        response = _login_page(request, settings, next_url, error=throttled.message, status=throttled.status)
+        response.headers["Retry-After"] = str(throttled.details["retry_after_s"])
+        return response
     except DomainError as refused:
         return _login_page(request, settings, next_url, token=token, error=refused.message, status=422)
     return signed_in(principal, next_url, settings)
@@ -109,5 +115,5 @@ async def logout(request: Request, settings: SettingsDep) -> Response:
     form = await request.form()
     check_csrf(request, settings, form)
     response = RedirectResponse("/", status_code=303)
-    sign_out(response)
+    await run_in_threadpool(sign_out, response, request, settings)
     return response

@@ -24,6 +24,9 @@ from config.settings import Settings
 from domain.access import Principal
 from domain.errors import DomainError
 from domain.model import Role
+from domain.text import invalid_text
+from store import sessions as store_sessions
+from store.db import engine_for, session_scope
 
 SESSION_COOKIE = "xiufu_session"
 ANON_COOKIE = "xiufu_anon"
@@ -50,24 +53,47 @@ def session_token(settings: Settings, p: Principal, ttl_hours: int | None = None
     check_principal(p)
     now = datetime.now(UTC)
     claims: dict[str, Any] = {"iss": settings.jwt_issuer, "aud": PAGE_AUDIENCE, "sub": p.sub, "role": p.role.value,
-                              "iat": now, "exp": now + timedelta(hours=ttl_hours or settings.token_ttl_hours)}
+                              "iat": now, "exp": now + timedelta(hours=ttl_hours or settings.token_ttl_hours),
+                              "jti": secrets.token_urlsafe(18)}  # what a logout revokes
     claims.update({name: getattr(p, name) for name in ("authority", "subject", "region") if getattr(p, name)})
     return jwt.encode(claims, settings.secret_key, algorithm="HS256")
 
 
-def principal_of(request: Request, settings: Settings) -> Principal | None:
+def _claims(request: Request, settings: Settings) -> dict[str, Any] | None:
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
     try:
-        claims = jwt.decode(token, settings.secret_key, algorithms=["HS256"], audience=PAGE_AUDIENCE,
-                            issuer=settings.jwt_issuer, options={"require": ["exp", "sub"]})
+        return jwt.decode(token, settings.secret_key, algorithms=["HS256"], audience=PAGE_AUDIENCE,
+                          issuer=settings.jwt_issuer, options={"require": ["exp", "sub", "jti"]})
+    except jwt.PyJWTError:
+        return None
+
+
+def principal_of(request: Request, settings: Settings) -> Principal | None:
+    """The signed-in principal, or None for no session, a bad or expired one, or one ended by logout. Read
+    once per request (a page asks several times: the navigation, the CSRF anchor, the route)."""
+    cache = request.scope.setdefault("state", {})
+    if "xiufu_principal" not in cache:
+        cache["xiufu_principal"] = _principal(request, settings)
+    found: Principal | None = cache["xiufu_principal"]
+    return found
+
+
+def _principal(request: Request, settings: Settings) -> Principal | None:
+    claims = _claims(request, settings)
+    if claims is None or invalid_text(claims):
+        return None
+    try:
         principal = Principal(sub=str(claims["sub"]), role=Role(claims["role"]), authority=claims.get("authority"),
                               subject=claims.get("subject"), region=claims.get("region"))
         check_principal(principal)
-        return principal
-    except (jwt.PyJWTError, KeyError, ValueError, DomainError):
+    except (KeyError, ValueError, DomainError):
         return None
+    with session_scope(engine_for(settings.db_url)) as session:
+        if store_sessions.is_revoked(session, str(claims["jti"])):
+            return None
+    return principal
 
 
 def require_principal(request: Request, settings: Settings) -> Principal:
@@ -121,8 +147,18 @@ def sign_in(response: Response, principal: Principal, settings: Settings) -> Non
     response.delete_cookie(ANON_COOKIE, path="/")
 
 
-def sign_out(response: Response) -> None:
+def sign_out(response: Response, request: Request | None = None, settings: Settings | None = None) -> None:
+    """Deletes the cookie and, given the request, ends its session for good: the token is signed and a copy
+    of the cookie (another tab, a stolen one) would open the pages until it expires."""
     response.delete_cookie(SESSION_COOKIE, path="/")
+    if request is None or settings is None:
+        return
+    claims = _claims(request, settings)
+    if claims is not None:
+        expires = datetime.fromtimestamp(int(claims["exp"]), UTC)
+        with session_scope(engine_for(settings.db_url)) as session:
+            store_sessions.revoke(session, str(claims["jti"]), expires, datetime.now(UTC))
+        request.scope.setdefault("state", {})["xiufu_principal"] = None
 
 
 def _set(response: Response, name: str, value: str, settings: Settings, max_age: int) -> None:
