@@ -8,24 +8,17 @@ from datetime import UTC, datetime, timedelta
 import jwt
 
 from config.settings import Settings
-from domain.access import Principal
+from domain.access import SCOPE_OF_ROLE, Principal
 from domain.errors import DomainError
 from domain.identifiers import normalize_id, subject_kinds
 from domain.model import Role
 from domain.text import invalid_text
 
-NEEDS = {
-    Role.APPLICANT: "subject",
-    Role.CASEWORKER: "authority",
-    Role.INTEGRATOR: "authority",
-    Role.SUPERVISOR: "region",
-}
-
 
 def check_principal(p: Principal) -> None:
     """A token must carry what its role is scoped by; a caseworker without an authority would see nothing,
     or worse, everything."""
-    need = NEEDS.get(p.role)
+    need = SCOPE_OF_ROLE.get(p.role)
     if need and not getattr(p, need):
         raise DomainError("TOKEN_SCOPE_MISSING", f"角色 {p.role} 的令牌必须指定 {need}")
     if p.subject and not subject_kinds(p.subject):

@@ -9,11 +9,10 @@ from api.deps import Rules
 from api.errors import forbidden
 from api.present import authority_name
 from api.schemas import AuthorityRatings, EvaluationPublic
-from domain.access import Principal
+from domain.access import Principal, oversight_region, sees_province
 from domain.authorities import region_contains, region_prefix
 from domain.errors import DomainError
 from domain.evaluation import RATING_LABELS, Rating, is_bad
-from domain.model import Role
 from store import evaluations as store_evaluations
 from store.models import Evaluation
 
@@ -23,12 +22,13 @@ def oversight_scope(principal: Principal, region: str | None) -> tuple[str | Non
     region and below; auditors and the admin everything; anyone else is refused."""
     if region is not None and not (len(region) == 6 and region.isdigit()):
         raise DomainError("INVALID_REGION", "行政区划代码应为6位数字(GB/T 2260)")
-    if principal.role is Role.SUPERVISOR and principal.region:
-        if region is not None and not region_contains(principal.region, region):
+    own = oversight_region(principal)
+    if own is not None:
+        if region is not None and not region_contains(own, region):
             raise forbidden("只能查看本辖区的督办信息")
-        asked = region or principal.region
+        asked = region or own
         return asked, region_prefix(asked)
-    if principal.role in (Role.AUDITOR, Role.ADMIN):
+    if sees_province(principal):
         return region, region_prefix(region) if region else None
     raise forbidden("只有督办、审计和管理人员可以查看")
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from domain.authorities import region_contains
 from domain.model import Role
+from domain.transitions import ACTION_LABELS, CASEWORKER_ACTIONS, Action
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,16 @@ class Principal:
     authority: str | None = None  # caseworker, integrator, window (the service centre)
     subject: str | None = None  # applicant: the uscc or id_number they act for
     region: str | None = None  # supervisor: the GB/T 2260 region they oversee
+
+
+# What a principal of each role is scoped by: a caseworker without an authority would see nothing, or
+# worse, everything; a token without its role's scope is refused.
+SCOPE_OF_ROLE = {
+    Role.APPLICANT: "subject",
+    Role.CASEWORKER: "authority",
+    Role.INTEGRATOR: "authority",
+    Role.SUPERVISOR: "region",
+}
 
 
 def can_register_record(p: Principal, issuer: str) -> bool:
@@ -74,3 +85,104 @@ def can_see_case(
 
 def can_decide(p: Principal, handler: str) -> bool:
     return p.role is Role.CASEWORKER and p.authority == handler
+
+
+# ---- the applicant's side: the subject itself, or the counter that filed for it -------------------------
+def is_applicant_side(p: Principal) -> bool:
+    """Who acts as the applicant: the subject's own account, or a service-centre counter filing for it
+    (窗口代办). Which application they may act on is `can_see_case` (the subject's own; the counter's own
+    filings)."""
+    return p.role in (Role.APPLICANT, Role.WINDOW)
+
+
+def can_answer_supplement(p: Principal) -> bool:
+    return is_applicant_side(p)
+
+
+def can_withdraw(p: Principal) -> bool:
+    return is_applicant_side(p)
+
+
+def can_rate(p: Principal) -> bool:
+    """好差评 is given by whoever applied (the subject, or the counter on its behalf)."""
+    return is_applicant_side(p)
+
+
+def can_file_at_counter(p: Principal) -> bool:
+    return p.role is Role.WINDOW
+
+
+def has_own_subject(p: Principal) -> bool:
+    """An applicant's pages (/my) need the subject their account acts for."""
+    return p.role is Role.APPLICANT and bool(p.subject)
+
+
+# ---- the handler's side --------------------------------------------------------------------------------
+def can_act_as_issuer(p: Principal, issuer: str) -> bool:
+    """The issuing authority's own people and systems (its caseworkers, its integrator)."""
+    return p.role in (Role.INTEGRATOR, Role.CASEWORKER) and p.authority == issuer
+
+
+def can_read_record_messages(p: Principal, issuer: str) -> bool:
+    """The SMS sent about a record: the admin and the issuing authority."""
+    return p.role is Role.ADMIN or can_act_as_issuer(p, issuer)
+
+
+def refusal_to_act(p: Principal, action: Action, handler: str) -> str | None:
+    """Why `p` may not take `action` on a case handled by `handler` (None: allowed). One rule for the
+    route and the workflow's Update validator: a caseworker's actions by the handling authority's
+    caseworkers only, the applicant's (supplement, withdraw) by the applicant's side only."""
+    if action in CASEWORKER_ACTIONS:
+        return None if can_decide(p, handler) else f"只有处理单位({handler})的经办人可以{ACTION_LABELS[action]}"
+    return None if is_applicant_side(p) else f"只有申请人可以{ACTION_LABELS[action]}"
+
+
+def can_resync(p: Principal) -> bool:
+    """Sending a refused repair to a site again is the admin's (after the cause is fixed with the site)."""
+    return p.role is Role.ADMIN
+
+
+# ---- oversight -----------------------------------------------------------------------------------------
+def can_read_history(p: Principal) -> bool:
+    """A case's audit trail (the Temporal history): auditors, supervisors (their region, by
+    `can_see_case`), the admin."""
+    return p.role in (Role.AUDITOR, Role.SUPERVISOR, Role.ADMIN)
+
+
+def sees_province(p: Principal) -> bool:
+    """Auditors and the admin oversee the whole province."""
+    return p.role in (Role.AUDITOR, Role.ADMIN)
+
+
+def oversight_region(p: Principal) -> str | None:
+    """The region a supervisor oversees (theirs and below); None for everyone else."""
+    return p.region if p.role is Role.SUPERVISOR and p.region else None
+
+
+def can_oversee(p: Principal) -> bool:
+    """Supervision, ratings, the daily figures: a supervisor (their region), auditors and the admin."""
+    return sees_province(p) or oversight_region(p) is not None
+
+
+@dataclass(frozen=True)
+class QueueScope:
+    """Which cases a principal's queue holds: one authority's, one region's and below, or all."""
+
+    handler: str | None = None
+    region: str | None = None
+
+
+def queue_scope(p: Principal) -> QueueScope | None:
+    """The queue (GET /cases, the workbench): a caseworker's authority, a supervisor's region and below,
+    everything for auditors and the admin; None for anyone else."""
+    if p.role is Role.CASEWORKER and p.authority:
+        return QueueScope(handler=p.authority)
+    if oversight_region(p) is not None:
+        return QueueScope(region=oversight_region(p))
+    return QueueScope() if sees_province(p) else None
+
+
+def actor(sub: str, role: Role, authority: str | None = None, subject: str | None = None) -> Principal:
+    """The principal behind an Update's actor fields, for the workflow's validator to ask the same
+    predicates as the route did."""
+    return Principal(sub=sub, role=role, authority=authority, subject=subject)

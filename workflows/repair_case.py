@@ -19,12 +19,10 @@ with workflow.unsafe.imports_passed_through():
     from activities import calendar as calendar_activities
     from activities import cases as case_activities
     from activities import sync as sync_activities
+    from domain.access import actor, can_resync, refusal_to_act
     from domain.clock import beijing_date, end_of_day
     from domain.errors import DomainError
-    from domain.model import Role
     from domain.transitions import (
-        ACTION_LABELS,
-        CASEWORKER_ACTIONS,
         TERMINAL,
         Action,
         CaseFacts,
@@ -64,7 +62,6 @@ MESSAGES = {
     Action.SHIELD: "超过办理时限未作决定,暂时屏蔽该信息",
     Action.WITHDRAW: "申请人撤回申请",
 }
-APPLICANT_ACTIONS = frozenset({Action.SUPPLEMENT, Action.WITHDRAW})
 RELEASED = frozenset({CaseState.NOT_ACCEPTED, CaseState.DENIED, CaseState.WITHDRAWN})
 
 # What each delivery asks of a site, and what its acknowledgement means, for the timeline.
@@ -287,20 +284,16 @@ class RepairCaseWorkflow:
 
     @resync.validator
     def validate_resync(self, r: ResyncInput) -> None:
-        if r.actor_role is not Role.ADMIN:
+        if not can_resync(actor(r.actor, r.actor_role)):
             raise ApplicationError("只有系统管理员可以要求重新同步", type="FORBIDDEN")
         if not self.refused or self.resync_requested:
             raise ApplicationError("没有被拒收的同步,无需重新同步", type="NOTHING_TO_RESYNC")
 
     def _check(self, d: DecisionInput) -> CaseState:
-        spec = self._in.spec
-        if d.action in CASEWORKER_ACTIONS and not (
-            d.actor_role is Role.CASEWORKER and d.actor_authority == spec.handler
-        ):
-            raise ApplicationError(f"只有处理单位({spec.handler})的经办人可以{ACTION_LABELS[d.action]}",
-                                   type="FORBIDDEN")
-        if d.action in APPLICANT_ACTIONS and d.actor_role not in (Role.APPLICANT, Role.WINDOW):
-            raise ApplicationError(f"只有申请人可以{ACTION_LABELS[d.action]}", type="FORBIDDEN")
+        refused = refusal_to_act(actor(d.actor, d.actor_role, d.actor_authority, d.actor_subject), d.action,
+                                 self._in.spec.handler)
+        if refused is not None:
+            raise ApplicationError(refused, type="FORBIDDEN")
         facts = CaseFacts(state=self.state, resume_state=self.resume_state, overdue=self.overdue,
                           extensions_used=self.extensions_used, max_extensions=self._in.limits.max_extensions,
                           shielded=self.shielded)

@@ -17,11 +17,11 @@ from api.present import record_eligibility
 from api.schemas import ApplicationCreate, ApplicationCreated, ApplicationPublic, CaseBrief, MaterialRef
 from api.temporal import send_decision
 from config.settings import Settings
-from domain.access import Principal, can_apply_for
+from domain.access import Principal, can_apply_for, can_file_at_counter, can_withdraw
 from domain.errors import DomainError
 from domain.identifiers import checked_subject, mask_phone
 from domain.materials import needs_proof
-from domain.model import Channel, Role
+from domain.model import Channel
 from domain.transitions import DECIDED, Action, CaseState
 from store import cases as store_cases
 from store import materials as store_materials
@@ -94,7 +94,7 @@ def _file(settings: Settings, rules: Rules, principal: Principal, subject: str, 
                                     handler=row.handler, handler_region=handler.region if handler else "",
                                     repair_channel=row.repair_channel, state=CaseState.PENDING_ACCEPTANCE.value,
                                     updated_at=now))
-        window = principal.role is Role.WINDOW
+        window = can_file_at_counter(principal)
         app = Application(id=app_id, subject_key=subject, subject_name=rows[0].subject_name if rows[0] else "",
                           channel=(Channel.WINDOW if window else Channel.ONLINE).value, filed_by=principal.sub,
                           filed_by_role=principal.role.value, contact_phone=contact_phone, filed_at=now)
@@ -146,7 +146,7 @@ async def withdraw(application_id: str, principal: PrincipalDep, rules: RulesDep
                    settings: SettingsDep, temporal: TemporalDep) -> ApplicationPublic:
     """The applicant (or the counter that filed it) withdraws every case not yet decided."""
     app, cases = await in_session(settings, lambda s: visible_application(s, principal, application_id))
-    if principal.role not in (Role.APPLICANT, Role.WINDOW):
+    if not can_withdraw(principal):
         raise forbidden("只有申请人可以撤回申请")
     open_cases = [c for c in cases if CaseState(c.state) not in DECIDED]
     if not open_cases:

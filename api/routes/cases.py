@@ -9,7 +9,7 @@ from api.errors import ApiError, forbidden
 from api.history import case_history
 from api.schemas import CaseDecided, CaseHistory, CasePublic, DecisionCreate, ResyncCreate, SupplementCreate
 from api.temporal import send_decision, send_update
-from domain.access import Principal, can_decide
+from domain.access import Principal, can_answer_supplement, can_decide, can_read_history, can_resync
 from domain.authorities import region_prefix
 from domain.errors import DomainError
 from domain.model import Role
@@ -69,7 +69,7 @@ async def supplement(case_id: str, principal: PrincipalDep, settings: SettingsDe
     again. The materials are attached before the Update and detached again if the workflow refuses it, so
     a refusal leaves them free to use and an interrupted call leaves them with the case, never lost."""
     app, case = await in_session(settings, lambda s: visible_case(s, principal, case_id))
-    if principal.role not in (Role.APPLICANT, Role.WINDOW):
+    if not can_answer_supplement(principal):
         raise forbidden("只有申请人可以提交补正材料")
     ids = list(dict.fromkeys(payload.materials)) if payload else []
     if ids:
@@ -105,7 +105,7 @@ async def resync(case_id: str, payload: ResyncCreate, principal: PrincipalDep, s
                  temporal: TemporalDep) -> CaseDecided:
     """An admin sends the repair again to the sites that refused it (after the cause is fixed with them).
     Refused (409 NOTHING_TO_RESYNC) when no site has refused."""
-    if principal.role is not Role.ADMIN:
+    if not can_resync(principal):
         raise forbidden("只有系统管理员可以要求重新同步")
     await in_session(settings, lambda s: visible_case(s, principal, case_id))
     view = await send_update(temporal, case_id, RESYNC_UPDATE, ResyncInput(
@@ -117,7 +117,7 @@ async def resync(case_id: str, payload: ResyncCreate, principal: PrincipalDep, s
 async def history(case_id: str, principal: PrincipalDep, settings: SettingsDep, temporal: TemporalDep) -> CaseHistory:
     """The case's events as Temporal recorded them (who decided what, when, why), for auditors and
     supervisors, with the address that opens the workflow in the Temporal Web UI."""
-    if principal.role not in (Role.AUDITOR, Role.SUPERVISOR, Role.ADMIN):
+    if not can_read_history(principal):
         raise forbidden("只有审计和督办人员可以查看办理历史")
     await in_session(settings, lambda s: visible_case(s, principal, case_id))
     try:

@@ -16,7 +16,7 @@ from api.errors import ApiError, forbidden
 from api.oversight import evaluation_public, oversight_scope, ratings_by_authority
 from api.present import authority_name
 from api.schemas import EvaluationCreate, EvaluationPublic, EvaluationSummary, RatingSlot
-from domain.access import Principal
+from domain.access import Principal, can_rate
 from domain.errors import DomainError
 from domain.evaluation import RATING_LABELS, check_evaluation, follow_up_due, is_bad
 from domain.model import Role
@@ -25,7 +25,6 @@ from store import evaluations as store_evaluations
 from store.models import Application, Evaluation, Notification, RepairCase
 
 router = APIRouter(prefix="/api/v1", tags=["evaluations"])
-RATERS = (Role.APPLICANT, Role.WINDOW)
 
 
 def finished(cases: list[RepairCase]) -> bool:
@@ -36,7 +35,7 @@ def rating_slots(session: Session, rules: Rules, principal: Principal, app: Appl
                  cases: list[RepairCase]) -> list[RatingSlot]:
     """One slot per authority that handled a case of the application, in the order of the cases."""
     done = {e.handler: e for e in store_evaluations.of_application(session, app.id)}
-    open_to_rate = principal.role in RATERS and finished(cases)
+    open_to_rate = can_rate(principal) and finished(cases)
     return [RatingSlot(handler=h, handler_name=authority_name(rules, h), can_rate=open_to_rate and h not in done,
                        evaluation=evaluation_public(rules, done[h]) if h in done else None)
             for h in dict.fromkeys(c.handler for c in cases)]
@@ -57,7 +56,7 @@ def rate(application_id: str, payload: EvaluationCreate, principal: PrincipalDep
     case of the application has ended. GB/T 39735: 不满意 or worse needs a comment and is followed up
     within `time_limits.bad_review_follow_up` working days by the city's supervisors."""
     app, cases = visible_application(session, principal, application_id)
-    if principal.role not in RATERS:
+    if not can_rate(principal):
         raise forbidden("只有申请人可以评价办理服务")
     handled = [c for c in cases if c.handler == payload.handler]
     if not handled:

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 
 from api.deps import PrincipalDep, SessionDep
 from api.errors import ApiError, forbidden
-from domain.model import Role
+from domain.access import can_oversee, oversight_region
 from domain.monitoring import NotScoped, figures_within
 from store import monitoring as store_monitoring
 
@@ -20,15 +20,16 @@ def daily(principal: PrincipalDep, session: SessionDep, day: date = Query(alias=
     increment, records becoming eligible within the reminder window, reminders sent, applications filed
     within the follow-up days of a reminder, and what the sweep ended or reported. A supervisor gets the
     same figures for their region and below (from the per-authority breakdown of the same snapshot)."""
-    if principal.role not in (Role.ADMIN, Role.AUDITOR, Role.SUPERVISOR):
+    if not can_oversee(principal):
         raise forbidden("只有管理、督办和审计人员可以查看监测数据")
     row = store_monitoring.get_figures(session, day)
     if row is None:
         raise ApiError(404, "NOT_COMPUTED", f"{day.isoformat()} 的监测数据尚未生成(每日扫描后生成)")
     figures = row.figures
-    if principal.role is Role.SUPERVISOR:  # their region and below, never the province's totals
+    region = oversight_region(principal)
+    if region is not None:  # their region and below, never the province's totals
         try:
-            figures = figures_within(figures, principal.region or "")
+            figures = figures_within(figures, region)
         except NotScoped:
             raise ApiError(404, "NOT_COMPUTED",
                            f"{day.isoformat()} 的分地区监测数据未生成(该日数据早于分地区统计)") from None

@@ -19,10 +19,10 @@ from api.intake import register
 from api.present import record_public
 from api.schemas import BatchResult, MessagePublic, RecordBatch, RecordCreate, RecordPublic, RowResult
 from api.temporal import Temporal, made_on_request
-from domain.access import can_read_letter, can_register_record
+from domain.access import can_read_letter, can_read_record_messages, can_register_record
 from domain.errors import DomainError
 from domain.identifiers import mask_phone
-from domain.model import RecordKind, Role
+from domain.model import RecordKind
 from store import letters as store_letters
 from store import messages as store_messages
 from store import records as store_records
@@ -166,9 +166,7 @@ def notifications(record_id: str, principal: PrincipalDep, session: SessionDep) 
     """Every message the platform sent about the record (letter ready, repair reminders), with its status
     and the phone masked: for the admin and the issuing authority."""
     record = store_records.get(session, record_id)
-    issuer_side = principal.role in (Role.INTEGRATOR, Role.CASEWORKER) and record is not None \
-        and principal.authority == record.issuer
-    if record is None or not (principal.role is Role.ADMIN or issuer_side):
+    if record is None or not can_read_record_messages(principal, record.issuer):
         raise not_found("该信息的通知记录")
     return [MessagePublic(id=m.id, purpose=m.purpose, phone_masked=mask_phone(m.phone), text=m.text,
                           status=m.status, created_at=m.created_at, sent_at=m.sent_at, error=m.error)

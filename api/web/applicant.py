@@ -24,10 +24,9 @@ from api.web.progress import progress_context
 from api.web.render import fragment, page
 from api.web.session import check_csrf, require_principal
 from config.settings import Settings
-from domain.access import Principal
+from domain.access import Principal, can_answer_supplement, has_own_subject
 from domain.errors import DomainError
 from domain.evaluation import COMMENT_MAX, RATING_LABELS
-from domain.model import Role
 from domain.transitions import Action, CaseState
 from store import cases as store_cases
 
@@ -37,7 +36,7 @@ router = APIRouter(include_in_schema=False)
 def _my(request: Request, settings: SettingsDep, rules: RulesDep, session: SessionDep, state: FormState,
         status: int = 200) -> Response:
     me = require_principal(request, settings)
-    if me.role is not Role.APPLICANT or not me.subject:
+    if not has_own_subject(me) or me.subject is None:
         raise forbidden("该页面仅供申请人使用")
     records = records_of(session, rules, me.subject, clock.today())
     apps = store_cases.applications_of(session, subject_key=me.subject)
@@ -57,7 +56,7 @@ async def my_apply(request: Request, settings: SettingsDep, rules: RulesDep, tem
     me = require_principal(request, settings)
     form = await request.form()
     check_csrf(request, settings, form)
-    if me.role is not Role.APPLICANT or not me.subject:
+    if not has_own_subject(me) or me.subject is None:
         raise forbidden("该页面仅供申请人使用")
     state = read_filing(form)
     created = await file(state, me.subject, me, rules, settings, temporal)
@@ -138,7 +137,7 @@ async def application_rate(application_id: str, request: Request, settings: Sett
 
 def supplement_requests(view: ApplicationPublic, me: Principal) -> list[tuple[CasePublic, str]]:
     """The cases waiting for the applicant's supplement, each with what the caseworker asked for."""
-    if me.role not in (Role.APPLICANT, Role.WINDOW):
+    if not can_answer_supplement(me):
         return []
     asked = []
     for case in view.cases:

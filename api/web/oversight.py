@@ -16,8 +16,8 @@ from api.routes.evaluations import list_evaluations
 from api.routes.supervision import supervision
 from api.web.render import page
 from api.web.session import require_principal
+from domain.access import oversight_region
 from domain.evaluation import RATING_LABELS
-from domain.model import Role
 
 router = APIRouter(include_in_schema=False)
 
@@ -33,7 +33,7 @@ def supervision_page(request: Request, settings: SettingsDep, rules: RulesDep, s
     summary = supervision(me, rules, session, region=region or None)
     ratings = list_evaluations(me, rules, session, authority=None, region=region or None)
     # what this person may choose to look at: their own region and below (a supervisor), or the province
-    own = me.region if me.role is Role.SUPERVISOR else None
+    own = oversight_region(me)
     choices = [(r, rules.directory.region_name(r)) for r in rules.directory.regions_within(own)
                if r != own and not r.endswith("0000")]
     return page(request, settings, "supervision.html", me, summary=summary, recent=ratings.evaluations[:50],

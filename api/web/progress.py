@@ -8,8 +8,7 @@ from typing import Any
 from fastapi import Request
 
 from api.schemas import ApplicationPublic, CasePublic
-from domain.access import Principal
-from domain.model import Role
+from domain.access import Principal, can_withdraw
 from domain.transitions import DECIDED, REPAIR_DECIDED, TERMINAL, CaseState
 
 STAGES = ("提交申请", "受理", "审核", "作出决定", "各网站下线", "办结")
@@ -38,7 +37,7 @@ def progress_context(view: ApplicationPublic, me: Principal, request: Request) -
     return {
         "app": view,
         "steppers": {c.id: stepper(c) for c in view.cases},
-        "can_withdraw": bool(open_cases) and me.role in (Role.APPLICANT, Role.WINDOW),
+        "can_withdraw": bool(open_cases) and can_withdraw(me),
         "flash": flash(request),
         "repaired": [c for c in view.cases if c.state == CaseState.REPAIRED],
         "with_decision": {c.id for c in view.cases if CaseState(c.state) in REPAIR_DECIDED},

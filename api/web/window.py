@@ -18,9 +18,8 @@ from api.web.render import page
 from api.web.session import check_csrf, require_principal
 from config.loader import load_letter_texts
 from config.settings import Settings
-from domain.access import Principal
+from domain.access import Principal, can_file_at_counter
 from domain.identifiers import normalize_id, subject_kinds
-from domain.model import Role
 from store import cases as store_cases
 
 router = APIRouter(include_in_schema=False)
@@ -28,7 +27,7 @@ router = APIRouter(include_in_schema=False)
 
 def _clerk(request: Request, settings: Settings) -> Principal:
     me = require_principal(request, settings)
-    if me.role is not Role.WINDOW:
+    if not can_file_at_counter(me):
         raise forbidden("该页面仅供政务服务中心窗口工作人员使用")
     return me
 
