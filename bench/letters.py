@@ -20,8 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from activities.render import LetterRenderer, render_batch
 from devstack import sample_uscc
+from documents.render import LetterRenderer, render_batch
 
 ISSUERS = ("320100-market_regulation", "320200-transport", "320500-tax", "320100-ecology_environment",
            "321000-housing_construction")
@@ -53,10 +53,10 @@ def sample_letter(n: int) -> dict:
 
 def naive(renderer: LetterRenderer, letter: dict) -> bytes:
     """What a first version would do: parse everything again, use the whole system faces, WeasyPrint as
-    it comes (without activities/layout_reuse)."""
+    it comes (without documents/layout_reuse)."""
     from weasyprint import HTML
 
-    from activities.layout_reuse import suspended
+    from documents.layout_reuse import suspended
 
     css = (Path(__file__).resolve().parent.parent / "templates/letters/letter.css").read_text("utf-8")
     css = css.replace('"XiufuSerifBold", ', "").replace('"XiufuSerif", ', "")

@@ -30,15 +30,15 @@ from __future__ import annotations
 import copy
 import fcntl
 import hashlib
+import os
 import subprocess
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-
-from store.files import write_whole
 
 # family in the stylesheet -> fontconfig pattern of the source face
 FACES = {
@@ -111,7 +111,17 @@ def _subset(source: Path, index: int, target: Path) -> None:
     gb2312 = _cut(hb.Face(hb.Blob.from_file_path(str(source)), index), hb.SubsetFlags.DEFAULT, f"{source}#{index}")
     zh_cn = _cut(hb.Face(hb.Blob(simplified_chinese_only(gb2312))), hb.SubsetFlags.DESUBROUTINIZE,
                  f"{source}#{index}")
-    write_whole(target, renumbered(zh_cn, first_characters()))  # a reader never sees half a face
+    _write_whole(target, renumbered(zh_cn, first_characters()))  # a reader never sees half a face
+
+
+def _write_whole(path: Path, data: bytes) -> None:
+    """Written beside `path`, flushed, then renamed over it, as store/files.py writes letters: the engine
+    imports nothing of the store, and these few lines are all it would take from it."""
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as tmp:
+        tmp.write(data)
+        tmp.flush()
+        os.fsync(tmp.fileno())
+    os.replace(tmp.name, path)
 
 
 def _cut(face: object, flags: int, name: str) -> bytes:

@@ -1,4 +1,4 @@
-"""activities/layout_reuse changes how fast letters are laid out, never how they look: every page of a
+"""documents/layout_reuse changes how fast letters are laid out, never how they look: every page of a
 varied batch is compared, pixel for pixel, with WeasyPrint laying it out as it comes."""
 
 from __future__ import annotations
@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from activities import layout_reuse
 from activities.letters import letter_content
-from activities.render import LetterRenderer
 from api.deps import rules_for
 from api.intake import register
 from api.schemas import RecordCreate
 from config.settings import get_settings
+from documents import layout_reuse
+from documents.render import LetterRenderer
 from domain.access import Principal
 from domain.model import Role
 from store.db import engine_for, session_scope

@@ -16,7 +16,7 @@
 
 These replace functions of WeasyPrint's modules, so they are tied to the version they were checked
 against: with any other version `install` leaves WeasyPrint alone and letters are slower, never
-different. tests/activities/test_layout_reuse.py renders letters with and without and compares every
+different. tests/documents/test_layout_reuse.py renders letters with and without and compares every
 page pixel for pixel; its first test fails on a new WeasyPrint, which is the moment to check again.
 """
 

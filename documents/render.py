@@ -1,5 +1,5 @@
 """Turns letters into PDFs with WeasyPrint: the Jinja2 template of templates/letters/, the GB/T 9704 page
-of letter.css, and the letter faces of activities/fonts.py with their subsets embedded.
+of letter.css, and the letter faces of documents/fonts.py with their subsets embedded.
 
 Speed: the stylesheet, the font configuration and the faces are made once per thread and reused (a fresh
 `HTML(...).write_pdf()` parses and loads all of that for every letter), and `layout_reuse` spares
@@ -36,8 +36,8 @@ class LetterRenderer:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
-        from activities import layout_reuse
-        from activities.fonts import font_face_css, letter_faces
+        from documents import layout_reuse
+        from documents.fonts import font_face_css, letter_faces
 
         layout_reuse.install()
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates), autoescape=True,
@@ -59,7 +59,7 @@ class LetterRenderer:
         repair decision), the reminder letter by default."""
         from weasyprint import HTML
 
-        from activities.pdfcut import compressing
+        from documents.pdfcut import compressing
 
         return HTML(string=self.html([letter], letter["title"], template)).write_pdf(  # type: ignore[no-any-return]
             stylesheets=[self.css], font_config=self.font_config, finisher=compressing)
@@ -68,7 +68,7 @@ class LetterRenderer:
         """One PDF per letter, laid out as one document and cut before it is written (`pdfcut`)."""
         from weasyprint import HTML
 
-        from activities.pdfcut import Cutter
+        from documents.pdfcut import Cutter
 
         if len(letters) == 1:
             return [self.render_one(letters[0])]
