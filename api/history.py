@@ -10,7 +10,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from api.schemas import CaseHistory, HistoryEntry
 from config.settings import Settings
 from config.temporal import DATA_CONVERTER
-from workflows.contracts import CASE_UPDATE_INPUTS, CaseView, case_workflow_id
+from workflows.contracts import CASE_SIGNAL_INPUTS, CASE_UPDATE_INPUTS, CaseView, case_workflow_id
 
 LABELS = {
     EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED: "workflow_started",
@@ -60,6 +60,17 @@ def history_entries(history: WorkflowHistory) -> tuple[list[HistoryEntry], str]:
                 if hasattr(arg, "action"):
                     entry.action = arg.action.value
             accepted[request.meta.update_id] = entry
+            entries.append(entry)
+        elif event.HasField("workflow_execution_signaled_event_attributes"):
+            signal = event.workflow_execution_signaled_event_attributes
+            kind = CASE_SIGNAL_INPUTS.get(signal.signal_name)
+            # a decision passed on by the application (its withdrawal): no answer of its own, so no outcome
+            entry = HistoryEntry(event_id=event.event_id, at=at, event_type="passed_on", action=signal.signal_name)
+            if kind is not None:
+                (arg,) = converter.from_payloads(signal.input.payloads, [kind])
+                entry.actor, entry.actor_role, entry.reason = arg.actor, arg.actor_role.value, arg.reason
+                entry.action = getattr(arg, "action", signal.signal_name)
+                entry.action = getattr(entry.action, "value", entry.action)
             entries.append(entry)
         elif event.HasField("workflow_execution_update_completed_event_attributes"):
             attrs = event.workflow_execution_update_completed_event_attributes

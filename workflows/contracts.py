@@ -18,6 +18,8 @@ APPLICATION_WORKFLOW = "ApplicationWorkflow"
 CASE_WORKFLOW = "RepairCaseWorkflow"
 DECIDE_UPDATE = "decide"
 RESYNC_UPDATE = "resync"
+WITHDRAW_UPDATE = "withdraw"  # to ApplicationWorkflow: the whole application at once
+WITHDRAW_SIGNAL = "withdraw"  # from ApplicationWorkflow to each of its undecided cases
 
 
 def application_workflow_id(application_id: str) -> str:
@@ -61,6 +63,15 @@ class ApplicationInput(BaseModel):
     filed_at: datetime
     limits: Limits
     cases: list[CaseSpec]
+
+
+class WithdrawInput(BaseModel):
+    """The applicant (or the counter that filed) withdraws the application: every case not yet decided."""
+
+    actor: str
+    actor_role: Role
+    actor_subject: str | None = None
+    reason: str = ""
 
 
 class CaseInput(BaseModel):
@@ -151,6 +162,8 @@ class ResyncInput(BaseModel):
 
 
 CASE_UPDATE_INPUTS.update({DECIDE_UPDATE: DecisionInput, RESYNC_UPDATE: ResyncInput})
+# And the signals it takes (from its ApplicationWorkflow), likewise by name.
+CASE_SIGNAL_INPUTS: dict[str, type[BaseModel]] = {WITHDRAW_SIGNAL: DecisionInput}
 
 
 class DeliveryInput(BaseModel):

@@ -30,6 +30,7 @@ with workflow.unsafe.imports_passed_through():
         next_state,
     )
     from workflows.contracts import (
+        WITHDRAW_SIGNAL,
         CaseEvent,
         CaseInput,
         CaseSnapshot,
@@ -236,42 +237,59 @@ class RepairCaseWorkflow:
         await workflow.wait_condition(lambda: self.filed)
         async with self.lock:
             target = self._check(d)  # the state may have moved since the validator ran
-            today = beijing_date(workflow.now())
-            if d.action is Action.REQUEST_SUPPLEMENT:
-                self.resume_state = self.state
-                if self.deadline is not None:
-                    self.paused_remaining = await workflow.execute_activity(
-                        calendar_activities.remaining_workdays,
-                        RemainingInput(today=today, due=self.deadline.due), **STORE)
-            elif d.action is Action.SUPPLEMENT and self.deadline is not None:
-                remaining = self.paused_remaining if self.paused_remaining is not None else 0
-                await self._set_deadline(self.deadline.kind, today, remaining)
-                self.paused_remaining, self.resume_state = None, None
-                self.overdue = False
-            elif d.action is Action.ACCEPT:
-                await self._set_deadline("decision", today, self._in.limits.decision)
-                self.overdue = False
-            elif d.action is Action.EXTEND and self.deadline is not None:
-                self.extensions_used += 1
-                await self._set_deadline(self.deadline.kind, self.deadline.start,
-                                         self.deadline.workdays + self._in.limits.extension)
-                self.overdue = workflow.now() >= end_of_day(self.deadline.due)
-            elif d.action is Action.SHIELD:
-                self.shielded = True
-            self.state = target
-            if target in TERMINAL or target is CaseState.APPROVED:
-                self.deadline = None
-            message = MESSAGES[d.action]
-            if d.action is Action.EXTEND:
-                message = f"延长办理时限{self._in.limits.extension}个工作日"
-            self._event(d.actor_role.value, d.actor, d.action.value, message, d.reason)
-            await self._project()
-            self.changed = True
-            return self.view()
+            return await self._apply(d, target)
 
     @decide.validator
     def validate_decide(self, d: DecisionInput) -> None:
         self._check(d)
+
+    @workflow.signal(name=WITHDRAW_SIGNAL)
+    async def withdraw(self, d: DecisionInput) -> None:
+        """The application's withdrawal, passed on by ApplicationWorkflow once its own `withdraw` Update was
+        accepted (one Update for all the cases, so a withdrawal is never half done). A case decided in the
+        meantime is not withdrawn: the withdrawal applies to what was still undecided when it arrives."""
+        await workflow.wait_condition(lambda: self.filed)
+        async with self.lock:
+            try:
+                target = self._check(d)
+            except ApplicationError:
+                return
+            await self._apply(d, target)
+
+    async def _apply(self, d: DecisionInput, target: CaseState) -> CaseView:
+        """One decision taken (under the lock, after `_check`): the clock, the state, the timeline."""
+        today = beijing_date(workflow.now())
+        if d.action is Action.REQUEST_SUPPLEMENT:
+            self.resume_state = self.state
+            if self.deadline is not None:
+                self.paused_remaining = await workflow.execute_activity(
+                    calendar_activities.remaining_workdays,
+                    RemainingInput(today=today, due=self.deadline.due), **STORE)
+        elif d.action is Action.SUPPLEMENT and self.deadline is not None:
+            remaining = self.paused_remaining if self.paused_remaining is not None else 0
+            await self._set_deadline(self.deadline.kind, today, remaining)
+            self.paused_remaining, self.resume_state = None, None
+            self.overdue = False
+        elif d.action is Action.ACCEPT:
+            await self._set_deadline("decision", today, self._in.limits.decision)
+            self.overdue = False
+        elif d.action is Action.EXTEND and self.deadline is not None:
+            self.extensions_used += 1
+            await self._set_deadline(self.deadline.kind, self.deadline.start,
+                                     self.deadline.workdays + self._in.limits.extension)
+            self.overdue = workflow.now() >= end_of_day(self.deadline.due)
+        elif d.action is Action.SHIELD:
+            self.shielded = True
+        self.state = target
+        if target in TERMINAL or target is CaseState.APPROVED:
+            self.deadline = None
+        message = MESSAGES[d.action]
+        if d.action is Action.EXTEND:
+            message = f"延长办理时限{self._in.limits.extension}个工作日"
+        self._event(d.actor_role.value, d.actor, d.action.value, message, d.reason)
+        await self._project()
+        self.changed = True
+        return self.view()
 
     @workflow.update(name="resync")
     async def resync(self, r: ResyncInput) -> CaseView:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
 
 from fastapi import APIRouter
@@ -15,20 +16,20 @@ from api.errors import ApiError, forbidden
 from api.outbox import application_input, start_application
 from api.present import record_eligibility
 from api.schemas import ApplicationCreate, ApplicationCreated, ApplicationPublic, CaseBrief, MaterialRef
-from api.temporal import send_decision
+from api.temporal import update_workflow
 from config.settings import Settings
 from domain.access import Principal, can_apply_for, can_file_at_counter, can_withdraw
 from domain.errors import DomainError
 from domain.identifiers import checked_subject, mask_phone
 from domain.materials import needs_proof
 from domain.model import Channel
-from domain.transitions import DECIDED, Action, CaseState
+from domain.transitions import DECIDED, CaseState
 from store import cases as store_cases
 from store import materials as store_materials
 from store import records as store_records
 from store.db import engine_for, session_scope
 from store.models import Application, CreditRecord, RepairCase
-from workflows.contracts import ApplicationInput, DecisionInput, limits_from
+from workflows.contracts import WITHDRAW_UPDATE, ApplicationInput, WithdrawInput, application_workflow_id, limits_from
 
 router = APIRouter(prefix="/api/v1", tags=["applications"])
 START_TIMEOUT_S = 5
@@ -144,15 +145,38 @@ def get_application(application_id: str, principal: PrincipalDep, rules: RulesDe
 @router.post("/applications/{application_id}/withdraw", response_model=ApplicationPublic)
 async def withdraw(application_id: str, principal: PrincipalDep, rules: RulesDep,
                    settings: SettingsDep, temporal: TemporalDep) -> ApplicationPublic:
-    """The applicant (or the counter that filed it) withdraws every case not yet decided."""
+    """The applicant (or the counter that filed it) withdraws every case not yet decided, all at once: one
+    Update to the application's workflow, which passes it on to each case. If Temporal does not take it,
+    nothing is withdrawn (503, and the message says so); once taken, every undecided case is withdrawn."""
     app, cases = await in_session(settings, lambda s: visible_application(s, principal, application_id))
     if not can_withdraw(principal):
         raise forbidden("只有申请人可以撤回申请")
     open_cases = [c for c in cases if CaseState(c.state) not in DECIDED]
     if not open_cases:
         raise ApiError(409, "CASE_DECIDED", "该申请的事项均已作出决定,不能撤回")
-    for case in open_cases:
-        await send_decision(temporal, case.id, DecisionInput(
-            action=Action.WITHDRAW, reason="申请人撤回", actor=principal.sub, actor_role=principal.role,
-            actor_subject=principal.subject))
-    return await in_session(settings, lambda s: application_public(s, rules, app, store_cases.cases_of(s, app.id)))
+    try:
+        told = await update_workflow(temporal, application_workflow_id(app.id), WITHDRAW_UPDATE, WithdrawInput(
+            actor=principal.sub, actor_role=principal.role, actor_subject=principal.subject, reason="申请人撤回"),
+            list[str])
+    except ApiError as refused:
+        if refused.status >= 500:  # one Update for the whole application: refused, nothing was withdrawn
+            raise ApiError(refused.status, refused.code,
+                           "流程服务暂不可用,本次撤回未生效(各事项均未撤回),请稍后重试") from None
+        raise
+    return await in_session(settings, lambda s: _withdrawn(s, rules, app, set(told)))
+
+
+WITHDRAWN_WAIT_S = 10
+
+
+def _withdrawn(session: Session, rules: Rules, app: Application, told: set[str]) -> ApplicationPublic:
+    """The application once each case told has taken the withdrawal into the store (moments after the
+    Update; each case applies it in its own next workflow task), or as it stands after WITHDRAWN_WAIT_S."""
+    deadline = time.monotonic() + WITHDRAWN_WAIT_S
+    while True:
+        cases = store_cases.cases_of(session, app.id)
+        if all(CaseState(c.state) in DECIDED for c in cases if c.id in told) or time.monotonic() > deadline:
+            return application_public(session, rules, app, cases)
+        session.commit()  # a new transaction, so the next read sees what the cases wrote since,
+        session.expire_all()  # and fresh rows, not the ones already loaded
+        time.sleep(0.1)

@@ -23,7 +23,7 @@ router = APIRouter(include_in_schema=False)
 
 EVENT_LABELS = {"workflow_started": "流程启动", "workflow_completed": "流程结束", "workflow_terminated": "流程被终止",
                 "timer_fired": "时限到期", "decision": "办理决定", "overdue_notified": "超期通知督办",
-                "delivery_scheduled": "下发同步"}
+                "delivery_scheduled": "下发同步", "passed_on": "申请流程转达"}
 
 
 @router.get("/supervision", response_class=HTMLResponse)

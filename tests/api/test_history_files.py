@@ -19,11 +19,17 @@ from api.web.render import page
 from config.settings import get_settings
 from domain.access import Principal
 from domain.model import Role
-from workflows.contracts import CASE_UPDATE_INPUTS
+from workflows.contracts import CASE_SIGNAL_INPUTS, CASE_UPDATE_INPUTS
 
 HISTORIES = Path(__file__).resolve().parent.parent / "histories"
-CASE_FILES = [p for p in sorted(HISTORIES.rglob("*.json"))
-              if '"RepairCaseWorkflow"' in p.read_text(encoding="utf-8")]
+
+
+def _workflow_type(path: Path) -> str:
+    first = json.loads(path.read_text(encoding="utf-8"))["events"][0]
+    return str(first["workflowExecutionStartedEventAttributes"]["workflowType"]["name"])
+
+
+CASE_FILES = [p for p in sorted(HISTORIES.rglob("*.json")) if _workflow_type(p) == "RepairCaseWorkflow"]
 
 
 def _updates(path: Path) -> list[str]:
@@ -32,9 +38,17 @@ def _updates(path: Path) -> list[str]:
             for e in events if "workflowExecutionUpdateAcceptedEventAttributes" in e]
 
 
+def _signals(path: Path) -> list[str]:
+    events = json.loads(path.read_text(encoding="utf-8"))["events"]
+    return [e["workflowExecutionSignaledEventAttributes"]["signalName"]
+            for e in events if "workflowExecutionSignaledEventAttributes" in e]
+
+
 def test_the_saved_histories_hold_every_kind_of_update():
     seen = {name for path in CASE_FILES for name in _updates(path)}
     assert seen == set(CASE_UPDATE_INPUTS), "record a history for each Update the case workflow takes"
+    signals = {name for path in CASE_FILES for name in _signals(path)}
+    assert signals == set(CASE_SIGNAL_INPUTS), "record a history for each signal the case workflow takes"
 
 
 @pytest.mark.parametrize("path", CASE_FILES, ids=[str(p.relative_to(HISTORIES).with_suffix("")) for p in CASE_FILES])
@@ -45,6 +59,9 @@ def test_every_update_in_the_trail_has_actor_reason_and_outcome(path: Path):
     assert run_id
     assert [e.action for e in decisions if e.action == "resync"] == [n for n in _updates(path) if n == "resync"]
     assert len(decisions) == len(_updates(path))
+    passed_on = [e for e in entries if e.event_type == "passed_on"]
+    assert len(passed_on) == len(_signals(path))
+    assert all(e.actor and e.actor_role and e.action == "withdraw" and e.reason for e in passed_on)
     for entry in decisions:
         assert entry.actor and entry.actor_role, entry
         assert entry.reason is not None, entry

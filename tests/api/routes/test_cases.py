@@ -95,3 +95,57 @@ async def test_a_persons_id_number_is_masked_in_the_progress_for_everyone(api):
         assert progress.status_code == 200, progress.text
         assert person not in progress.text
         assert progress.json()["subject"] == person[:4] + "*" * 10 + person[-4:]
+
+
+async def two_authorities(api) -> tuple[str, dict]:
+    uscc = factories.uscc()
+    first = await registered(api, uscc)
+    second = await registered(api, uscc, issuer="320100-ecology_environment")
+    return uscc, await filed(api, uscc, [first["id"], second["id"]])
+
+
+async def test_withdrawing_reaches_every_authoritys_case_at_once(api):
+    uscc, app = await two_authorities(api)
+    r = await api.post(f"/api/v1/applications/{app['id']}/withdraw", headers=token("applicant", subject=uscc))
+    assert r.status_code == 200, r.text
+    assert [c["state"] for c in r.json()["cases"]] == ["withdrawn", "withdrawn"]
+    for case in r.json()["cases"]:
+        assert case["timeline"][-1]["action"] == "withdraw"
+
+
+async def test_with_temporal_down_nothing_is_withdrawn_and_the_applicant_is_told_so(api):
+    from api.deps import get_temporal
+    from api.temporal import Temporal
+
+    uscc, app = await two_authorities(api)
+    applicant = token("applicant", subject=uscc)
+    overrides = api.app_under_test.dependency_overrides
+    working = overrides[get_temporal]
+    down = get_settings().model_copy(update={"temporal_address": "127.0.0.1:9"})  # nothing listens there
+    overrides[get_temporal] = lambda: Temporal(down)
+    try:
+        r = await api.post(f"/api/v1/applications/{app['id']}/withdraw", headers=applicant)
+    finally:
+        overrides[get_temporal] = working
+    assert r.status_code == 503 and r.json()["code"] == "TEMPORAL_UNAVAILABLE"
+    assert "均未撤回" in r.json()["message"]
+    progress = await api.get(f"/api/v1/applications/{app['id']}", headers=applicant)
+    assert [c["state"] for c in progress.json()["cases"]] == ["pending_acceptance", "pending_acceptance"]
+    # Temporal back: the same request withdraws both
+    r = await api.post(f"/api/v1/applications/{app['id']}/withdraw", headers=applicant)
+    assert [c["state"] for c in r.json()["cases"]] == ["withdrawn", "withdrawn"]
+
+
+async def test_a_case_decided_before_the_withdrawal_keeps_its_decision(api):
+    uscc, app = await two_authorities(api)
+    first, second = app["cases"]
+    for action in ("accept", "deny"):
+        r = await api.post(f"/api/v1/cases/{first['id']}/decisions", json={"action": action, "reason": "不符合条件"},
+                           headers=CASEWORKER)
+        assert r.status_code == 200, r.text
+    r = await api.post(f"/api/v1/applications/{app['id']}/withdraw", headers=token("applicant", subject=uscc))
+    assert r.status_code == 200, r.text
+    states = {c["id"]: c["state"] for c in r.json()["cases"]}
+    assert states == {first["id"]: "denied", second["id"]: "withdrawn"}
+    again = await api.post(f"/api/v1/applications/{app['id']}/withdraw", headers=token("applicant", subject=uscc))
+    assert again.status_code == 409 and again.json()["code"] == "CASE_DECIDED"
