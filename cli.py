@@ -58,8 +58,8 @@ def _sweep(args: argparse.Namespace) -> int:
 
     from config.settings import get_settings
     from config.temporal import connect
+    from contracts.sweep import REMINDER_SWEEP_WORKFLOW, SweepInput, SweepResult, sweep_workflow_id
     from worker import sweep_settings
-    from workflows.contracts import REMINDER_SWEEP_WORKFLOW, SweepInput, SweepResult, sweep_workflow_id
 
     try:
         day = date.fromisoformat(args.today)

@@ -34,8 +34,8 @@ from config.loader import load_monitoring
 from config.logs import configure_logging
 from config.settings import Settings, get_settings
 from config.temporal import connect
+from contracts.sweep import REMINDER_SCHEDULE_ID, REMINDER_SWEEP_WORKFLOW, SweepInput, SweepSettings
 from workflows.application import ApplicationWorkflow
-from workflows.contracts import REMINDER_SCHEDULE_ID, REMINDER_SWEEP_WORKFLOW, SweepInput, SweepSettings
 from workflows.letter_batch import LetterBatchWorkflow
 from workflows.penalty_notice import PenaltyNoticeWorkflow
 from workflows.reminder_sweep import ReminderSweepWorkflow

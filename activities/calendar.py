@@ -7,7 +7,7 @@ from temporalio import activity
 
 from config.loader import load_calendar
 from config.settings import get_settings
-from workflows.contracts import DueDate, RemainingInput, WorkdaysInput
+from contracts.case import DueDate, RemainingInput, WorkdaysInput
 
 
 def _calendar():  # type: ignore[no-untyped-def]

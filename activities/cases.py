@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 from temporalio import activity
 
 from activities.shared import transaction
+from contracts.case import CaseSnapshot, OverdueNotice
 from domain.transitions import CaseState
 from store import cases as store_cases
 from store.models import Notification
-from workflows.contracts import CaseSnapshot, OverdueNotice
 
 RELEASED = {CaseState.NOT_ACCEPTED, CaseState.DENIED, CaseState.WITHDRAWN}
 

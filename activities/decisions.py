@@ -19,6 +19,7 @@ from activities.letters import SUBJECT_LABELS, chinese_date
 from activities.shared import transaction
 from config.loader import load_directory, load_letter_texts
 from config.settings import Settings, get_settings
+from contracts.letters import DecisionLetterInput
 from domain.clock import beijing_date
 from domain.identifiers import mask_id_number
 from domain.model import KIND_LABELS, RecordKind
@@ -27,7 +28,6 @@ from store import cases as store_cases
 from store import letters as store_letters
 from store.files import write_whole
 from store.models import Application, CaseEventRow, CreditRecord, DecisionLetter, RepairCase
-from workflows.contracts import DecisionLetterInput
 
 TEMPLATE = "letters/repair_decision.html"
 

@@ -16,12 +16,12 @@ from temporalio import activity
 from activities.shared import transaction
 from config.loader import load_directory, load_letter_texts
 from config.settings import Settings, get_settings
+from contracts.letters import LetterBatch
 from domain.eligibility import eligible_from_the_start
 from domain.identifiers import mask_id_number
 from store import letters as store_letters
 from store.files import write_whole
 from store.models import CreditRecord, Letter
-from workflows.contracts import LetterBatch
 
 SUBJECT_LABELS = {"enterprise": "统一社会信用代码", "person": "公民身份号码"}
 

@@ -17,11 +17,11 @@ from activities.letters import chinese_date
 from activities.shared import http, transaction
 from config.loader import load_letter_texts
 from config.settings import Settings, get_settings
+from contracts.letters import RecordSms
 from domain.identifiers import mask_phone
 from store import messages as store_messages
 from store import records as store_records
 from store.models import SmsMessage
-from workflows.contracts import RecordSms
 
 
 def message_text(settings: Settings, purpose: str, *, name: str, record_no: str, eligible_from: str) -> str:

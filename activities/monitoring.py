@@ -19,13 +19,13 @@ from activities.messages import message_text, send_sms
 from activities.shared import post_delivery, transaction
 from config.loader import load_policy, load_targets
 from config.settings import get_settings
+from contracts.sweep import EndedBatch, FiguresInput, SweepIds, SweepPage, SweepSend, UploadsToPurge
 from domain.eligibility import ends_at_maximum
 from domain.materials import unattached_purge_before
 from store import materials as store_materials
 from store import monitoring as store_monitoring
 from store import records as store_records
 from store.models import SmsMessage
-from workflows.contracts import EndedBatch, FiguresInput, SweepIds, SweepPage, SweepSend, UploadsToPurge
 
 
 @activity.defn

@@ -14,8 +14,8 @@ from temporalio import activity
 from activities.shared import post_delivery, transaction
 from config.loader import load_targets
 from config.settings import get_settings
+from contracts.case import DeliveryAck, DeliveryInput, TargetInfo
 from store import cases as store_cases
-from workflows.contracts import DeliveryAck, DeliveryInput, TargetInfo
 
 
 @activity.defn

@@ -9,7 +9,7 @@ import jwt
 
 from config.settings import Settings
 from domain.access import SCOPE_OF_ROLE, Principal
-from domain.errors import DomainError
+from domain.errors import Code, DomainError
 from domain.identifiers import normalize_id, subject_kinds
 from domain.model import Role
 from domain.text import invalid_text
@@ -20,14 +20,14 @@ def check_principal(p: Principal) -> None:
     or worse, everything."""
     need = SCOPE_OF_ROLE.get(p.role)
     if need and not getattr(p, need):
-        raise DomainError("TOKEN_SCOPE_MISSING", f"角色 {p.role} 的令牌必须指定 {need}")
+        raise DomainError(Code.TOKEN_SCOPE_MISSING, f"角色 {p.role} 的令牌必须指定 {need}")
     if p.subject and not subject_kinds(p.subject):
-        raise DomainError("INVALID_SUBJECT", "统一社会信用代码或身份证号码校验不通过")
+        raise DomainError(Code.INVALID_SUBJECT)
 
 
 def issue_token(settings: Settings, p: Principal, ttl_hours: int | None = None) -> str:
     if settings.jwt_public_key:
-        raise DomainError("EXTERNAL_ISSUER", "令牌由外部身份认证服务签发,本系统不签发令牌")
+        raise DomainError(Code.EXTERNAL_ISSUER)
     check_principal(p)
     now = datetime.now(UTC)
     claims = {
@@ -53,9 +53,9 @@ def decode_token(settings: Settings, token: str) -> Principal:
         )
         role = Role(claims["role"])
     except (jwt.PyJWTError, KeyError, ValueError) as exc:
-        raise DomainError("INVALID_TOKEN", "登录凭证无效或已过期,请重新登录") from exc
+        raise DomainError(Code.INVALID_TOKEN) from exc
     if invalid_text(claims):
-        raise DomainError("INVALID_TOKEN", "登录凭证无效或已过期,请重新登录")
+        raise DomainError(Code.INVALID_TOKEN)
     subject = claims.get("subject")
     p = Principal(
         sub=str(claims["sub"]),

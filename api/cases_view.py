@@ -1,6 +1,14 @@
-"""Reading applications and cases from the store for people: names, labels, timelines, who may see."""
+"""Reading applications and cases from the store for people: names, labels, timelines, who may see.
+
+The progress and the queue are read in a fixed number of statements whatever the number of cases
+(store/progress.py says why by joins rather than a projection): a page refreshed every five seconds by
+each applicant, and a queue of two hundred cases, must not cost a query per case.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlmodel import Session
 
@@ -12,19 +20,41 @@ from domain.access import Principal, can_see_case
 from domain.identifiers import shown_subject_key
 from domain.transitions import STATE_LABELS, CaseState
 from store import cases as store_cases
-from store.models import Application, CreditRecord, RepairCase
+from store import progress as store_progress
+from store.models import Application, RepairCase
+from store.progress import AckLine, CaseLine, Details, EventLine
+
+
+@dataclass(frozen=True)
+class Progress:
+    """An application the caller may see, its cases, and what people are shown of them."""
+
+    app: Application
+    cases: list[RepairCase]
+    view: ApplicationPublic
+
+
+def _visible(session: Session, principal: Principal, application_id: str) -> tuple[Application, list[CaseLine]]:
+    found = store_progress.application_cases(session, application_id)
+    if found is None or not any(
+            can_see_case(principal, subject_key=found[0].subject_key, filed_by=found[0].filed_by,
+                         handler=line.case.handler, handler_region=line.case.handler_region) for line in found[1]):
+        raise not_found("该申请")
+    return found
 
 
 def visible_application(session: Session, principal: Principal, application_id: str) -> tuple[
         Application, list[RepairCase]]:
-    app = store_cases.get_application(session, application_id)
-    if app is None:
-        raise not_found("该申请")
-    cases = store_cases.cases_of(session, app.id)
-    if not any(can_see_case(principal, subject_key=app.subject_key, filed_by=app.filed_by, handler=c.handler,
-                            handler_region=c.handler_region) for c in cases):
-        raise not_found("该申请")
-    return app, cases
+    app, lines = _visible(session, principal, application_id)
+    return app, [line.case for line in lines]
+
+
+def visible_progress(session: Session, rules: Rules, principal: Principal, application_id: str) -> Progress:
+    """The progress in two statements: the application with its cases and records, then every case's
+    timeline and acknowledgements together. Who may not see it is refused after the first."""
+    app, lines = _visible(session, principal, application_id)
+    details = store_progress.details_of(session, [line.case.id for line in lines])
+    return Progress(app, [line.case for line in lines], _application_view(rules, app, lines, details))
 
 
 def visible_case(session: Session, principal: Principal, case_id: str) -> tuple[Application, RepairCase]:
@@ -37,25 +67,53 @@ def visible_case(session: Session, principal: Principal, case_id: str) -> tuple[
     return app, case
 
 
-def case_public(session: Session, rules: Rules, case: RepairCase, with_details: bool = True) -> CasePublic:
-    record = session.get(CreditRecord, case.record_id)
-    out = CasePublic(
+def case_view(rules: Rules, line: CaseLine, timeline: Sequence[EventLine] = (),
+              deliveries: Sequence[AckLine] = ()) -> CasePublic:
+    case = line.case
+    return CasePublic(
         id=case.id, application_id=case.application_id, record_id=case.record_id,
-        record_no=record.record_no if record else "", record_kind=record.kind if record else "",
+        record_no=line.record_no, record_kind=line.record_kind,
         handler=case.handler, handler_name=authority_name(rules, case.handler), repair_channel=case.repair_channel,
         state=case.state, state_label=STATE_LABELS[CaseState(case.state)], deadline_kind=case.deadline_kind,
         deadline=case.deadline, provisional=case.provisional, overdue=case.overdue, shielded=case.shielded,
+        timeline=[TimelineEntry(at=e.at, actor_role=e.actor_role, action=e.action, message=e.message,
+                                reason=e.reason) for e in timeline],
+        deliveries=[DeliveryPublic(target=d.target, target_name=d.target_name, acknowledged_at=d.acknowledged_at)
+                    for d in deliveries],
     )
-    if with_details:
-        out.timeline = [TimelineEntry(at=e.at, actor_role=e.actor_role, action=e.action, message=e.message,
-                                      reason=e.reason) for e in store_cases.events_of(session, [case.id])]
-        out.deliveries = [DeliveryPublic(target=d.target, target_name=d.target_name,
-                                         acknowledged_at=d.acknowledged_at)
-                          for d in store_cases.acks_of(session, [case.id])]
-    return out
+
+
+def _lines(session: Session, cases: Sequence[RepairCase]) -> list[CaseLine]:
+    labels = store_progress.record_labels(session, [c.record_id for c in cases])
+    return [CaseLine(c, *labels.get(c.record_id, ("", ""))) for c in cases]
+
+
+def _shown(rules: Rules, lines: Sequence[CaseLine], details: Details) -> list[CasePublic]:
+    return [case_view(rules, line, details.timeline.get(line.case.id, ()), details.acks.get(line.case.id, ()))
+            for line in lines]
+
+
+def case_public(session: Session, rules: Rules, case: RepairCase, with_details: bool = True) -> CasePublic:
+    """One case already read (its own page, an auditor's view): its record, then its timeline."""
+    (line,) = _lines(session, [case])
+    if not with_details:
+        return case_view(rules, line)
+    return _shown(rules, [line], store_progress.details_of(session, [case.id]))[0]
+
+
+def queue_public(rules: Rules, lines: Sequence[CaseLine]) -> list[CasePublic]:
+    """The queue's cases as read with their records (store/progress.py queue): no timelines, no query."""
+    return [case_view(rules, line) for line in lines]
+
+
+def _application_view(rules: Rules, app: Application, lines: Sequence[CaseLine], details: Details) -> ApplicationPublic:
+    return ApplicationPublic(id=app.id, subject=shown_subject_key(app.subject_key), subject_name=app.subject_name,
+                             channel=app.channel, filed_at=app.filed_at, closed=app.closed_at is not None,
+                             cases=_shown(rules, lines, details))
 
 
 def application_public(session: Session, rules: Rules, app: Application, cases: list[RepairCase]) -> ApplicationPublic:
-    return ApplicationPublic(id=app.id, subject=shown_subject_key(app.subject_key), subject_name=app.subject_name,
-                             channel=app.channel, filed_at=app.filed_at, closed=app.closed_at is not None,
-                             cases=[case_public(session, rules, c) for c in cases])
+    """For a caller that has read the cases already (after a withdrawal, the counter's receipt): two
+    statements, the records and then the timelines of all the cases."""
+    lines = _lines(session, cases)
+    return _application_view(rules, app, lines, store_progress.details_of(session, [c.id for c in cases]))

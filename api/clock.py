@@ -1,16 +1,19 @@
-"""The API's notion of today: dates in the rules are Beijing dates, whatever the server's timezone."""
+"""The API's clock: the system time is read here, and turned into Beijing dates by domain/clock.py.
+
+`now` is UTC, as every instant the store keeps (a naive datetime is UTC: SQLite drops the zone of what it is
+given, so a Beijing-aware time would come back eight hours off). `today` is the Beijing date, whatever the
+server's timezone: the dates in the rules are Beijing dates."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def today() -> date:
-    return datetime.now(SHANGHAI).date()
+from domain.clock import beijing_date
 
 
 def now() -> datetime:
-    return datetime.now(SHANGHAI)
+    return datetime.now(UTC)
+
+
+def today() -> date:
+    return beijing_date(now())

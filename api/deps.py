@@ -21,7 +21,7 @@ from config.loader import load_calendar, load_directory, load_policy
 from config.settings import Settings, get_settings
 from domain.access import Principal
 from domain.authorities import Directory
-from domain.errors import DomainError
+from domain.errors import Code, DomainError
 from domain.policy import Policy
 from domain.workdays import WorkCalendar
 from store.db import engine_for, session_scope
@@ -78,7 +78,7 @@ def current_principal(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
-        raise ApiError(401, "UNAUTHENTICATED", "请先登录(缺少 Authorization: Bearer 令牌)")
+        raise ApiError(Code.UNAUTHENTICATED)
     return checked_token(settings, credentials.credentials, client_of(request))
 
 

@@ -1,5 +1,7 @@
 """Every refusal leaves as the same JSON shape: a stable `code` for systems, a Chinese `message` for
-people, and the details. This is the one place that maps failures to HTTP statuses."""
+people, and the details. The codes, their kinds and messages are domain/errors.py's catalogue; this is the
+one place that turns a kind into an HTTP status, and that tells the OpenAPI which codes each operation
+can answer (`refusals`)."""
 
 from __future__ import annotations
 
@@ -10,63 +12,58 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Route
 
-from domain.errors import DomainError
+from domain.errors import CATALOGUE, Code, DomainError, Refusal
 from domain.text import invalid_text
 
 log = logging.getLogger("xiufu.api")
 
-# Codes whose status is not 422 (a rule refused the content).
-STATUS = {
-    "UNAUTHENTICATED": 401,
-    "INVALID_TOKEN": 401,
-    "FORBIDDEN": 403,
-    "NOT_FOUND": 404,
-    "RECORD_CONFLICT": 409,
-    "CASE_OPEN": 409,
-    "CASE_DECIDED": 409,
-    "ACTION_NOT_ALLOWED": 409,
-    "NOT_OVERDUE": 409,
-    "EXTENSION_USED": 409,
-    "TEMPORAL_UNAVAILABLE": 503,
-    "LETTER_NOT_READY": 503,
-    "MATERIAL_TOO_LARGE": 413,
-    "NOT_APPROVED": 409,
-    "DECISION_NOT_READY": 503,
-    "TOKEN_SCOPE_MISSING": 401,
-    "INTERNAL_ERROR": 500,
-    "TOO_MANY_ATTEMPTS": 429,
+STATUS_OF = {
+    Refusal.UNAUTHENTICATED: 401,
+    Refusal.FORBIDDEN: 403,
+    Refusal.NOT_FOUND: 404,
+    Refusal.CONFLICT: 409,
+    Refusal.TOO_LARGE: 413,
+    Refusal.INVALID: 422,
+    Refusal.THROTTLED: 429,
+    Refusal.UNAVAILABLE: 503,
+    Refusal.INTERNAL: 500,
 }
-
-FIELD_MESSAGES = {
-    "kind": (
-        "INVALID_KIND",
-        "失信信息类别须为 penalty(行政处罚)、abnormal_list(经营异常名录)或 serious_list(严重失信主体名单)",
-    ),
-    "severity": ("INVALID_SEVERITY", "严重程度须为 minor(轻微)、general(一般)或 serious(严重)"),
-    "decided_on": ("INVALID_DATE", "决定日期格式应为 YYYY-MM-DD"),
-    "record_no": ("INVALID_RECORD_NO", "决定文书号不能为空"),
-    "issuer": ("INVALID_ISSUER", "认定单位编码不能为空"),
-    "fine_amount": ("INVALID_AMOUNT", "罚款金额须为不小于零的数字"),
-    "action": ("INVALID_ACTION", "不支持的办理操作"),
-    "record_ids": ("INVALID_RECORD_IDS", "请至少选择一条失信信息"),
-    "records": ("INVALID_BATCH", "批量登记每次须为 1 至 1000 条"),
-}
+REASON = {401: "未登录或凭证无效", 403: "无权进行此操作", 404: "不存在或无权查看", 405: "不支持该请求方法",
+          409: "当前状态不允许", 413: "请求内容过大", 422: "内容不符合规则", 429: "尝试次数过多",
+          500: "系统内部错误", 503: "依赖的服务暂不可用,请稍后重试"}
+# The field whose validation error becomes which code (pydantic's own errors carry no code of ours).
+FIELD_CODES = {CATALOGUE[c].field: c for c in (
+    Code.INVALID_KIND, Code.INVALID_SEVERITY, Code.INVALID_DATE, Code.INVALID_RECORD_NO, Code.INVALID_ISSUER,
+    Code.INVALID_AMOUNT, Code.INVALID_ACTION, Code.INVALID_RECORD_IDS, Code.INVALID_BATCH)}
 
 
-class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str, **details: Any) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message, self.details = status, code, message, details
+def status_of(failure: DomainError | Code) -> int:
+    """The HTTP status a refusal is answered with."""
+    code = failure.code if isinstance(failure, DomainError) else failure
+    if code is Code.METHOD_NOT_ALLOWED:
+        return 405
+    return STATUS_OF[CATALOGUE[code].refusal]
+
+
+class ApiError(DomainError):
+    """A refusal made by the API itself (not found, forbidden, a service down), as DomainError is by the
+    rules: the same catalogue, the same handler."""
+
+    @property
+    def status(self) -> int:
+        return status_of(self)
 
 
 def not_found(what: str = "资源") -> ApiError:
-    return ApiError(404, "NOT_FOUND", f"{what}不存在或无权查看")
+    return ApiError(Code.NOT_FOUND, f"{what}不存在或无权查看")
 
 
-def forbidden(message: str = "无权进行此操作") -> ApiError:
-    return ApiError(403, "FORBIDDEN", message)
+def forbidden(message: str | None = None) -> ApiError:
+    return ApiError(Code.FORBIDDEN, message)
 
 
 def body(code: str, message: str, **details: Any) -> dict[str, Any]:
@@ -74,6 +71,39 @@ def body(code: str, message: str, **details: Any) -> dict[str, Any]:
     if details:
         out["details"] = details
     return out
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="出错的字段(点分路径),整体错误为空")
+    code: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """The one shape of every refusal."""
+
+    code: str = Field(description="稳定的错误代码,供系统判断")
+    message: str = Field(description="给人看的中文说明")
+    details: dict[str, Any] | None = Field(default=None, description="与该错误相关的数据")
+    errors: list[FieldError] | None = Field(default=None, description="逐字段的错误(请求内容校验未通过时)")
+
+
+# What every authenticated operation can answer besides its own refusals.
+AUTHENTICATED = (Code.UNAUTHENTICATED, Code.INVALID_TOKEN, Code.TOKEN_SCOPE_MISSING, Code.TOO_MANY_ATTEMPTS)
+ALWAYS = (Code.INVALID_TEXT, Code.INVALID_REQUEST, Code.INTERNAL_ERROR)
+WRITES = (Code.BODY_TOO_LARGE, Code.INVALID_FIELD, Code.MISSING_FIELD)
+
+
+def refusals(*codes: Code, public: bool = False, write: bool = False) -> dict[int | str, dict[str, Any]]:
+    """The `responses` of an operation: each status it can answer, with the error body's schema and the
+    codes it carries under that status (so a generated client can parse every refusal)."""
+    every: list[Code] = [*codes, *ALWAYS, *(() if public else AUTHENTICATED), *(WRITES if write else ())]
+    by_status: dict[int, list[Code]] = {}
+    for code in dict.fromkeys(every):
+        by_status.setdefault(status_of(code), []).append(code)
+    return {status: {"model": ErrorBody, "description": f"{REASON.get(status, '')}。错误代码:"
+                     + "、".join(f"`{c}`" for c in found)}
+            for status, found in sorted(by_status.items())}
 
 
 def field_error(err: dict[str, Any]) -> dict[str, str]:
@@ -84,22 +114,27 @@ def field_error(err: dict[str, Any]) -> dict[str, str]:
         return {"field": field, "code": kind, "message": err.get("msg", "")}
     leaf = next((x for x in reversed(loc) if not x.isdigit()), field)
     if kind == "missing":
-        return {"field": field, "code": "MISSING_FIELD", "message": f"缺少必填项 {field}"}
-    code, message = FIELD_MESSAGES.get(leaf, ("INVALID_FIELD", f"{field or '请求'}格式不正确"))
-    return {"field": field, "code": code, "message": message}
+        return {"field": field, "code": Code.MISSING_FIELD, "message": f"缺少必填项 {field}"}
+    code = FIELD_CODES.get(leaf)
+    if code is None:
+        return {"field": field, "code": Code.INVALID_FIELD, "message": f"{field or '请求'}格式不正确"}
+    return {"field": field, "code": code, "message": CATALOGUE[code].message}
 
 
 def plain_request(request: Request) -> None:
     """The path and the query are text like any field: a NUL or a lone surrogate in `?state=` or a path id
     is refused here (an app-wide dependency), before any route takes it to the store."""
-    if invalid_text(request.url.path) or invalid_text(list(request.query_params.multi_items())):
-        raise ApiError(422, "INVALID_TEXT", "请求地址含有控制字符或无效字符")
-    if invalid_text(list(request.path_params.values())):
-        raise ApiError(422, "INVALID_TEXT", "请求地址含有控制字符或无效字符")
+    if invalid_text(request.url.path) or invalid_text(list(request.query_params.multi_items())) \
+            or invalid_text(list(request.path_params.values())):
+        raise ApiError(Code.INVALID_TEXT, "请求地址含有控制字符或无效字符")
 
 
-def status_of(failure: ApiError | DomainError) -> int:
-    return failure.status if isinstance(failure, ApiError) else STATUS.get(failure.code, 422)
+def allowed_methods(app: FastAPI, request: Request) -> str:
+    found: set[str] = set()
+    for route in app.router.routes:
+        if isinstance(route, Route) and route.matches(request.scope)[0] is not Match.NONE:
+            found |= route.methods or set()
+    return ", ".join(sorted(found))
 
 
 PageAnswer = Callable[[Request, int, str, str], Response]
@@ -118,18 +153,15 @@ def install(app: FastAPI, page: tuple[Callable[[Request], bool], PageAnswer] | N
             response.headers["Retry-After"] = str(details["retry_after_s"])
         return response
 
-    @app.exception_handler(ApiError)
-    async def _api(request: Request, exc: ApiError) -> Response:
-        return answer(request, exc.status, exc.code, exc.message, exc.details)
-
     @app.exception_handler(DomainError)
-    async def _domain(request: Request, exc: DomainError) -> Response:
+    async def _refused(request: Request, exc: DomainError) -> Response:
         return answer(request, status_of(exc), exc.code, exc.message, exc.details)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [field_error(e) for e in exc.errors()]
-        first = errors[0] if errors else {"code": "INVALID_REQUEST", "message": "请求格式不正确"}
+        first = errors[0] if errors else {"code": Code.INVALID_REQUEST,
+                                          "message": CATALOGUE[Code.INVALID_REQUEST].message}
         return JSONResponse(
             {"code": first["code"], "message": first["message"], "errors": errors}, status_code=422
         )
@@ -139,17 +171,29 @@ def install(app: FastAPI, page: tuple[Callable[[Request], bool], PageAnswer] | N
         # Logged with the path only (never the body or the query, which carry personal data); the log
         # formatter masks ID numbers and phones in the traceback too (config/logs.py).
         log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path, exc_info=exc)
-        return answer(request, 500, "INTERNAL_ERROR", "系统内部错误,请稍后重试;如仍有问题请联系12345热线", {})
+        return answer(request, 500, Code.INTERNAL_ERROR, CATALOGUE[Code.INTERNAL_ERROR].message, {})
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        codes = {401: ("UNAUTHENTICATED", "请先登录"), 404: ("NOT_FOUND", "资源不存在"),
-                 405: ("METHOD_NOT_ALLOWED", "不支持该请求方法")}
-        code, message = codes.get(exc.status_code, ("HTTP_ERROR", str(exc.detail)))
+        codes = {401: Code.UNAUTHENTICATED, 404: Code.NOT_FOUND, 405: Code.METHOD_NOT_ALLOWED,
+                 413: Code.BODY_TOO_LARGE}
+        code = codes.get(exc.status_code, Code.INVALID_REQUEST)
+        message = CATALOGUE[code].message
+        if exc.status_code == 400:  # a body that cannot even be parsed (not UTF-8, not JSON): as any refused body
+            return answer(request, 422, code, "请求内容无法解析(须为 UTF-8 编码的 JSON)", {})
         if getattr(exc, "code", None):  # ours, raised below the routes (api/limits.TooLarge)
             code, message = exc.code, str(exc.detail)  # type: ignore[attr-defined]
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:  # every method of the path, not only the first route's (Starlette's)
+            headers["Allow"] = allowed_methods(app, request)
         if page is not None and page[0](request):
-            return page[1](request, exc.status_code, code, message)
-        return JSONResponse(body(code, message), status_code=exc.status_code, headers=exc.headers)
+            answer_page = page[1](request, exc.status_code, code, message)
+            answer_page.headers.update(headers)
+            return answer_page
+        return JSONResponse(body(code, message), status_code=exc.status_code, headers=headers)
 
     return lambda request, status, code, message: answer(request, status, code, message, {})
+
+
+PDF: dict[str, Any] = {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+                       "description": "PDF 文件"}

@@ -10,7 +10,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from api.schemas import CaseHistory, HistoryEntry
 from config.settings import Settings
 from config.temporal import DATA_CONVERTER
-from workflows.contracts import CASE_SIGNAL_INPUTS, CASE_UPDATE_INPUTS, CaseView, case_workflow_id
+from contracts.case import CASE_SIGNAL_INPUTS, CASE_UPDATE_INPUTS, CaseView, case_workflow_id
 
 LABELS = {
     EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED: "workflow_started",

@@ -13,7 +13,7 @@ from api.deps import Rules
 from api.errors import ApiError
 from api.schemas import RecordCreate
 from domain.access import Principal
-from domain.errors import DomainError
+from domain.errors import Code, DomainError
 from domain.model import RecordKind
 from domain.periods import publicity_window
 from domain.routing import route
@@ -30,12 +30,12 @@ def body_hash(payload: RecordCreate) -> str:
 
 def validate(rules: Rules, payload: RecordCreate, today: date) -> None:
     if payload.decided_on > today:
-        raise DomainError("DECIDED_IN_FUTURE", "决定日期不能晚于今天", decided_on=str(payload.decided_on))
+        raise DomainError(Code.DECIDED_IN_FUTURE, decided_on=str(payload.decided_on))
     unknown = sorted(set(payload.penalty_types) - rules.policy.penalty_types)
     if unknown:
-        raise DomainError("UNKNOWN_PENALTY_TYPE", f"不支持的处罚种类:{'、'.join(unknown)}", penalty_types=unknown)
+        raise DomainError(Code.UNKNOWN_PENALTY_TYPE, f"不支持的处罚种类:{'、'.join(unknown)}", penalty_types=unknown)
     if payload.penalty_types and payload.kind is not RecordKind.PENALTY:
-        raise DomainError("PENALTY_TYPES_NOT_ALLOWED", "只有行政处罚信息可以填写处罚种类")
+        raise DomainError(Code.PENALTY_TYPES_NOT_ALLOWED)
 
 
 def register(
@@ -43,7 +43,7 @@ def register(
 ) -> tuple[CreditRecord, bool]:
     issuer = rules.directory.get(payload.issuer)
     if issuer is None:
-        raise DomainError("UNKNOWN_ISSUER", f"认定单位编码 {payload.issuer} 未配置", issuer=payload.issuer)
+        raise DomainError(Code.UNKNOWN_ISSUER, f"认定单位编码 {payload.issuer} 未配置", issuer=payload.issuer)
     validate(rules, payload, today)
     routing = route(rules.policy, rules.directory, kind=payload.kind, issuer=issuer)
     window = publicity_window(
@@ -82,9 +82,7 @@ def register(
     )
     stored, created = records.insert_once(session, row)
     if not created and stored.body_hash != digest:
-        raise ApiError(
-            409,
-            "RECORD_CONFLICT",
+        raise ApiError(Code.RECORD_CONFLICT,
             f"认定单位 {issuer.code} 的文书号 {payload.record_no} 已登记,且内容不同",
             id=stored.id,
         )

@@ -7,6 +7,7 @@ import logging
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
+from fastapi.routing import APIRoute
 
 from api import errors, outbox
 from api.deps import rules_for
@@ -29,7 +30,7 @@ from api.temporal import get_client
 from api.web import app as web
 from config.logs import configure_logging
 from config.settings import get_settings
-from workflows.contracts import limits_from
+from contracts.case import limits_from
 
 log = logging.getLogger("xiufu.api")
 
@@ -47,12 +48,22 @@ async def lifespan(_: FastAPI):  # type: ignore[no-untyped-def]
     sweeper.cancel()
 
 
+def operation_id(route: APIRoute) -> str:
+    """`records-create-record` rather than FastAPI's `create_record_api_v1_records_post`: a generated
+    client's functions read as names (the full-stack template's custom_generate_unique_id)."""
+    tag = route.tags[0] if route.tags else "default"
+    return f"{tag}-{route.name.replace('_', '-')}"
+
+
 def create_app() -> FastAPI:
     configure_logging()
     app = FastAPI(
         dependencies=[Depends(errors.plain_request)],
-        title="xiufu 信用修复",
-        description="信用修复“高效办成一件事”:一次申请,各认定单位协同办理,一网修复、多网下线。",
+        title="xiufu",
+        description="xiufu 信用修复:信用修复“高效办成一件事”,一次申请,各认定单位协同办理,一网修复、多网下线。"
+                    "每个拒绝都以同一形状返回(`ErrorBody`:稳定的 `code`、中文 `message`),"
+                    "各操作列出其可能的状态与错误代码。",
+        generate_unique_id_function=operation_id,
         version="0.1.0",
         lifespan=lifespan,
     )

@@ -19,17 +19,12 @@ from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from config.settings import Settings
+from contracts.application import APPLICATION_WORKFLOW, ApplicationInput, application_workflow_id
+from contracts.case import CaseSpec, Limits
 from domain.model import Role
 from store import cases as store_cases
 from store.db import engine_for, session_scope
 from store.models import Application, RepairCase
-from workflows.contracts import (
-    APPLICATION_WORKFLOW,
-    ApplicationInput,
-    CaseSpec,
-    Limits,
-    application_workflow_id,
-)
 
 log = logging.getLogger("xiufu.outbox")
 

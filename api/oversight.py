@@ -11,7 +11,7 @@ from api.present import authority_name
 from api.schemas import AuthorityRatings, EvaluationPublic
 from domain.access import Principal, oversight_region, sees_province
 from domain.authorities import region_contains, region_prefix
-from domain.errors import DomainError
+from domain.errors import Code, DomainError
 from domain.evaluation import RATING_LABELS, Rating, is_bad
 from store import evaluations as store_evaluations
 from store.models import Evaluation
@@ -21,7 +21,7 @@ def oversight_scope(principal: Principal, region: str | None) -> tuple[str | Non
     """(the region asked for, its GB/T 2260 prefix; None: the whole province). A supervisor sees their
     region and below; auditors and the admin everything; anyone else is refused."""
     if region is not None and not (len(region) == 6 and region.isdigit()):
-        raise DomainError("INVALID_REGION", "行政区划代码应为6位数字(GB/T 2260)")
+        raise DomainError(Code.INVALID_REGION)
     own = oversight_region(principal)
     if own is not None:
         if region is not None and not region_contains(own, region):

@@ -13,6 +13,7 @@ from temporalio.client import Client, WorkflowExecutionStatus
 
 from config.settings import Settings
 from config.temporal import connect
+from domain.errors import Code
 
 log = logging.getLogger("xiufu.temporal")
 
@@ -44,7 +45,7 @@ class Temporal:
         try:
             return await asyncio.wait_for(get_client(self.settings), timeout=5)
         except Exception:  # noqa: BLE001 - whatever the cause, Temporal cannot be reached now
-            raise ApiError(503, "TEMPORAL_UNAVAILABLE", "流程服务暂不可用,请稍后重试") from None
+            raise ApiError(Code.TEMPORAL_UNAVAILABLE) from None
 
 
 async def temporal_reachable(settings: Settings) -> bool:
@@ -56,19 +57,18 @@ async def temporal_reachable(settings: Settings) -> bool:
         return False
 
 
-UPDATE_STATUS = {"FORBIDDEN": 403, "REASON_REQUIRED": 422}
 NOT_STARTED_RETRIES = 50  # 0.2 s apart: a parent starts its case workflows within moments of the filing
 
 
 async def send_decision(temporal: Temporal, case_id: str, decision):  # type: ignore[no-untyped-def]
-    from workflows.contracts import DECIDE_UPDATE
+    from contracts.case import DECIDE_UPDATE
 
     return await send_update(temporal, case_id, DECIDE_UPDATE, decision)
 
 
 async def send_update(temporal: Temporal, case_id: str, update: str, arg):  # type: ignore[no-untyped-def]
     """Sends a decision (or an admin's resync) as the case workflow's Update and answers its CaseView."""
-    from workflows.contracts import CaseView, case_workflow_id
+    from contracts.case import CaseView, case_workflow_id
 
     return await update_workflow(temporal, case_workflow_id(case_id), update, arg, CaseView)
 
@@ -96,15 +96,17 @@ async def update_workflow(temporal: Temporal, workflow_id: str, update: str, arg
         except WorkflowUpdateFailedError as err:
             cause = err.cause
             if isinstance(cause, ApplicationError) and cause.type:
-                raise ApiError(UPDATE_STATUS.get(cause.type, 409), cause.type, cause.message) from None
+                # the validator's code, from the same catalogue (a type we do not know is a conflict)
+                code = cause.type if cause.type in Code.__members__ else Code.ACTION_NOT_ALLOWED
+                raise ApiError(code, cause.message) from None
             raise
         except RPCError as err:
             if err.status is not RPCStatusCode.NOT_FOUND:
-                raise ApiError(503, "TEMPORAL_UNAVAILABLE", "流程服务暂不可用,请稍后重试") from None
+                raise ApiError(Code.TEMPORAL_UNAVAILABLE) from None
             if await _closed(handle):
-                raise ApiError(409, "CASE_CLOSED", "该事项已办结,不能再办理") from None
+                raise ApiError(Code.CASE_CLOSED) from None
             await asyncio.sleep(0.2)
-    raise ApiError(503, "CASE_NOT_READY", "该事项正在创建,请稍后重试")
+    raise ApiError(Code.CASE_NOT_READY)
 
 
 async def _closed(handle: Any) -> bool:
@@ -118,11 +120,11 @@ async def _closed(handle: Any) -> bool:
     except RPCError as err:
         if err.status is RPCStatusCode.NOT_FOUND:
             return False
-        raise ApiError(503, "TEMPORAL_UNAVAILABLE", "流程服务暂不可用,请稍后重试") from None
+        raise ApiError(Code.TEMPORAL_UNAVAILABLE) from None
     return described.status is not WorkflowExecutionStatus.RUNNING
 
 
-async def made_on_request(started: Awaitable[Any], wait_s: float, what: str, code: str, message: str) -> None:
+async def made_on_request(started: Awaitable[Any], wait_s: float, what: str, code: Code) -> None:
     """Waits for a workflow that makes a document (a letter, a decision) the worker renders, never the API;
     Temporal down or the worker busy is said as 503 with `code`, for the caller to try again later."""
     from api.errors import ApiError
@@ -132,4 +134,4 @@ async def made_on_request(started: Awaitable[Any], wait_s: float, what: str, cod
         await asyncio.wait_for(handle.result(), timeout=wait_s)
     except Exception as exc:  # noqa: BLE001 - whatever the cause, the document is not ready now
         log.warning("%s not ready: %s", what, type(exc).__name__)
-        raise ApiError(503, code, message) from None
+        raise ApiError(code) from None

@@ -13,6 +13,7 @@ from collections import deque
 
 from api.errors import ApiError
 from config.settings import Settings
+from domain.errors import Code
 
 
 class Throttle:
@@ -37,7 +38,7 @@ class Throttle:
             seen = self._recent(client, now)
             if len(seen) >= self.failures:
                 retry = max(1, int(seen[0] + self.window_s - now) + 1)
-                raise ApiError(429, "TOO_MANY_ATTEMPTS", f"尝试次数过多,请{retry}秒后再试", retry_after_s=retry)
+                raise ApiError(Code.TOO_MANY_ATTEMPTS, f"尝试次数过多,请{retry}秒后再试", retry_after_s=retry)
             if not seen:
                 self._seen.pop(client, None)
 

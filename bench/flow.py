@@ -91,7 +91,8 @@ async def raw_rate(address: str, flows: int, shape: Shape, concurrency: int) -> 
 async def count_shape(address: str, application_id: str, case_id: str) -> Shape:
     from temporalio.client import Client
 
-    from workflows.contracts import application_workflow_id, case_workflow_id
+    from contracts.application import application_workflow_id
+    from contracts.case import case_workflow_id
 
     client = await Client.connect(address)
     updates = activities = 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from enum import IntEnum
 
-from domain.errors import DomainError
+from domain.errors import Code, DomainError
 from domain.workdays import Deadline, WorkCalendar
 
 COMMENT_MAX = 500
@@ -46,12 +46,13 @@ def check_evaluation(rating: int, comment: str) -> tuple[Rating, str]:
     try:
         level = Rating(rating)
     except ValueError:
-        raise DomainError("INVALID_RATING", "请选择评价等级(非常满意、满意、基本满意、不满意、非常不满意)") from None
+        raise DomainError(Code.INVALID_RATING) from None
     comment = comment.strip()
     if len(comment) > COMMENT_MAX:
-        raise DomainError("COMMENT_TOO_LONG", f"评价意见不能超过{COMMENT_MAX}字")
+        raise DomainError(Code.COMMENT_TOO_LONG, f"评价意见不能超过{COMMENT_MAX}字")
     if is_bad(level) and not comment:
-        raise DomainError("COMMENT_REQUIRED", f"选择“{RATING_LABELS[level]}”时请填写评价意见,说明不满意的原因,以便整改")
+        raise DomainError(Code.COMMENT_REQUIRED,
+                          f"选择“{RATING_LABELS[level]}”时请填写评价意见,说明不满意的原因,以便整改")
     return level, comment
 
 

@@ -139,11 +139,11 @@ def is_valid_id_number(s: str) -> bool:
 def checked_subject(key: str) -> str:
     """The normalised key of a subject named by a caller, or INVALID_SUBJECT when no check passes: every
     route that takes a subject from outside starts here."""
-    from domain.errors import DomainError
+    from domain.errors import Code, DomainError
 
     normal = normalize_id(key)
     if not subject_kinds(normal):
-        raise DomainError("INVALID_SUBJECT", "统一社会信用代码或身份证号码校验不通过")
+        raise DomainError(Code.INVALID_SUBJECT)
     return normal
 
 

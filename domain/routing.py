@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.authorities import Authority, Directory
-from domain.errors import DomainError
+from domain.errors import Code, DomainError
 from domain.model import RecordKind, RepairChannel, Sector
 from domain.policy import PenaltyHandler, Policy
 
@@ -27,8 +27,7 @@ def route(policy: Policy, directory: Directory, *, kind: RecordKind, issuer: Aut
     if issuer.sector == Sector.MARKET_REGULATION:
         return Routing(RepairChannel.GSXT_JS, issuer.code)
     if kind is RecordKind.ABNORMAL_LIST and issuer.sector not in policy.abnormal_list_sectors:
-        raise DomainError(
-            "ABNORMAL_LIST_ISSUER",
+        raise DomainError(Code.ABNORMAL_LIST_ISSUER,
             f"{issuer.name}不是经营异常名录的认定单位(仅市场监管、自然资源部门可列入)",
         )
     handler = issuer.code

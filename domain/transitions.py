@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from domain.errors import DomainError
+from domain.errors import Code, DomainError
 
 
 class CaseState(StrEnum):
@@ -121,20 +121,18 @@ def next_state(facts: CaseFacts, action: Action, reason: str = "") -> CaseState:
     """Refuses with a stable code what the state does not allow; the workflow's update validators call it
     before anything is written to history."""
     if facts.state in TERMINAL or facts.state in (CaseState.APPROVED, CaseState.SYNCING):
-        raise DomainError(
-            "CASE_DECIDED", f"该事项已{STATE_LABELS[facts.state]},不能再{ACTION_LABELS[action]}"
+        raise DomainError(Code.CASE_DECIDED, f"该事项已{STATE_LABELS[facts.state]},不能再{ACTION_LABELS[action]}"
         )
     if action not in allowed_actions(facts):
         if action is Action.SHIELD and not facts.overdue:
-            raise DomainError("NOT_OVERDUE", "仅在超过办理时限仍未作出决定时可暂时屏蔽")
+            raise DomainError(Code.NOT_OVERDUE)
         if action is Action.EXTEND and facts.extensions_used >= facts.max_extensions:
-            raise DomainError("EXTENSION_USED", "办理时限已延长过,不能再次延长")
-        raise DomainError(
-            "ACTION_NOT_ALLOWED",
+            raise DomainError(Code.EXTENSION_USED)
+        raise DomainError(Code.ACTION_NOT_ALLOWED,
             f"当前状态为{STATE_LABELS[facts.state]},不能{ACTION_LABELS[action]}",
         )
     if action in REASON_REQUIRED and not reason.strip():
-        raise DomainError("REASON_REQUIRED", f"{ACTION_LABELS[action]}须填写理由")
+        raise DomainError(Code.REASON_REQUIRED, f"{ACTION_LABELS[action]}须填写理由")
     target = _MOVES[facts.state][action]
     if target is not None:
         return target

@@ -11,8 +11,9 @@ purpose=${1:-run}
 debian_packages="fonts-noto-cjk libharfbuzz-subset0"
 if [ "$purpose" = test ]; then
   # the store tests run on PostgreSQL too; pdftotext and pdffonts check the letters' text and fonts
-  # (and chromium is the browser Playwright drives for the page tests)
-  debian_packages="$debian_packages postgresql poppler-utils chromium"
+  # (and chromium is the browser Playwright drives for the page tests); wrk is the load generator of
+  # bench/progress.py (`make bench` sets up the test purpose too)
+  debian_packages="$debian_packages postgresql poppler-utils chromium wrk"
 fi
 
 missing=()

@@ -148,18 +148,6 @@ def acks_of(session: Session, case_ids: Sequence[str], action: str = "repair") -
         SyncDelivery.case_id.in_(case_ids), SyncDelivery.action == action)))  # type: ignore[attr-defined]
 
 
-def list_cases(session: Session, *, handler: str | None = None, region_prefix: str | None = None,
-               state: str | None = None, limit: int = 200) -> list[RepairCase]:
-    q = select(RepairCase)
-    if handler is not None:
-        q = q.where(RepairCase.handler == handler)
-    if region_prefix is not None:
-        q = q.where(RepairCase.handler_region.startswith(region_prefix))  # type: ignore[attr-defined]
-    if state:
-        q = q.where(RepairCase.state == state)
-    return list(session.exec(q.order_by(RepairCase.deadline, RepairCase.id).limit(limit)))  # type: ignore[arg-type]
-
-
 def applications_of(session: Session, *, subject_key: str | None = None, filed_by: str | None = None,
                     limit: int = 50) -> list[Application]:
     """The newest first: a subject's own applications (/my), or what a counter clerk filed (/window)."""

@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
+from domain.clock import start_of_day
 from store.models import Application, CreditRecord, DailyFigure, RepairCase, SmsMessage
 
 IN_PUBLICITY = ("published", "shielded")
@@ -48,7 +49,7 @@ def mark_unpublished(session: Session, record_id: str) -> None:
 
 def _day_bounds(day: date) -> tuple[datetime, datetime]:
     """A Beijing calendar day as UTC instants (the store keeps UTC)."""
-    start = datetime.combine(day, time(0), tzinfo=UTC) - timedelta(hours=8)
+    start = start_of_day(day).astimezone(UTC)
     return start, start + timedelta(days=1)
 
 

@@ -19,18 +19,10 @@ from temporalio.workflow import ChildWorkflowHandle, ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
     from activities import cases as case_activities
+    from contracts.application import WITHDRAW_UPDATE, ApplicationInput, WithdrawInput
+    from contracts.case import WITHDRAW_SIGNAL, CaseInput, CaseView, DecisionInput, case_workflow_id
     from domain.access import actor, refusal_to_act
     from domain.transitions import Action
-    from workflows.contracts import (
-        WITHDRAW_SIGNAL,
-        WITHDRAW_UPDATE,
-        ApplicationInput,
-        CaseInput,
-        CaseView,
-        DecisionInput,
-        WithdrawInput,
-        case_workflow_id,
-    )
     from workflows.repair_case import RepairCaseWorkflow
 
 

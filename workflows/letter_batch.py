@@ -8,7 +8,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities import letters as letter_activities
-    from workflows.contracts import LETTER_CHUNK, LetterBatch, LetterBatchInput
+    from contracts.letters import LETTER_CHUNK, LetterBatch, LetterBatchInput
     from workflows.penalty_notice import RENDER
 
 

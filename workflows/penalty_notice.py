@@ -12,7 +12,7 @@ from temporalio.common import RetryPolicy
 with workflow.unsafe.imports_passed_through():
     from activities import letters as letter_activities
     from activities import messages as message_activities
-    from workflows.contracts import LetterBatch, NoticeInput, RecordSms
+    from contracts.letters import LetterBatch, NoticeInput, RecordSms
 
 LETTER_READY_SMS = "letter-ready-sms"  # patch: histories from before it replay without the SMS
 SMS = {"start_to_close_timeout": timedelta(seconds=60),

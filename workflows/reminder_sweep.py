@@ -12,8 +12,7 @@ from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
     from activities import monitoring as monitoring_activities
-    from domain.clock import beijing_date
-    from workflows.contracts import (
+    from contracts.sweep import (
         FiguresInput,
         SweepInput,
         SweepPage,
@@ -22,6 +21,7 @@ with workflow.unsafe.imports_passed_through():
         SweepSettings,
         UploadsToPurge,
     )
+    from domain.clock import beijing_date
 
 QUERY = {"start_to_close_timeout": timedelta(minutes=2), "retry_policy": RetryPolicy(maximum_interval=timedelta(
     minutes=1))}

@@ -1,9 +1,10 @@
 """RepairCaseWorkflow: one record in one application, from filing to repaired (or refused).
 
 The process only: decisions arrive as the `decide` Update (its validator refuses what the state or the
-caller does not allow), time limits are working-day timers computed by activities from the holiday
-calendar, and every change is projected into the store by an activity so lists and progress pages can
-read it. A missed deadline marks the case overdue and tells the supervisors; it never decides by itself.
+caller does not allow), the time limit is a WorkdayDeadline (workflows/deadline.py: working days from the
+holiday calendar, paused, resumed, extended), and every change is projected into the store by an activity so
+lists and progress pages can read it. A missed deadline marks the case overdue and tells the supervisors; it
+never decides by itself. What the timeline says is domain/timeline.py's.
 """
 
 from __future__ import annotations
@@ -16,11 +17,23 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from activities import calendar as calendar_activities
     from activities import cases as case_activities
     from activities import sync as sync_activities
+    from contracts.case import (
+        WITHDRAW_SIGNAL,
+        CaseEvent,
+        CaseInput,
+        CaseSnapshot,
+        CaseView,
+        DecisionInput,
+        DeliveryInput,
+        OverdueNotice,
+        ResyncInput,
+        TargetInfo,
+    )
+    from domain import timeline
     from domain.access import actor, can_resync, refusal_to_act
-    from domain.clock import beijing_date, end_of_day
+    from domain.clock import beijing_date
     from domain.errors import DomainError
     from domain.transitions import (
         TERMINAL,
@@ -29,48 +42,12 @@ with workflow.unsafe.imports_passed_through():
         CaseState,
         next_state,
     )
-    from workflows.contracts import (
-        WITHDRAW_SIGNAL,
-        CaseEvent,
-        CaseInput,
-        CaseSnapshot,
-        CaseView,
-        Deadline,
-        DecisionInput,
-        DeliveryInput,
-        OverdueNotice,
-        RemainingInput,
-        ResyncInput,
-        TargetInfo,
-        WorkdaysInput,
-    )
+    from workflows.deadline import WorkdayDeadline
 
 STORE = {"start_to_close_timeout": timedelta(seconds=30),
          "retry_policy": RetryPolicy(maximum_interval=timedelta(seconds=30))}
 DELIVERY_RETRY = RetryPolicy(maximum_interval=timedelta(minutes=5), non_retryable_error_types=["DeliveryRefused"])
-# While a deadline lies in a year without an official calendar, look again daily: once an operator adds
-# the year, the provisional deadline is recomputed.
-PROVISIONAL_RECHECK = timedelta(days=1)
-
-MESSAGES = {
-    Action.ACCEPT: "已受理,进入审核",
-    Action.REJECT: "不予受理",
-    Action.REQUEST_SUPPLEMENT: "要求补正材料,办理时限暂停计算",
-    Action.SUPPLEMENT: "已提交补正材料,办理时限恢复计算",
-    Action.APPROVE: "同意修复",
-    Action.DENY: "不予修复",
-    Action.EXTEND: "延长办理时限",
-    Action.SHIELD: "超过办理时限未作决定,暂时屏蔽该信息",
-    Action.WITHDRAW: "申请人撤回申请",
-}
 RELEASED = frozenset({CaseState.NOT_ACCEPTED, CaseState.DENIED, CaseState.WITHDRAWN})
-
-# What each delivery asks of a site, and what its acknowledgement means, for the timeline.
-DELIVERY_REASONS = {"repair": "信用修复", "shield": "超过办理时限未作决定,暂时屏蔽",
-                    "unshield": "修复申请未获同意,恢复公示"}
-ACK_MESSAGES = {"repair": "{}已确认撤下该信息", "shield": "{}已暂时屏蔽该信息", "unshield": "{}已恢复公示该信息"}
-ACK_EVENTS = {"repair": "sync_ack", "shield": "shield_ack", "unshield": "unshield_ack"}
-WHAT = {"repair": "修复结果", "shield": "屏蔽请求", "unshield": "恢复公示请求"}
 
 # Patches (workflow.patched): histories recorded before them replay the old commands.
 ACKS_PROJECTED_TOGETHER = "acks-projected-together"  # one projection after all acks, not one per ack
@@ -86,11 +63,8 @@ class RepairCaseWorkflow:
         self.input: CaseInput | None = inp
         self.state = CaseState.PENDING_ACCEPTANCE
         self.resume_state: CaseState | None = None
-        self.deadline: Deadline | None = None
-        self.paused_remaining: int | None = None
-        self.overdue = False
+        self.deadline = WorkdayDeadline()
         self.shielded = False
-        self.extensions_used = 0
         self.seq = 0
         self.unprojected: list[CaseEvent] = []
         self.changed = False
@@ -104,8 +78,8 @@ class RepairCaseWorkflow:
     @workflow.run
     async def run(self, inp: CaseInput) -> CaseView:
         async with self.lock:
-            await self._set_deadline("acceptance", beijing_date(inp.filed_at), inp.limits.acceptance)
-            self._event(inp.filed_by_role.value, inp.filed_by, "file", "申请已提交,已推送至处理单位")
+            await self.deadline.start("acceptance", beijing_date(inp.filed_at), inp.limits.acceptance)
+            self._event(inp.filed_by_role.value, inp.filed_by, "file", timeline.FILED)
             await self._project()
             self.filed = True
         while self.state not in TERMINAL and self.state is not CaseState.APPROVED:
@@ -124,47 +98,24 @@ class RepairCaseWorkflow:
 
     async def _wait_for_change_or_deadline(self) -> None:
         self.changed = False
-        timeout = self._time_to_deadline()
-        try:
-            await workflow.wait_condition(lambda: self.changed, timeout=timeout)
+        if await self.deadline.wait(lambda: self.changed):
             return
-        except TimeoutError:
-            pass
         async with self.lock:
-            if self.changed or self.deadline is None:
-                return
-            if self.deadline.provisional:
-                await self._recompute_provisional()
-            if not self.overdue and workflow.now() >= end_of_day(self.deadline.due):
-                self.overdue = True
-                self._event("system", "system", "overdue", f"已超过办理时限({self.deadline.due}),已通知督办")
+            if self.changed or self.deadline.current is None:
+                return  # a decision came first
+            if await self.deadline.recompute_if_provisional():
+                self._event("system", "system", "recompute", timeline.recomputed(self.deadline.current.due))
+                await self._project()
+            if self.deadline.mark_overdue_if_passed():
+                due = self.deadline.current.due
+                self._event("system", "system", "overdue", timeline.overdue(due))
                 await self._project()
                 await workflow.execute_activity(
                     case_activities.notify_overdue,
                     OverdueNotice(case_id=self._in.spec.case_id, handler=self._in.spec.handler,
-                                  handler_region=self._in.spec.handler_region, due=self.deadline.due,
-                                  at=workflow.now()),
+                                  handler_region=self._in.spec.handler_region, due=due, at=workflow.now()),
                     **STORE,
                 )
-
-    def _time_to_deadline(self) -> timedelta | None:
-        if self.deadline is None or self.state is CaseState.SUPPLEMENT_REQUESTED:
-            return None  # the clock stops while supplements are awaited
-        if self.overdue:
-            return PROVISIONAL_RECHECK if self.deadline.provisional else None
-        left = end_of_day(self.deadline.due) - workflow.now()
-        if self.deadline.provisional:
-            left = min(left, PROVISIONAL_RECHECK)
-        return max(left, timedelta(seconds=1))
-
-    async def _recompute_provisional(self) -> None:
-        assert self.deadline is not None
-        old = self.deadline
-        await self._set_deadline(old.kind, old.start, old.workdays)
-        if not self.deadline.provisional or self.deadline.due != old.due:
-            self._event("system", "system", "recompute",
-                        f"已按正式节假日安排重新计算办理时限,截止日期为{self.deadline.due}")
-            await self._project()
 
     async def _sync(self) -> None:
         """一网修复,多网下线: the record is already repaired in the hub (projected with the approval);
@@ -172,7 +123,7 @@ class RepairCaseWorkflow:
         that refuses (4xx) is listed in the case; an admin's `resync` sends it again once the cause is fixed."""
         async with self.lock:
             self.state = CaseState.SYNCING
-            self._event("system", "system", "sync", "修复结果已归集,正在同步至各信用网站")
+            self._event("system", "system", "sync", timeline.SYNCING)
             await self._project()
         pending = await workflow.execute_activity(sync_activities.list_targets, **STORE)
         while True:
@@ -187,7 +138,7 @@ class RepairCaseWorkflow:
             pending, self.refused = refused, []
         async with self.lock:
             self.state = CaseState.REPAIRED
-            self._event("system", "system", "repaired", "各信用网站均已确认,信用修复完成")
+            self._event("system", "system", "repaired", timeline.REPAIRED)
             await self._project()
 
     async def _deliver_to_all(self, action: str) -> list[TargetInfo]:
@@ -211,17 +162,18 @@ class RepairCaseWorkflow:
                     sync_activities.deliver,
                     DeliveryInput(case_id=spec.case_id, record_id=spec.record_id, subject_key="",
                                   target=target.code, target_name=target.name, base_url=target.base_url,
-                                  action=action, reason=DELIVERY_REASONS[action]),
+                                  action=action, reason=timeline.DELIVERY_REASONS[action]),
                     start_to_close_timeout=timedelta(seconds=60), retry_policy=DELIVERY_RETRY,
                 )
             except ActivityError as err:
                 async with self.lock:
-                    self._event("system", "system", "sync_refused", f"{target.name}拒收{WHAT[action]},需人工处理",
+                    self._event("system", "system", "sync_refused", timeline.refused(target.name, action),
                                 str(err.cause or err)[:500])
                     await self._project()
                 return False
             async with self.lock:
-                self._event("system", target.code, ACK_EVENTS[action], ACK_MESSAGES[action].format(target.name))
+                self._event("system", target.code, timeline.ACK_EVENTS[action],
+                            timeline.acknowledged(target.name, action))
                 if per_ack:
                     await self._project()
             return True
@@ -258,34 +210,23 @@ class RepairCaseWorkflow:
 
     async def _apply(self, d: DecisionInput, target: CaseState) -> CaseView:
         """One decision taken (under the lock, after `_check`): the clock, the state, the timeline."""
-        today = beijing_date(workflow.now())
+        message = timeline.DECISION_MESSAGES[d.action]
         if d.action is Action.REQUEST_SUPPLEMENT:
             self.resume_state = self.state
-            if self.deadline is not None:
-                self.paused_remaining = await workflow.execute_activity(
-                    calendar_activities.remaining_workdays,
-                    RemainingInput(today=today, due=self.deadline.due), **STORE)
-        elif d.action is Action.SUPPLEMENT and self.deadline is not None:
-            remaining = self.paused_remaining if self.paused_remaining is not None else 0
-            await self._set_deadline(self.deadline.kind, today, remaining)
-            self.paused_remaining, self.resume_state = None, None
-            self.overdue = False
+            await self.deadline.pause()
+        elif d.action is Action.SUPPLEMENT:
+            await self.deadline.resume()
+            self.resume_state = None
         elif d.action is Action.ACCEPT:
-            await self._set_deadline("decision", today, self._in.limits.decision)
-            self.overdue = False
-        elif d.action is Action.EXTEND and self.deadline is not None:
-            self.extensions_used += 1
-            await self._set_deadline(self.deadline.kind, self.deadline.start,
-                                     self.deadline.workdays + self._in.limits.extension)
-            self.overdue = workflow.now() >= end_of_day(self.deadline.due)
+            await self.deadline.start("decision", beijing_date(workflow.now()), self._in.limits.decision)
+        elif d.action is Action.EXTEND:
+            await self.deadline.extend(self._in.limits.extension)
+            message = timeline.extended(self._in.limits.extension)
         elif d.action is Action.SHIELD:
             self.shielded = True
         self.state = target
         if target in TERMINAL or target is CaseState.APPROVED:
-            self.deadline = None
-        message = MESSAGES[d.action]
-        if d.action is Action.EXTEND:
-            message = f"延长办理时限{self._in.limits.extension}个工作日"
+            self.deadline.clear()
         self._event(d.actor_role.value, d.actor, d.action.value, message, d.reason)
         await self._project()
         self.changed = True
@@ -294,8 +235,8 @@ class RepairCaseWorkflow:
     @workflow.update(name="resync")
     async def resync(self, r: ResyncInput) -> CaseView:
         async with self.lock:
-            names = "、".join(t.name for t in self.refused)
-            self._event(r.actor_role.value, r.actor, "resync", f"重新同步至{names}", r.reason)
+            self._event(r.actor_role.value, r.actor, "resync", timeline.resent([t.name for t in self.refused]),
+                        r.reason)
             await self._project()
             self.resync_requested = True
             return self.view()
@@ -312,9 +253,9 @@ class RepairCaseWorkflow:
                                  self._in.spec.handler)
         if refused is not None:
             raise ApplicationError(refused, type="FORBIDDEN")
-        facts = CaseFacts(state=self.state, resume_state=self.resume_state, overdue=self.overdue,
-                          extensions_used=self.extensions_used, max_extensions=self._in.limits.max_extensions,
-                          shielded=self.shielded)
+        facts = CaseFacts(state=self.state, resume_state=self.resume_state, overdue=self.deadline.overdue,
+                          extensions_used=self.deadline.extensions_used,
+                          max_extensions=self._in.limits.max_extensions, shielded=self.shielded)
         try:
             return next_state(facts, d.action, d.reason)
         except DomainError as err:
@@ -331,15 +272,9 @@ class RepairCaseWorkflow:
         return self.input
 
     def view(self) -> CaseView:
-        return CaseView(case_id=self._in.spec.case_id, state=self.state,
-                        deadline=self.deadline.due if self.deadline else None,
-                        provisional=bool(self.deadline and self.deadline.provisional), overdue=self.overdue,
+        return CaseView(case_id=self._in.spec.case_id, state=self.state, deadline=self.deadline.due,
+                        provisional=self.deadline.provisional, overdue=self.deadline.overdue,
                         refused=[t.code for t in self.refused])
-
-    async def _set_deadline(self, kind: str, start, workdays: int) -> None:  # type: ignore[no-untyped-def]
-        due = await workflow.execute_activity(
-            calendar_activities.add_workdays, WorkdaysInput(start=start, workdays=workdays), **STORE)
-        self.deadline = Deadline(kind=kind, start=start, workdays=workdays, due=due.due, provisional=due.provisional)
 
     def _event(self, role: str, actor: str, action: str, message: str, reason: str = "") -> None:
         self.seq += 1
@@ -351,8 +286,8 @@ class RepairCaseWorkflow:
         the store in the order the workflow made them."""
         spec = self._in.spec
         snapshot = CaseSnapshot(case_id=spec.case_id, application_id=self._in.application_id,
-                                record_id=spec.record_id, state=self.state, deadline=self.deadline,
-                                overdue=self.overdue, shielded=self.shielded,
-                                extensions_used=self.extensions_used, events=list(self.unprojected))
+                                record_id=spec.record_id, state=self.state, deadline=self.deadline.current,
+                                overdue=self.deadline.overdue, shielded=self.shielded,
+                                extensions_used=self.deadline.extensions_used, events=list(self.unprojected))
         await workflow.execute_activity(case_activities.project_case, snapshot, **STORE)
         self.unprojected.clear()

@@ -11,7 +11,7 @@ from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
     from activities import decisions as decision_activities
-    from workflows.contracts import DecisionLetterInput
+    from contracts.letters import DecisionLetterInput
 
 RENDER = {"start_to_close_timeout": timedelta(minutes=2),
           "retry_policy": RetryPolicy(maximum_interval=timedelta(minutes=1),

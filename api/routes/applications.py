@@ -10,16 +10,18 @@ from fastapi.concurrency import run_in_threadpool
 from sqlmodel import Session
 
 from api import clock
-from api.cases_view import application_public, visible_application
-from api.deps import PrincipalDep, Rules, RulesDep, SessionDep, SettingsDep, TemporalDep, in_session
-from api.errors import ApiError, forbidden
+from api.cases_view import application_public, visible_application, visible_progress
+from api.deps import PrincipalDep, Rules, RulesDep, SettingsDep, TemporalDep, in_session
+from api.errors import ApiError, forbidden, refusals
 from api.outbox import application_input, start_application
 from api.present import record_eligibility
 from api.schemas import ApplicationCreate, ApplicationCreated, ApplicationPublic, CaseBrief, MaterialRef
 from api.temporal import update_workflow
 from config.settings import Settings
+from contracts.application import WITHDRAW_UPDATE, ApplicationInput, WithdrawInput, application_workflow_id
+from contracts.case import limits_from
 from domain.access import Principal, can_apply_for, can_file_at_counter, can_withdraw
-from domain.errors import DomainError
+from domain.errors import Code, DomainError
 from domain.identifiers import checked_subject, mask_phone
 from domain.materials import needs_proof
 from domain.model import Channel
@@ -29,14 +31,16 @@ from store import materials as store_materials
 from store import records as store_records
 from store.db import engine_for, session_scope
 from store.models import Application, CreditRecord, RepairCase
-from workflows.contracts import WITHDRAW_UPDATE, ApplicationInput, WithdrawInput, application_workflow_id, limits_from
 
 router = APIRouter(prefix="/api/v1", tags=["applications"])
 START_TIMEOUT_S = 5
 log = logging.getLogger("xiufu.applications")
 
 
-@router.post("/applications", response_model=ApplicationCreated, status_code=201)
+@router.post("/applications", response_model=ApplicationCreated, status_code=201, responses=refusals(
+    Code.FORBIDDEN, Code.INVALID_SUBJECT, Code.COMMITMENT_REQUIRED, Code.UNKNOWN_RECORD, Code.CASE_OPEN,
+    Code.NOT_ELIGIBLE, Code.PROOF_REQUIRED, Code.UNKNOWN_MATERIAL, Code.INVALID_PHONE, Code.INVALID_RECORD_IDS,
+    write=True))
 async def create_application(payload: ApplicationCreate, principal: PrincipalDep, rules: RulesDep,
                              settings: SettingsDep, temporal: TemporalDep) -> ApplicationCreated:
     """File one application for several records (applicant for their subject; a counter on its behalf).
@@ -46,7 +50,7 @@ async def create_application(payload: ApplicationCreate, principal: PrincipalDep
     if not can_apply_for(principal, subject):
         raise forbidden("只能为本主体申请信用修复(窗口可代办)")
     if not payload.commitment_signed:
-        raise DomainError("COMMITMENT_REQUIRED", "请先签署信用承诺书")
+        raise DomainError(Code.COMMITMENT_REQUIRED)
     record_ids = list(dict.fromkeys(payload.record_ids))
     inp = await run_in_threadpool(_file, settings, rules, principal, subject, record_ids, payload.contact_phone,
                                   payload.materials)
@@ -77,15 +81,15 @@ def _file(settings: Settings, rules: Rules, principal: Principal, subject: str, 
         rows = [store_records.get(session, rid) for rid in record_ids]
         unknown = [rid for rid, row in zip(record_ids, rows, strict=True) if row is None or row.subject_key != subject]
         if unknown:
-            raise DomainError("UNKNOWN_RECORD", "所选失信信息不存在或不属于该主体", record_ids=unknown)
+            raise DomainError(Code.UNKNOWN_RECORD, record_ids=unknown)
         open_ids = [row.id for row in rows if row and row.open_case_id]
         if open_ids:
-            raise ApiError(409, "CASE_OPEN", "所选信息已有正在办理的修复申请", record_ids=open_ids)
+            raise ApiError(Code.CASE_OPEN, record_ids=open_ids)
         blocked = {row.id: record_eligibility(row, today).reasons for row in rows if row}
         blocked = {rid: reasons for rid, reasons in blocked.items() if reasons}
         if blocked:
             first = next(iter(blocked.values()))[0]
-            raise DomainError("NOT_ELIGIBLE", f"所选信息暂不符合修复条件:{first}", reasons=blocked)
+            raise DomainError(Code.NOT_ELIGIBLE, f"所选信息暂不符合修复条件:{first}", reasons=blocked)
         _check_proofs(session, principal, subject, [r for r in rows if r], materials)
         cases = []
         for row in rows:
@@ -102,12 +106,12 @@ def _file(settings: Settings, rules: Rules, principal: Principal, subject: str, 
         try:
             store_cases.file_application(session, app, cases)
         except store_cases.RecordTaken as taken:
-            raise ApiError(409, "CASE_OPEN", "所选信息已有正在办理的修复申请", record_ids=[taken.record_id]) from None
+            raise ApiError(Code.CASE_OPEN, record_ids=[taken.record_id]) from None
         case_of = {c.record_id: c.id for c in cases}
         for ref in materials:
             if not store_materials.attach(session, ref.material_id, application_id=app_id,
                                           case_id=case_of[ref.record_id], record_id=ref.record_id):
-                raise DomainError("UNKNOWN_MATERIAL", "所附材料不存在、已被使用或不属于本人上传",
+                raise DomainError(Code.UNKNOWN_MATERIAL,
                                   material_ids=[ref.material_id])
         limits = limits_from(rules.policy.time_limits)
         inp = application_input(app, cases, {r.id: r for r in rows if r}, limits)
@@ -124,25 +128,30 @@ def _check_proofs(session: Session, principal: Principal, subject: str, rows: li
     bad = [r.material_id for r in materials
            if r.material_id not in found or r.record_id not in ids or found[r.material_id].subject_key != subject]
     if bad:
-        raise DomainError("UNKNOWN_MATERIAL", "所附材料不存在、已被使用或不属于本人上传", material_ids=bad)
+        raise DomainError(Code.UNKNOWN_MATERIAL, material_ids=bad)
     proved = {r.record_id for r in materials}
     missing = [row.id for row in rows if row.id not in proved
                and needs_proof(row.kind, row.penalty_types, row.obligations_fulfilled)]
     if missing:
-        raise DomainError("PROOF_REQUIRED", "所选信息需要上传已履行法定责任和义务的证明材料(如罚款缴纳凭证)",
+        raise DomainError(Code.PROOF_REQUIRED,
                           record_ids=missing)
 
 
-@router.get("/applications/{application_id}", response_model=ApplicationPublic)
-def get_application(application_id: str, principal: PrincipalDep, rules: RulesDep,
-                    session: SessionDep) -> ApplicationPublic:
+@router.get("/applications/{application_id}", response_model=ApplicationPublic, responses=refusals(Code.NOT_FOUND))
+async def get_application(application_id: str, principal: PrincipalDep, rules: RulesDep,
+                          settings: SettingsDep) -> ApplicationPublic:
     """Progress (进度查询): each case's state, handler, deadline and timeline, and each site's acknowledgement.
-    Only the subject, the counter that filed it, the handlers, supervisors above them and auditors see it."""
-    app, cases = visible_application(session, principal, application_id)
-    return application_public(session, rules, app, cases)
+    Only the subject, the counter that filed it, the handlers, supervisors above them and auditors see it.
+
+    The read people poll most: two statements for any number of cases (api/cases_view.py), in one trip
+    to the thread pool. As a sync route with a session dependency it took three (the session, the route,
+    the session's exit) and a fourth to check the answer, each a wait for a thread and the GIL under load."""
+    return await in_session(settings, lambda s: visible_progress(s, rules, principal, application_id).view)
 
 
-@router.post("/applications/{application_id}/withdraw", response_model=ApplicationPublic)
+@router.post("/applications/{application_id}/withdraw", response_model=ApplicationPublic, responses=refusals(
+    Code.NOT_FOUND, Code.FORBIDDEN, Code.CASE_DECIDED, Code.CASE_CLOSED, Code.TEMPORAL_UNAVAILABLE, Code.CASE_NOT_READY,
+    write=True))
 async def withdraw(application_id: str, principal: PrincipalDep, rules: RulesDep,
                    settings: SettingsDep, temporal: TemporalDep) -> ApplicationPublic:
     """The applicant (or the counter that filed it) withdraws every case not yet decided, all at once: one
@@ -153,14 +162,14 @@ async def withdraw(application_id: str, principal: PrincipalDep, rules: RulesDep
         raise forbidden("只有申请人可以撤回申请")
     open_cases = [c for c in cases if CaseState(c.state) not in DECIDED]
     if not open_cases:
-        raise ApiError(409, "CASE_DECIDED", "该申请的事项均已作出决定,不能撤回")
+        raise ApiError(Code.CASE_DECIDED, "该申请的事项均已作出决定,不能撤回")
     try:
         told = await update_workflow(temporal, application_workflow_id(app.id), WITHDRAW_UPDATE, WithdrawInput(
             actor=principal.sub, actor_role=principal.role, actor_subject=principal.subject, reason="申请人撤回"),
             list[str])
     except ApiError as refused:
         if refused.status >= 500:  # one Update for the whole application: refused, nothing was withdrawn
-            raise ApiError(refused.status, refused.code,
+            raise ApiError(refused.code,
                            "流程服务暂不可用,本次撤回未生效(各事项均未撤回),请稍后重试") from None
         raise
     return await in_session(settings, lambda s: _withdrawn(s, rules, app, set(told)))

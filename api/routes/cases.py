@@ -3,21 +3,20 @@ from __future__ import annotations
 from fastapi import APIRouter, Query
 from sqlmodel import Session
 
-from api.cases_view import case_public, visible_case
+from api.cases_view import queue_public, visible_case
 from api.deps import PrincipalDep, RulesDep, SessionDep, SettingsDep, TemporalDep, in_session
-from api.errors import ApiError, forbidden
+from api.errors import ApiError, forbidden, refusals
 from api.history import case_history
 from api.schemas import CaseDecided, CaseHistory, CasePublic, DecisionCreate, ResyncCreate, SupplementCreate
 from api.temporal import send_decision, send_update
-from domain.access import Principal, can_answer_supplement, can_decide, can_read_history, can_resync
+from contracts.case import RESYNC_UPDATE, CaseView, DecisionInput, ResyncInput
+from domain.access import Principal, can_answer_supplement, can_decide, can_read_history, can_resync, queue_scope
 from domain.authorities import region_prefix
-from domain.errors import DomainError
-from domain.model import Role
+from domain.errors import Code, DomainError
 from domain.transitions import CASEWORKER_ACTIONS, Action
-from store import cases as store_cases
 from store import materials as store_materials
+from store import progress as store_progress
 from store.models import RepairCase
-from workflows.contracts import RESYNC_UPDATE, CaseView, DecisionInput, ResyncInput
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
 
@@ -27,22 +26,23 @@ def decided(case_id: str, view: CaseView) -> CaseDecided:
                        overdue=view.overdue, refused=view.refused)
 
 
-@router.get("/cases", response_model=list[CasePublic])
+@router.get("/cases", response_model=list[CasePublic], responses=refusals(Code.FORBIDDEN))
 def list_cases(principal: PrincipalDep, rules: RulesDep, session: SessionDep,
                state: str | None = Query(default=None)) -> list[CasePublic]:
-    """The queue, soonest deadline first: a caseworker's authority, a supervisor's region and below."""
-    if principal.role is Role.CASEWORKER:
-        rows = store_cases.list_cases(session, handler=principal.authority, state=state)
-    elif principal.role is Role.SUPERVISOR and principal.region:
-        rows = store_cases.list_cases(session, region_prefix=region_prefix(principal.region), state=state)
-    elif principal.role in (Role.ADMIN, Role.AUDITOR):
-        rows = store_cases.list_cases(session, state=state)
-    else:
+    """The queue, soonest deadline first: a caseworker's authority, a supervisor's region and below
+    (domain.access.queue_scope). One statement, the cases joined with their records, however long."""
+    scope = queue_scope(principal)
+    if scope is None:
         raise forbidden("只有经办人、督办人员和审计人员可以查看事项列表")
-    return [case_public(session, rules, c, with_details=False) for c in rows]
+    return queue_public(rules, store_progress.queue(
+        session, handler=scope.handler, region_prefix=region_prefix(scope.region) if scope.region else None,
+        state=state))
 
 
-@router.post("/cases/{case_id}/decisions", response_model=CaseDecided)
+@router.post("/cases/{case_id}/decisions", response_model=CaseDecided, responses=refusals(
+    Code.NOT_FOUND, Code.FORBIDDEN, Code.INVALID_ACTION, Code.REASON_REQUIRED, Code.CASE_DECIDED, Code.CASE_CLOSED,
+    Code.ACTION_NOT_ALLOWED, Code.NOT_OVERDUE, Code.EXTENSION_USED, Code.TEMPORAL_UNAVAILABLE, Code.CASE_NOT_READY,
+    write=True))
 async def decide(case_id: str, payload: DecisionCreate, principal: PrincipalDep, settings: SettingsDep,
                  temporal: TemporalDep) -> CaseDecided:
     """A caseworker of the handling authority decides; sent to the case workflow as a Temporal Update whose
@@ -50,9 +50,9 @@ async def decide(case_id: str, payload: DecisionCreate, principal: PrincipalDep,
     try:
         action = Action(payload.action)
     except ValueError:
-        raise DomainError("INVALID_ACTION", f"不支持的办理操作:{payload.action}") from None
+        raise DomainError(Code.INVALID_ACTION, f"不支持的办理操作:{payload.action}") from None
     if action not in CASEWORKER_ACTIONS:
-        raise DomainError("INVALID_ACTION", f"不支持的办理操作:{payload.action}")
+        raise DomainError(Code.INVALID_ACTION, f"不支持的办理操作:{payload.action}")
     _, case = await in_session(settings, lambda s: visible_case(s, principal, case_id))
     if not can_decide(principal, case.handler):
         raise forbidden("只有处理单位的经办人可以作出决定")
@@ -62,7 +62,9 @@ async def decide(case_id: str, payload: DecisionCreate, principal: PrincipalDep,
     return decided(case_id, view)
 
 
-@router.post("/cases/{case_id}/supplement", response_model=CaseDecided)
+@router.post("/cases/{case_id}/supplement", response_model=CaseDecided, responses=refusals(
+    Code.NOT_FOUND, Code.FORBIDDEN, Code.UNKNOWN_MATERIAL, Code.CASE_DECIDED, Code.CASE_CLOSED,
+    Code.ACTION_NOT_ALLOWED, Code.TEMPORAL_UNAVAILABLE, Code.CASE_NOT_READY, write=True))
 async def supplement(case_id: str, principal: PrincipalDep, settings: SettingsDep, temporal: TemporalDep,
                      payload: SupplementCreate | None = None) -> CaseDecided:
     """The applicant answers a supplement request, with the materials uploaded for it; the paused clock runs
@@ -92,15 +94,17 @@ def _attach_supplement(session: Session, principal: Principal, subject: str, cas
     found = {m.id: m for m in store_materials.unattached_of(session, ids, principal.sub)}
     bad = [i for i in ids if i not in found or found[i].subject_key != subject]
     if bad:
-        raise DomainError("UNKNOWN_MATERIAL", "所附材料不存在、已被使用或不属于本人上传", material_ids=bad)
+        raise DomainError(Code.UNKNOWN_MATERIAL, material_ids=bad)
     for material_id in ids:
         if not store_materials.attach(session, material_id, application_id=case.application_id, case_id=case.id,
                                       record_id=case.record_id, purpose="supplement"):
-            raise DomainError("UNKNOWN_MATERIAL", "所附材料不存在、已被使用或不属于本人上传",
+            raise DomainError(Code.UNKNOWN_MATERIAL,
                               material_ids=[material_id])
 
 
-@router.post("/cases/{case_id}/resync", response_model=CaseDecided)
+@router.post("/cases/{case_id}/resync", response_model=CaseDecided, responses=refusals(
+    Code.NOT_FOUND, Code.FORBIDDEN, Code.NOTHING_TO_RESYNC, Code.CASE_CLOSED, Code.TEMPORAL_UNAVAILABLE,
+    Code.CASE_NOT_READY, write=True))
 async def resync(case_id: str, payload: ResyncCreate, principal: PrincipalDep, settings: SettingsDep,
                  temporal: TemporalDep) -> CaseDecided:
     """An admin sends the repair again to the sites that refused it (after the cause is fixed with them).
@@ -113,7 +117,8 @@ async def resync(case_id: str, payload: ResyncCreate, principal: PrincipalDep, s
     return decided(case_id, view)
 
 
-@router.get("/cases/{case_id}/history", response_model=CaseHistory)
+@router.get("/cases/{case_id}/history", response_model=CaseHistory, responses=refusals(
+    Code.NOT_FOUND, Code.FORBIDDEN, Code.TEMPORAL_UNAVAILABLE))
 async def history(case_id: str, principal: PrincipalDep, settings: SettingsDep, temporal: TemporalDep) -> CaseHistory:
     """The case's events as Temporal recorded them (who decided what, when, why), for auditors and
     supervisors, with the address that opens the workflow in the Temporal Web UI."""
@@ -123,4 +128,4 @@ async def history(case_id: str, principal: PrincipalDep, settings: SettingsDep, 
     try:
         return await case_history(settings, await temporal.client(), case_id)
     except LookupError:
-        raise ApiError(404, "NOT_FOUND", "该事项的流程记录不存在") from None
+        raise ApiError(Code.NOT_FOUND, "该事项的流程记录不存在") from None

@@ -9,20 +9,22 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 
 from api.cases_view import visible_case
 from api.deps import PrincipalDep, SettingsDep, TemporalDep, in_session
-from api.errors import ApiError
+from api.errors import PDF, ApiError, refusals
 from api.temporal import Temporal, made_on_request
 from config.settings import Settings
+from contracts.letters import REPAIR_DECISION_WORKFLOW, DecisionLetterInput, decision_workflow_id
 from domain.access import Principal
+from domain.errors import Code
 from domain.transitions import REPAIR_DECIDED, CaseState
 from store import letters as store_letters
-from workflows.contracts import REPAIR_DECISION_WORKFLOW, DecisionLetterInput, decision_workflow_id
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
 WAIT_S = 30
 
 
 @router.get("/cases/{case_id}/decision.pdf", response_class=FileResponse,
-            responses={200: {"content": {"application/pdf": {}}}})
+            responses={200: PDF, **refusals(Code.NOT_FOUND, Code.NOT_APPROVED, Code.DECISION_NOT_READY,
+                                            Code.TEMPORAL_UNAVAILABLE)})
 async def decision_pdf(case_id: str, principal: PrincipalDep, settings: SettingsDep,
                        temporal: TemporalDep) -> FileResponse:
     """The repair decision (信用修复决定书) of an approved case, for whoever may see the case (the subject, the
@@ -42,14 +44,14 @@ async def start_decision(temporal: Temporal, case_id: str):  # type: ignore[no-u
 async def decision_file(settings: Settings, temporal: Temporal, principal: Principal, case_id: str) -> FileResponse:
     _, case = await in_session(settings, lambda s: visible_case(s, principal, case_id))
     if CaseState(case.state) not in REPAIR_DECIDED:
-        raise ApiError(409, "NOT_APPROVED", "该事项尚未作出同意修复的决定,没有信用修复决定书")
+        raise ApiError(Code.NOT_APPROVED)
     letter = await in_session(settings, lambda s: store_letters.get_decision(s, case_id))
     if letter is None:  # the worker renders it (the API renders nothing itself), once per case
         await made_on_request(start_decision(temporal, case_id), WAIT_S, f"decision of {case_id}",
-                              "DECISION_NOT_READY", "信用修复决定书正在生成,请稍后再试")
+                              Code.DECISION_NOT_READY)
         letter = await in_session(settings, lambda s: store_letters.get_decision(s, case_id))
         if letter is None:
-            raise ApiError(503, "DECISION_NOT_READY", "信用修复决定书正在生成,请稍后再试")
+            raise ApiError(Code.DECISION_NOT_READY)
     filename = f"信用修复决定书-{case_id}.pdf"
     return FileResponse(settings.letters_dir / letter.path, media_type="application/pdf", headers={
         "Content-Disposition": f"inline; filename=\"decision-{case_id}.pdf\"; filename*=UTF-8''{quote(filename)}",

@@ -12,12 +12,12 @@ from sqlmodel import Session
 from api import clock
 from api.cases_view import visible_application
 from api.deps import PrincipalDep, Rules, RulesDep, SessionDep
-from api.errors import ApiError, forbidden
+from api.errors import ApiError, forbidden, refusals
 from api.oversight import evaluation_public, oversight_scope, ratings_by_authority
 from api.present import authority_name
 from api.schemas import EvaluationCreate, EvaluationPublic, EvaluationSummary, RatingSlot
 from domain.access import Principal, can_rate
-from domain.errors import DomainError
+from domain.errors import Code, DomainError
 from domain.evaluation import RATING_LABELS, check_evaluation, follow_up_due, is_bad
 from domain.model import Role
 from domain.transitions import TERMINAL, CaseState
@@ -41,7 +41,8 @@ def rating_slots(session: Session, rules: Rules, principal: Principal, app: Appl
             for h in dict.fromkeys(c.handler for c in cases)]
 
 
-@router.get("/applications/{application_id}/evaluations", response_model=list[RatingSlot])
+@router.get("/applications/{application_id}/evaluations", response_model=list[RatingSlot],
+            responses=refusals(Code.NOT_FOUND))
 def application_evaluations(application_id: str, principal: PrincipalDep, rules: RulesDep,
                             session: SessionDep) -> list[RatingSlot]:
     """Each handling authority of the application with its rating, or whether the caller may rate it now."""
@@ -49,7 +50,10 @@ def application_evaluations(application_id: str, principal: PrincipalDep, rules:
     return rating_slots(session, rules, principal, app, cases)
 
 
-@router.post("/applications/{application_id}/evaluations", response_model=EvaluationPublic, status_code=201)
+@router.post("/applications/{application_id}/evaluations", response_model=EvaluationPublic, status_code=201,
+             responses=refusals(Code.NOT_FOUND, Code.FORBIDDEN, Code.UNKNOWN_HANDLER, Code.NOT_FINISHED,
+                                Code.ALREADY_RATED, Code.INVALID_RATING, Code.COMMENT_REQUIRED, Code.COMMENT_TOO_LONG,
+                                write=True))
 def rate(application_id: str, payload: EvaluationCreate, principal: PrincipalDep, rules: RulesDep,
          session: SessionDep) -> EvaluationPublic:
     """The applicant (or the counter that filed for them) rates one handling authority, once, after every
@@ -60,9 +64,9 @@ def rate(application_id: str, payload: EvaluationCreate, principal: PrincipalDep
         raise forbidden("只有申请人可以评价办理服务")
     handled = [c for c in cases if c.handler == payload.handler]
     if not handled:
-        raise DomainError("UNKNOWN_HANDLER", "该申请没有由此机关办理的事项", handler=payload.handler)
+        raise DomainError(Code.UNKNOWN_HANDLER, handler=payload.handler)
     if not finished(cases):
-        raise ApiError(409, "NOT_FINISHED", "申请的全部事项办结后才能评价")
+        raise ApiError(Code.NOT_FINISHED)
     level, comment = check_evaluation(payload.rating, payload.comment)
     now, today = clock.now(), clock.today()
     region = handled[0].handler_region
@@ -82,11 +86,11 @@ def rate(application_id: str, payload: EvaluationCreate, principal: PrincipalDep
     try:
         store_evaluations.add(session, row, notices)
     except store_evaluations.AlreadyRated:
-        raise ApiError(409, "ALREADY_RATED", "已评价过该机关的办理服务,不能重复评价") from None
+        raise ApiError(Code.ALREADY_RATED) from None
     return evaluation_public(rules, row)
 
 
-@router.get("/evaluations", response_model=EvaluationSummary)
+@router.get("/evaluations", response_model=EvaluationSummary, responses=refusals(Code.FORBIDDEN, Code.INVALID_REGION))
 def list_evaluations(principal: PrincipalDep, rules: RulesDep, session: SessionDep,
                      authority: str | None = Query(default=None), region: str | None = Query(default=None),
                      ) -> EvaluationSummary:

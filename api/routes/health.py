@@ -7,6 +7,7 @@ from fastapi import APIRouter, Response
 
 from api import clock
 from api.deps import Rules, RulesDep, SettingsDep, in_session
+from api.errors import refusals
 from api.temporal import temporal_reachable
 
 router = APIRouter(tags=["health"])
@@ -27,7 +28,8 @@ def calendar_warnings(rules: Rules) -> list[str]:
     ]
 
 
-@router.get("/healthz")
+@router.get("/healthz", responses={503: {"description": "数据库或流程服务不可用(正文同 200,status 为 degraded)"},
+                                  **refusals(public=True)})
 async def healthz(settings: SettingsDep, rules: RulesDep, response: Response) -> dict[str, Any]:
     """Liveness and what an operator must know: the database, Temporal, and holiday calendars missing."""
     checks: dict[str, Any] = {}

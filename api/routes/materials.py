@@ -8,11 +8,12 @@ from sqlmodel import Session
 
 from api.cases_view import visible_case
 from api.deps import PrincipalDep, RulesDep, SessionDep, SettingsDep
-from api.errors import forbidden, not_found
+from api.errors import forbidden, not_found, refusals
 from api.schemas import MaterialPublic
 from api.uploads import clean_name, judge, keep_upload, read_capped
 from config.settings import Settings
 from domain.access import Principal, can_apply_for
+from domain.errors import Code
 from domain.identifiers import checked_subject
 from store import materials as store_materials
 from store.materials import blob_path
@@ -20,7 +21,8 @@ from store.materials import blob_path
 router = APIRouter(prefix="/api/v1", tags=["materials"])
 
 
-@router.post("/materials", response_model=MaterialPublic, status_code=201)
+@router.post("/materials", response_model=MaterialPublic, status_code=201, responses=refusals(
+    Code.FORBIDDEN, Code.INVALID_SUBJECT, Code.MATERIAL_TYPE, Code.MATERIAL_EMPTY, Code.MATERIAL_TOO_LARGE, write=True))
 async def upload_material(file: UploadFile, subject: str = Form(...), *, principal: PrincipalDep, rules: RulesDep,
                           settings: SettingsDep) -> MaterialPublic:
     """Upload one material (PDF, JPG or PNG by content, at most 10 MB as configured) for a subject the caller
@@ -40,7 +42,10 @@ def check_uploader(principal: Principal, subject: str) -> str:
     return key
 
 
-@router.get("/materials/{material_id}", response_class=Response)
+@router.get("/materials/{material_id}", response_class=Response, responses={
+    200: {"content": {t: {"schema": {"type": "string", "format": "binary"}} for t in ("application/pdf", "image/jpeg",
+                                                                                  "image/png")},
+          "description": "材料文件"}, **refusals(Code.NOT_FOUND)})
 def download_material(material_id: str, principal: PrincipalDep, settings: SettingsDep,
                       session: SessionDep) -> Response:
     """The file, for whoever may see its case (and the uploader before it is attached); others 404."""

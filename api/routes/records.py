@@ -14,32 +14,36 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from api import clock
 from api.deps import PrincipalDep, RulesDep, SessionDep, SettingsDep, TemporalDep, in_session
-from api.errors import ApiError, field_error, forbidden, not_found
+from api.errors import PDF, ApiError, field_error, forbidden, not_found, refusals
 from api.intake import register
 from api.present import record_public
 from api.schemas import BatchResult, MessagePublic, RecordBatch, RecordCreate, RecordPublic, RowResult
 from api.temporal import Temporal, made_on_request
-from domain.access import can_read_letter, can_read_record_messages, can_register_record
-from domain.errors import DomainError
-from domain.identifiers import mask_phone
-from domain.model import RecordKind
-from store import letters as store_letters
-from store import messages as store_messages
-from store import records as store_records
-from workflows.contracts import (
+from contracts.letters import (
     LETTER_BATCH_WORKFLOW,
     PENALTY_NOTICE_WORKFLOW,
     LetterBatchInput,
     NoticeInput,
     notice_workflow_id,
 )
+from domain.access import can_read_letter, can_read_record_messages, can_register_record
+from domain.errors import Code, DomainError
+from domain.identifiers import mask_phone
+from domain.model import RecordKind
+from store import letters as store_letters
+from store import messages as store_messages
+from store import records as store_records
 
 router = APIRouter(prefix="/api/v1", tags=["records"])
 log = logging.getLogger("xiufu.intake")
 
 
-@router.post("/records", response_model=RecordPublic, status_code=201,
-             responses={200: {"description": "already registered with the same body"}})
+@router.post("/records", response_model=RecordPublic, status_code=201, responses={
+    200: {"model": RecordPublic, "description": "already registered with the same body"},
+    **refusals(Code.FORBIDDEN, Code.RECORD_CONFLICT, Code.UNKNOWN_ISSUER, Code.UNKNOWN_PENALTY_TYPE,
+               Code.PENALTY_TYPES_NOT_ALLOWED, Code.ABNORMAL_LIST_ISSUER, Code.DECIDED_IN_FUTURE, Code.INVALID_USCC,
+               Code.INVALID_ID_NUMBER, Code.INVALID_PHONE, Code.SUBJECT_KEY_REQUIRED, Code.INVALID_KIND,
+               Code.INVALID_SEVERITY, Code.INVALID_DATE, write=True)})
 async def create_record(
     payload: RecordCreate, principal: PrincipalDep, rules: RulesDep, settings: SettingsDep, response: Response,
     temporal: TemporalDep,
@@ -61,7 +65,7 @@ async def create_record(
     return record_public(row, rules, clock.today())
 
 
-@router.post("/records/batch", response_model=BatchResult)
+@router.post("/records/batch", response_model=BatchResult, responses=refusals(Code.INVALID_BATCH, write=True))
 async def create_records(batch: RecordBatch, principal: PrincipalDep, rules: RulesDep,
                          settings: SettingsDep, temporal: TemporalDep) -> BatchResult:
     """Bulk registration (the existing stock of records): up to 1,000 a call, each row answered with its id
@@ -138,7 +142,7 @@ async def start_notice(temporal: Temporal, record_id: str) -> None:
 
 
 @router.get("/records/{record_id}/letter.pdf", response_class=FileResponse,
-            responses={200: {"content": {"application/pdf": {}}}})
+            responses={200: PDF, **refusals(Code.NOT_FOUND, Code.LETTER_NOT_READY, Code.TEMPORAL_UNAVAILABLE)})
 async def letter_pdf(record_id: str, principal: PrincipalDep, settings: SettingsDep,
                      temporal: TemporalDep) -> FileResponse:
     """The repair reminder letter served with the decision (两书同达), for the enforcement system to print:
@@ -152,16 +156,17 @@ async def letter_pdf(record_id: str, principal: PrincipalDep, settings: Settings
     letter = await in_session(settings, lambda s: store_letters.get(s, record_id))
     if letter is None:  # not rendered yet: have the worker render it now (the API renders nothing itself)
         await made_on_request(notice(temporal, record_id, WorkflowIDReusePolicy.ALLOW_DUPLICATE), LETTER_WAIT_S,
-                              f"letter of {record_id}", "LETTER_NOT_READY", "告知书正在生成,请稍后再试")
+                              f"letter of {record_id}", Code.LETTER_NOT_READY)
         letter = await in_session(settings, lambda s: store_letters.get(s, record_id))
         if letter is None:
-            raise ApiError(503, "LETTER_NOT_READY", "告知书正在生成,请稍后再试")
+            raise ApiError(Code.LETTER_NOT_READY)
     filename = f"信用修复告知书-{record.record_no}.pdf"
     return FileResponse(settings.letters_dir / letter.path, media_type="application/pdf", headers={
         "Content-Disposition": f"inline; filename=\"letter-{record_id}.pdf\"; filename*=UTF-8''{quote(filename)}"})
 
 
-@router.get("/records/{record_id}/notifications", response_model=list[MessagePublic])
+@router.get("/records/{record_id}/notifications", response_model=list[MessagePublic],
+            responses=refusals(Code.NOT_FOUND))
 def notifications(record_id: str, principal: PrincipalDep, session: SessionDep) -> list[MessagePublic]:
     """Every message the platform sent about the record (letter ready, repair reminders), with its status
     and the phone masked: for the admin and the issuing authority."""

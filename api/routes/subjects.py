@@ -4,17 +4,19 @@ from fastapi import APIRouter
 
 from api import clock
 from api.deps import PrincipalDep, RulesDep, SessionDep
-from api.errors import not_found
+from api.errors import not_found, refusals
 from api.present import record_public
 from api.schemas import RecordPublic
 from domain.access import can_see_record
+from domain.errors import Code
 from domain.identifiers import checked_subject
 from store import records
 
 router = APIRouter(prefix="/api/v1", tags=["subjects"])
 
 
-@router.get("/subjects/{key}/records", response_model=list[RecordPublic])
+@router.get("/subjects/{key}/records", response_model=list[RecordPublic],
+            responses=refusals(Code.NOT_FOUND, Code.FORBIDDEN, Code.INVALID_SUBJECT))
 def subject_records(key: str, principal: PrincipalDep, rules: RulesDep, session: SessionDep) -> list[RecordPublic]:
     """Every record of a subject (by USCC, or ID number for a person) with its eligibility today.
 

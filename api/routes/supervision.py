@@ -7,9 +7,11 @@ from fastapi import APIRouter, Query
 
 from api.cases_view import case_public
 from api.deps import PrincipalDep, RulesDep, SessionDep
+from api.errors import refusals
 from api.oversight import oversight_scope, ratings_by_authority
 from api.present import authority_name
 from api.schemas import AuthorityCases, StagePublic, SupervisionSummary
+from domain.errors import Code
 from domain.transitions import DECIDED, CaseState
 from store import supervision as store_supervision
 
@@ -24,7 +26,7 @@ STAGES = (
 WAITING = [s.value for s in CaseState if s not in DECIDED]  # still waiting for a decision
 
 
-@router.get("/supervision", response_model=SupervisionSummary)
+@router.get("/supervision", response_model=SupervisionSummary, responses=refusals(Code.FORBIDDEN, Code.INVALID_REGION))
 def supervision(principal: PrincipalDep, rules: RulesDep, session: SessionDep,
                 region: str | None = Query(default=None)) -> SupervisionSummary:
     asked, prefix = oversight_scope(principal, region)

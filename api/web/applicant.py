@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 from api import clock
-from api.cases_view import application_public, visible_application, visible_case
+from api.cases_view import visible_case, visible_progress
 from api.deps import Rules, RulesDep, SessionDep, SettingsDep, TemporalDep, in_session
 from api.errors import ApiError, forbidden
 from api.routes.applications import withdraw
@@ -68,12 +68,12 @@ async def my_apply(request: Request, settings: SettingsDep, rules: RulesDep, tem
 def _application(request: Request, settings: Settings, rules: Rules, session: Session, me: Principal,
                  application_id: str, error: str = "", status: int = 200, rating: FormState | None = None,
                  supplement: FormState | None = None) -> Response:
-    app, cases = visible_application(session, me, application_id)
-    view = application_public(session, rules, app, cases)
+    found = visible_progress(session, rules, me, application_id)
     return page(request, settings, "application.html", me, status=status, error=error,
-                supplement=supplement or FormState(), asked=supplement_requests(view, me),
-                slots=rating_slots(session, rules, me, app, cases), rating=rating or FormState(),
-                levels=list(RATING_LABELS.items()), comment_max=COMMENT_MAX, **progress_context(view, me, request))
+                supplement=supplement or FormState(), asked=supplement_requests(found.view, me),
+                slots=rating_slots(session, rules, me, found.app, found.cases), rating=rating or FormState(),
+                levels=list(RATING_LABELS.items()), comment_max=COMMENT_MAX,
+                **progress_context(found.view, me, request))
 
 
 @router.get("/applications/{application_id}", response_class=HTMLResponse)
@@ -85,10 +85,10 @@ def application_page(application_id: str, request: Request, settings: SettingsDe
 @router.get("/applications/{application_id}/cases", response_class=HTMLResponse)
 def application_cases(application_id: str, request: Request, settings: SettingsDep, rules: RulesDep,
                       session: SessionDep) -> Response:
-    """The cases part of the progress page alone: what the page's script swaps in to stay live."""
+    """The cases part of the progress page alone: what the page's script swaps in to stay live (every 5 s
+    on every open page: two statements, as the API's progress)."""
     me = require_principal(request, settings)
-    app, cases = visible_application(session, me, application_id)
-    context = progress_context(application_public(session, rules, app, cases), me, request)
+    context = progress_context(visible_progress(session, rules, me, application_id).view, me, request)
     return fragment("_cases.html", headers={"X-Xiufu-Open": "1" if context["live"] else "0"}, app=context["app"],
                     steppers=context["steppers"], with_decision=context["with_decision"])
 

@@ -7,14 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from api.errors import ApiError, status_of
-from domain.errors import DomainError
-
-# Which field a refusal belongs to, so the message appears next to it.
-FIELD_OF = {"COMMITMENT_REQUIRED": "commitment", "INVALID_PHONE": "contact_phone", "INVALID_RECORD_IDS": "record_ids",
-            "NOT_ELIGIBLE": "record_ids", "UNKNOWN_RECORD": "record_ids", "CASE_OPEN": "record_ids",
-            "INVALID_SUBJECT": "subject", "MISSING_FIELD": "contact_phone", "PROOF_REQUIRED": "record_ids",
-            "UNKNOWN_MATERIAL": "record_ids", "REASON_REQUIRED": "reason",
-            "COMMENT_REQUIRED": "comment", "COMMENT_TOO_LONG": "comment", "INVALID_RATING": "rating"}
+from domain.errors import CATALOGUE, DomainError
 
 
 @dataclass
@@ -26,7 +19,7 @@ class FormState:
     general: str = ""
 
     def refuse(self, failure: ApiError | DomainError) -> None:
-        where = FIELD_OF.get(failure.code)
+        where = CATALOGUE[failure.code].field  # which field a refusal belongs to: the catalogue says
         if where:
             self.errors[where] = failure.message
         else:

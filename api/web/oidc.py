@@ -20,7 +20,7 @@ from api.errors import ApiError, not_found
 from api.web.public import safe_next, signed_in
 from config.settings import Settings
 from domain.access import Principal
-from domain.errors import DomainError
+from domain.errors import Code, DomainError
 from domain.identifiers import normalize_id
 from domain.model import Role
 
@@ -49,7 +49,7 @@ def principal_from_claims(claims: dict[str, Any], settings: Settings) -> Princip
     try:
         role = Role(str(claims.get(settings.oidc_role_claim, "")))
     except ValueError:
-        raise DomainError("OIDC_ROLE_UNKNOWN", "统一身份认证未提供本系统可识别的角色,请联系管理员开通") from None
+        raise DomainError(Code.OIDC_ROLE_UNKNOWN) from None
     subject = claims.get(settings.oidc_subject_claim)
     return Principal(sub=f"oidc:{claims['sub']}", role=role, authority=claims.get(settings.oidc_authority_claim),
                      subject=normalize_id(str(subject)) if subject else None,
@@ -70,7 +70,7 @@ async def oidc_callback(request: Request, settings: SettingsDep) -> Response:
         token = await client.authorize_access_token(request)
     except OAuthError as failed:
         log.warning("OIDC sign-in refused: %s", failed.error)
-        raise ApiError(401, "OIDC_FAILED", "统一身份认证登录未完成,请重新登录") from None
+        raise ApiError(Code.OIDC_FAILED) from None
     principal = principal_from_claims(dict(token.get("userinfo") or {}), settings)
     check_principal(principal)
     log.info("signed in through OIDC as %s (%s)", principal.role.value, principal.sub)

@@ -7,7 +7,6 @@ from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import jinja2
 from fastapi import Request
@@ -18,12 +17,12 @@ from api.present import authority_name
 from api.web.session import csrf_anchor, csrf_token
 from config.settings import Settings
 from domain.access import Principal
+from domain.clock import beijing_date, beijing_time, chinese_date
 from domain.identifiers import shown_subject_key
 from domain.model import KIND_LABELS, RECORD_STATE_LABELS, ROLE_LABELS, SEVERITY_LABELS, Role
 from domain.transitions import ACTION_LABELS, OTHER_ACTION_LABELS, STATE_LABELS
 
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
-BEIJING = ZoneInfo("Asia/Shanghai")
 
 NAV = {
     Role.APPLICANT: [("/my", "我的信用信息")],
@@ -36,18 +35,18 @@ NAV = {
 
 
 def _day(value: date | datetime | None) -> str:
+    """A date, or the Beijing day of an instant (naive = UTC, as everywhere: domain/clock.py)."""
     if value is None:
         return ""
-    if isinstance(value, datetime):
-        value = value.astimezone(BEIJING).date() if value.tzinfo else value.date()
-    return f"{value.year}年{value.month}月{value.day}日"
+    return chinese_date(beijing_date(value) if isinstance(value, datetime) else value)
 
 
 def _moment(value: datetime | None) -> str:
+    """An instant on Beijing's clock, to the minute (naive = UTC)."""
     if value is None:
         return ""
-    local = value.astimezone(BEIJING) if value.tzinfo else value
-    return f"{_day(local)} {local:%H:%M}"
+    local = beijing_time(value)
+    return f"{chinese_date(local.date())} {local:%H:%M}"
 
 
 def _label(table: dict[Any, str]) -> Any:

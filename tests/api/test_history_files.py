@@ -17,9 +17,9 @@ from api.schemas import CaseHistory
 from api.web.oversight import EVENT_LABELS
 from api.web.render import page
 from config.settings import get_settings
+from contracts.case import CASE_SIGNAL_INPUTS, CASE_UPDATE_INPUTS
 from domain.access import Principal
 from domain.model import Role
-from workflows.contracts import CASE_SIGNAL_INPUTS, CASE_UPDATE_INPUTS
 
 HISTORIES = Path(__file__).resolve().parent.parent / "histories"
 

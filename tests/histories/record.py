@@ -37,23 +37,20 @@ from temporalio.testing import WorkflowEnvironment  # noqa: E402
 
 from config.settings import get_settings  # noqa: E402
 from config.temporal import DATA_CONVERTER  # noqa: E402
+from contracts.application import ApplicationInput, WithdrawInput  # noqa: E402
+from contracts.case import CaseView, DecisionInput, ResyncInput  # noqa: E402
+from contracts.letters import (  # noqa: E402
+    DecisionLetterInput,
+    LetterBatchInput,
+    NoticeInput,
+    decision_workflow_id,
+    notice_workflow_id,
+)
+from contracts.sweep import SweepInput  # noqa: E402
 from domain.model import Role  # noqa: E402
 from store.migrate import upgrade  # noqa: E402
 from tests.workflows.conftest import file_application, start_application  # noqa: E402
 from worker import ACTIVITY_THREADS, build_worker  # noqa: E402
-from workflows.contracts import (  # noqa: E402
-    ApplicationInput,
-    CaseView,
-    DecisionInput,
-    DecisionLetterInput,
-    LetterBatchInput,
-    NoticeInput,
-    ResyncInput,
-    SweepInput,
-    WithdrawInput,
-    decision_workflow_id,
-    notice_workflow_id,
-)
 from workflows.letter_batch import LetterBatchWorkflow  # noqa: E402
 from workflows.penalty_notice import PenaltyNoticeWorkflow  # noqa: E402
 from workflows.reminder_sweep import ReminderSweepWorkflow  # noqa: E402

@@ -16,10 +16,10 @@ import pytest
 
 from api import clock
 from config.temporal import DATA_CONVERTER
+from contracts.sweep import REMINDER_SCHEDULE_ID, sweep_workflow_id
 from domain.periods import add_months
 from tests import factories
 from tests.system.steps import eventually
-from workflows.contracts import REMINDER_SCHEDULE_ID, sweep_workflow_id
 
 pytestmark = pytest.mark.system
 BIN = Path(sys.executable).parent

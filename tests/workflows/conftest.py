@@ -7,13 +7,14 @@ from api.deps import rules_for
 from api.intake import register
 from api.schemas import RecordCreate
 from config.settings import get_settings
+from contracts.application import ApplicationInput
+from contracts.case import CaseSpec, Limits
 from domain.access import Principal
 from domain.model import Role
 from store import cases as store_cases
 from store.db import engine_for, session_scope
 from store.models import Application, RepairCase
 from tests import factories
-from workflows.contracts import ApplicationInput, CaseSpec, Limits
 
 
 def file_application(n_records: int = 1, issuers: tuple[str, ...] = ("320100-transport",),
@@ -54,8 +55,9 @@ async def start_application(client, queue: str, inp: ApplicationInput):  # type:
     parent starts its children at once, but not before this returns)."""
     import asyncio
 
+    from contracts.application import application_workflow_id
+    from contracts.case import case_workflow_id
     from workflows.application import ApplicationWorkflow
-    from workflows.contracts import application_workflow_id, case_workflow_id
 
     handle = await client.start_workflow(ApplicationWorkflow.run, inp, id=application_workflow_id(inp.application_id),
                                          task_queue=queue)

@@ -11,13 +11,13 @@ from api.deps import rules_for
 from api.intake import register
 from api.schemas import RecordCreate
 from config.settings import get_settings
+from contracts.letters import NoticeInput, notice_workflow_id
 from domain.access import Principal
 from domain.model import Role
 from store import messages as store_messages
 from store.db import engine_for, session_scope
 from store.models import Letter
 from tests import factories
-from workflows.contracts import NoticeInput, notice_workflow_id
 from workflows.penalty_notice import PenaltyNoticeWorkflow
 
 

@@ -14,6 +14,7 @@ from api.deps import rules_for
 from api.intake import register
 from api.schemas import RecordCreate
 from config.settings import get_settings
+from contracts.sweep import SweepInput, SweepResult
 from domain.access import Principal
 from domain.clock import beijing_date
 from domain.model import Role
@@ -23,7 +24,6 @@ from store.db import engine_for, session_scope
 from store.models import CreditRecord, Material
 from tests import factories
 from worker import sweep_settings
-from workflows.contracts import SweepInput, SweepResult
 from workflows.reminder_sweep import ReminderSweepWorkflow
 
 ADMIN = Principal("admin", Role.ADMIN)

@@ -14,12 +14,12 @@ from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 
 from config.settings import get_settings
+from contracts.case import CaseView, DecisionInput, ResyncInput
 from domain.model import Role
 from store import cases as store_cases
 from store.db import engine_for
 from store.models import CreditRecord
 from tests.workflows.conftest import file_application, start_application
-from workflows.contracts import CaseView, DecisionInput, ResyncInput
 
 CW = {"actor": "caseworker:1", "actor_role": Role.CASEWORKER}
 

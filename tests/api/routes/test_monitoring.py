@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from activities.monitoring import keep_figures
 from api import clock
+from contracts.sweep import FiguresInput
 from tests import factories
 from tests.api.conftest import ADMIN, token
-from workflows.contracts import FiguresInput
 
 DAY = clock.today()  # the figures are recomputed from the whole store at once: what others keep is counted too
 
