@@ -12,14 +12,13 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from api.deps import Rules
-from api.errors import not_found
 from api.present import authority_name
 from api.schemas import ApplicationPublic, CasePublic, DeliveryPublic, TimelineEntry
-from domain.access import Principal, can_see_case
+from config.rules import Rules
+from domain.access import Principal
 from domain.identifiers import shown_subject_key
 from domain.transitions import STATE_LABELS, CaseState
-from store import cases as store_cases
+from services.visibility import visible_lines
 from store import progress as store_progress
 from store.models import Application, RepairCase
 from store.progress import AckLine, CaseLine, Details, EventLine
@@ -34,37 +33,12 @@ class Progress:
     view: ApplicationPublic
 
 
-def _visible(session: Session, principal: Principal, application_id: str) -> tuple[Application, list[CaseLine]]:
-    found = store_progress.application_cases(session, application_id)
-    if found is None or not any(
-            can_see_case(principal, subject_key=found[0].subject_key, filed_by=found[0].filed_by,
-                         handler=line.case.handler, handler_region=line.case.handler_region) for line in found[1]):
-        raise not_found("该申请")
-    return found
-
-
-def visible_application(session: Session, principal: Principal, application_id: str) -> tuple[
-        Application, list[RepairCase]]:
-    app, lines = _visible(session, principal, application_id)
-    return app, [line.case for line in lines]
-
-
 def visible_progress(session: Session, rules: Rules, principal: Principal, application_id: str) -> Progress:
     """The progress in two statements: the application with its cases and records, then every case's
     timeline and acknowledgements together. Who may not see it is refused after the first."""
-    app, lines = _visible(session, principal, application_id)
+    app, lines = visible_lines(session, principal, application_id)
     details = store_progress.details_of(session, [line.case.id for line in lines])
     return Progress(app, [line.case for line in lines], _application_view(rules, app, lines, details))
-
-
-def visible_case(session: Session, principal: Principal, case_id: str) -> tuple[Application, RepairCase]:
-    case = store_cases.get_case(session, case_id)
-    app = store_cases.get_application(session, case.application_id) if case else None
-    if case is None or app is None or not can_see_case(
-            principal, subject_key=app.subject_key, filed_by=app.filed_by, handler=case.handler,
-            handler_region=case.handler_region):
-        raise not_found("该事项")
-    return app, case
 
 
 def case_view(rules: Rules, line: CaseLine, timeline: Sequence[EventLine] = (),

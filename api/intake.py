@@ -9,9 +9,9 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
-from api.deps import Rules
 from api.errors import ApiError
 from api.schemas import RecordCreate
+from config.rules import Rules
 from domain.access import Principal
 from domain.errors import Code, DomainError
 from domain.model import RecordKind

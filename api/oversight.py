@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from api.deps import Rules
 from api.errors import forbidden
 from api.present import authority_name
 from api.schemas import AuthorityRatings, EvaluationPublic
+from config.rules import Rules
 from domain.access import Principal, oversight_region, sees_province
 from domain.authorities import region_contains, region_prefix
 from domain.errors import Code, DomainError

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from api.deps import Rules
 from api.schemas import EligibilityPublic, RecordPublic, SubjectPublic
+from config.rules import Rules
 from domain.eligibility import eligibility
 from domain.identifiers import mask_id_number, mask_phone
 from domain.materials import needs_proof

@@ -12,12 +12,13 @@ from fastapi import UploadFile
 from sqlmodel import Session
 
 from api import clock
-from api.deps import Rules, in_session
 from api.schemas import MaterialPublic
+from config.rules import Rules
 from config.settings import Settings
 from domain.access import Principal
 from domain.errors import DomainError
 from domain.materials import upload_refusal
+from services.db import in_session
 from store import materials as store_materials
 from store.models import Material
 

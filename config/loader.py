@@ -104,9 +104,17 @@ def load_directory(config_dir: Path) -> Directory:
         region_names={str(code): name for code, name in raw.get("regions", {}).items()})
 
 
-@lru_cache
 def load_calendar(config_dir: Path) -> WorkCalendar:
-    return parse_calendar(_read(config_dir / "holidays.yaml"))
+    """Read again whenever holidays.yaml changes: an operator adds a year's official calendar (国务院办公厅
+    publishes it each November) and the running processes take it at their next look (a case's provisional
+    deadline is rechecked daily and recomputed), with no restart."""
+    path = config_dir / "holidays.yaml"
+    return _calendar(path, path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=4)
+def _calendar(path: Path, _changed: int) -> WorkCalendar:
+    return parse_calendar(_read(path))
 
 
 def load_targets(config_dir: Path, simulator_url: str) -> tuple[SyncTarget, ...]:

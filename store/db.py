@@ -36,7 +36,8 @@ def make_engine(url: str) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return sa.create_engine(url, pool_pre_ping=True, **POOL)
+    # Sessions in UTC whatever the server's own zone: naive times are UTC everywhere in xiufu (domain/clock.py)
+    return sa.create_engine(url, pool_pre_ping=True, connect_args={"options": "-c timezone=UTC"}, **POOL)
 
 
 @lru_cache

@@ -7,15 +7,16 @@ from fastapi import APIRouter
 from fastapi.responses import FileResponse
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 
-from api.cases_view import visible_case
-from api.deps import PrincipalDep, SettingsDep, TemporalDep, in_session
+from api.deps import PrincipalDep, SettingsDep, TemporalDep
 from api.errors import PDF, ApiError, refusals
-from api.temporal import Temporal, made_on_request
 from config.settings import Settings
 from contracts.letters import REPAIR_DECISION_WORKFLOW, DecisionLetterInput, decision_workflow_id
 from domain.access import Principal
 from domain.errors import Code
 from domain.transitions import REPAIR_DECIDED, CaseState
+from services.db import in_session
+from services.temporal import Temporal, made_on_request
+from services.visibility import visible_case
 from store import letters as store_letters
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])

@@ -4,31 +4,25 @@ supervisors of the handler's city for follow-up (差评整改)."""
 
 from __future__ import annotations
 
-import uuid
-
 from fastapi import APIRouter, Query
 from sqlmodel import Session
 
 from api import clock
-from api.cases_view import visible_application
-from api.deps import PrincipalDep, Rules, RulesDep, SessionDep
-from api.errors import ApiError, forbidden, refusals
+from api.deps import PrincipalDep, RulesDep, SessionDep
+from api.errors import refusals
 from api.oversight import evaluation_public, oversight_scope, ratings_by_authority
 from api.present import authority_name
 from api.schemas import EvaluationCreate, EvaluationPublic, EvaluationSummary, RatingSlot
+from config.rules import Rules
 from domain.access import Principal, can_rate
-from domain.errors import Code, DomainError
-from domain.evaluation import RATING_LABELS, check_evaluation, follow_up_due, is_bad
-from domain.model import Role
-from domain.transitions import TERMINAL, CaseState
+from domain.errors import Code
+from services import rating
+from services.rating import finished
+from services.visibility import visible_application
 from store import evaluations as store_evaluations
-from store.models import Application, Evaluation, Notification, RepairCase
+from store.models import Application, RepairCase
 
 router = APIRouter(prefix="/api/v1", tags=["evaluations"])
-
-
-def finished(cases: list[RepairCase]) -> bool:
-    return bool(cases) and all(CaseState(c.state) in TERMINAL for c in cases)
 
 
 def rating_slots(session: Session, rules: Rules, principal: Principal, app: Application,
@@ -58,35 +52,9 @@ def rate(application_id: str, payload: EvaluationCreate, principal: PrincipalDep
          session: SessionDep) -> EvaluationPublic:
     """The applicant (or the counter that filed for them) rates one handling authority, once, after every
     case of the application has ended. GB/T 39735: 不满意 or worse needs a comment and is followed up
-    within `time_limits.bad_review_follow_up` working days by the city's supervisors."""
-    app, cases = visible_application(session, principal, application_id)
-    if not can_rate(principal):
-        raise forbidden("只有申请人可以评价办理服务")
-    handled = [c for c in cases if c.handler == payload.handler]
-    if not handled:
-        raise DomainError(Code.UNKNOWN_HANDLER, handler=payload.handler)
-    if not finished(cases):
-        raise ApiError(Code.NOT_FINISHED)
-    level, comment = check_evaluation(payload.rating, payload.comment)
-    now, today = clock.now(), clock.today()
-    region = handled[0].handler_region
-    due = follow_up_due(today, rules.calendar, rules.policy.time_limits.bad_review_follow_up).due if is_bad(
-        level) else None
-    row = Evaluation(id="ev_" + uuid.uuid4().hex[:20], application_id=app.id, handler=payload.handler,
-                     handler_region=region, rating=int(level), comment=comment, rated_by=principal.sub,
-                     rated_by_role=principal.role.value, rated_at=now, follow_up_due=due)
-    notices = []
-    if due is not None:
-        city = rules.directory.city_of(region) if region else "320000"
-        notices.append(Notification(
-            id=f"bad-review:{row.id}:{city}", recipient_role=Role.SUPERVISOR.value, recipient_scope=city,
-            case_id=handled[0].id, created_at=now,
-            message=f"差评待整改:申请 {app.id} 对{authority_name(rules, payload.handler)}的评价为"
-                    f"“{RATING_LABELS[level]}”,请于{due:%Y-%m-%d}前回访整改并告知申请人"))
-    try:
-        store_evaluations.add(session, row, notices)
-    except store_evaluations.AlreadyRated:
-        raise ApiError(Code.ALREADY_RATED) from None
+    within `time_limits.bad_review_follow_up` working days by the city's supervisors (services/rating.py)."""
+    row = rating.rate(session, rules, principal, application_id, handler=payload.handler, rating=payload.rating,
+                      comment=payload.comment, now=clock.now(), today=clock.today())
     return evaluation_public(rules, row)
 
 

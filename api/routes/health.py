@@ -6,9 +6,11 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Response
 
 from api import clock
-from api.deps import Rules, RulesDep, SettingsDep, in_session
+from api.deps import RulesDep, SettingsDep
 from api.errors import refusals
-from api.temporal import temporal_reachable
+from config.rules import Rules
+from services.db import in_session
+from services.temporal import temporal_reachable
 
 router = APIRouter(tags=["health"])
 

@@ -6,7 +6,6 @@ from fastapi import APIRouter, Form, UploadFile
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from api.cases_view import visible_case
 from api.deps import PrincipalDep, RulesDep, SessionDep, SettingsDep
 from api.errors import forbidden, not_found, refusals
 from api.schemas import MaterialPublic
@@ -15,6 +14,7 @@ from config.settings import Settings
 from domain.access import Principal, can_apply_for
 from domain.errors import Code
 from domain.identifiers import checked_subject
+from services.visibility import visible_case
 from store import materials as store_materials
 from store.materials import blob_path
 

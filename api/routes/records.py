@@ -13,12 +13,11 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from api import clock
-from api.deps import PrincipalDep, RulesDep, SessionDep, SettingsDep, TemporalDep, in_session
+from api.deps import PrincipalDep, RulesDep, SessionDep, SettingsDep, TemporalDep
 from api.errors import PDF, ApiError, field_error, forbidden, not_found, refusals
 from api.intake import register
 from api.present import record_public
 from api.schemas import BatchResult, MessagePublic, RecordBatch, RecordCreate, RecordPublic, RowResult
-from api.temporal import Temporal, made_on_request
 from contracts.letters import (
     LETTER_BATCH_WORKFLOW,
     PENALTY_NOTICE_WORKFLOW,
@@ -30,6 +29,8 @@ from domain.access import can_read_letter, can_read_record_messages, can_registe
 from domain.errors import Code, DomainError
 from domain.identifiers import mask_phone
 from domain.model import RecordKind
+from services.db import in_session
+from services.temporal import Temporal, made_on_request
 from store import letters as store_letters
 from store import messages as store_messages
 from store import records as store_records

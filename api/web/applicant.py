@@ -6,28 +6,31 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
 from sqlmodel import Session
 
 from api import clock
-from api.cases_view import visible_case, visible_progress
-from api.deps import Rules, RulesDep, SessionDep, SettingsDep, TemporalDep, in_session
-from api.errors import ApiError, forbidden
-from api.routes.applications import withdraw
-from api.routes.cases import supplement
+from api.cases_view import visible_progress
+from api.deps import RulesDep, SessionDep, SettingsDep, TemporalDep
+from api.errors import field_error, forbidden
 from api.routes.decisions import decision_file
-from api.routes.evaluations import rate, rating_slots
+from api.routes.evaluations import rating_slots
 from api.routes.materials import check_uploader
-from api.schemas import ApplicationPublic, CasePublic, EvaluationCreate, SupplementCreate
+from api.schemas import ApplicationPublic, CasePublic, EvaluationCreate
 from api.web.filing import file, judge_files, keep_files, published_on, read_filing, records_of, uploads_in
 from api.web.forms import FormState, refusal_status
 from api.web.progress import progress_context
 from api.web.render import fragment, page
 from api.web.session import check_csrf, require_principal
+from config.rules import Rules
 from config.settings import Settings
 from domain.access import Principal, can_answer_supplement, has_own_subject
 from domain.errors import DomainError
 from domain.evaluation import COMMENT_MAX, RATING_LABELS
 from domain.transitions import Action, CaseState
+from services import deciding, rating, withdrawing
+from services.db import in_session
+from services.visibility import visible_case
 from store import cases as store_cases
 
 router = APIRouter(include_in_schema=False)
@@ -61,7 +64,7 @@ async def my_apply(request: Request, settings: SettingsDep, rules: RulesDep, tem
     state = read_filing(form)
     created = await file(state, me.subject, me, rules, settings, temporal)
     if created is not None:
-        return RedirectResponse(f"/applications/{created.id}?filed=1", status_code=303)
+        return RedirectResponse(f"/applications/{created}?filed=1", status_code=303)
     return await in_session(settings, lambda s: _my(request, settings, rules, s, state, status=422))
 
 
@@ -100,8 +103,8 @@ async def application_withdraw(application_id: str, request: Request, settings: 
     form = await request.form()
     check_csrf(request, settings, form)
     try:
-        await withdraw(application_id, me, rules, settings, temporal)
-    except (ApiError, DomainError) as refused:
+        await withdrawing.withdraw(settings, temporal, me, application_id)
+    except DomainError as refused:
         status, message = refusal_status(refused), refused.message
         if status in (403, 404):
             raise
@@ -113,8 +116,8 @@ async def application_withdraw(application_id: str, request: Request, settings: 
 @router.post("/applications/{application_id}/evaluations", response_class=HTMLResponse)
 async def application_rate(application_id: str, request: Request, settings: SettingsDep,
                            rules: RulesDep) -> Response:
-    """One authority's rating, through the API's own route; a refusal (a bad rating without a comment,
-    rated before) comes back next to the field with what was typed kept."""
+    """One authority's rating, through the same service as the API; a refusal (a bad rating without a
+    comment, rated before) comes back next to the field with what was typed kept."""
     me = require_principal(request, settings)
     form = await request.form()
     check_csrf(request, settings, form)
@@ -123,8 +126,16 @@ async def application_rate(application_id: str, request: Request, settings: Sett
     try:
         payload = EvaluationCreate(handler=handler or "-", rating=int(chosen) if chosen.isdigit() else 0,
                                    comment=comment)
-        await in_session(settings, lambda s: rate(application_id, payload, me, rules, s))
-    except (ApiError, DomainError) as refused:
+        now, today = clock.now(), clock.today()
+        await in_session(settings, lambda s: rating.rate(s, rules, me, application_id, handler=payload.handler,
+                                                         rating=payload.rating, comment=payload.comment, now=now,
+                                                         today=today))
+    except ValidationError as invalid:  # the comment's text refused (control characters)
+        found = field_error(dict(invalid.errors()[0]))
+        state.errors["comment" if found["field"] == "comment" else "rating"] = found["message"]
+        return await in_session(settings, lambda s: _application(request, settings, rules, s, me, application_id,
+                                                                 status=422, rating=state))
+    except DomainError as refused:
         status = refusal_status(refused)
         if status in (403, 404):
             raise
@@ -170,9 +181,9 @@ async def case_supplement(case_id: str, request: Request, settings: SettingsDep,
         try:
             check_uploader(me, app.subject_key)
             ids = await keep_files(judged, me, app.subject_key, settings)
-            await supplement(case_id, me, settings, temporal, SupplementCreate(materials=ids))
+            await deciding.supplement(settings, temporal, me, case_id, ids)
             return RedirectResponse(f"/applications/{app.id}?supplemented=1", status_code=303)
-        except (ApiError, DomainError) as failure:
+        except DomainError as failure:
             if refusal_status(failure) in (403, 404):
                 raise
             refused = failure.message

@@ -10,19 +10,22 @@ from pydantic import ValidationError
 from sqlmodel import Session
 from starlette.datastructures import UploadFile
 
-from api.deps import Rules, in_session
-from api.errors import ApiError, field_error
+from api import clock
+from api.errors import field_error
 from api.present import record_public
-from api.routes.applications import create_application
 from api.routes.materials import check_uploader
-from api.schemas import ApplicationCreate, ApplicationCreated, MaterialPublic, MaterialRef, RecordPublic
-from api.temporal import Temporal
+from api.schemas import ApplicationCreate, MaterialPublic, MaterialRef, RecordPublic
 from api.uploads import clean_name, judge, keep_upload, public, read_capped
 from api.web.forms import FormState
 from config.loader import load_letter_texts
+from config.rules import Rules
 from config.settings import Settings
 from domain.access import Principal
 from domain.errors import DomainError
+from services import filing
+from services.db import in_session
+from services.filing import Proof
+from services.temporal import Temporal
 from store import materials as store_materials
 from store import records as store_records
 
@@ -49,8 +52,8 @@ def read_filing(form: Any) -> FormState:
 
 
 async def file(state: FormState, subject: str, principal: Principal, rules: Rules, settings: Settings,
-               temporal: Temporal) -> ApplicationCreated | None:
-    """The application, or None with the refusals written into `state`. Nothing is stored unless every
+               temporal: Temporal) -> str | None:
+    """The application's id, or None with the refusals written into `state`. Nothing is stored unless every
     upload passes; an upload kept before a later refusal is offered again with the form."""
     values = state.values
     if not values["record_ids"]:
@@ -74,9 +77,12 @@ async def file(state: FormState, subject: str, principal: Principal, rules: Rule
     try:
         check_uploader(principal, subject)
         refs = await _keep_uploads(state, judged, principal, subject, settings)
-        payload.materials = refs
-        return await create_application(payload, principal, rules, settings, temporal)
-    except (ApiError, DomainError) as refused:
+        filed = await filing.file_application(
+            settings, rules, temporal, principal, subject=payload.subject, record_ids=payload.record_ids,
+            contact_phone=payload.contact_phone, commitment_signed=payload.commitment_signed,
+            proofs=[Proof(r.record_id, r.material_id) for r in refs], now=clock.now(), today=clock.today())
+        return filed.application.application_id
+    except DomainError as refused:
         state.refuse(refused)
         if refused.code == "PROOF_REQUIRED":
             for rid in refused.details.get("record_ids", []):

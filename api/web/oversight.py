@@ -9,8 +9,8 @@ from datetime import UTC
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.cases_view import case_public, visible_case
-from api.deps import RulesDep, SessionDep, SettingsDep, TemporalDep, in_session
+from api.cases_view import case_public
+from api.deps import RulesDep, SessionDep, SettingsDep, TemporalDep
 from api.routes.cases import history
 from api.routes.evaluations import list_evaluations
 from api.routes.supervision import supervision
@@ -18,6 +18,8 @@ from api.web.render import page
 from api.web.session import require_principal
 from domain.access import oversight_region
 from domain.evaluation import RATING_LABELS
+from services.db import in_session
+from services.visibility import visible_case
 
 router = APIRouter(include_in_schema=False)
 

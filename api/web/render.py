@@ -12,9 +12,9 @@ import jinja2
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
-from api.deps import rules_for
 from api.present import authority_name
 from api.web.session import csrf_anchor, csrf_token
+from config.rules import rules_for
 from config.settings import Settings
 from domain.access import Principal
 from domain.clock import beijing_date, beijing_time, chinese_date

@@ -9,17 +9,20 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 from api import clock
-from api.cases_view import application_public, visible_application
-from api.deps import Rules, RulesDep, SessionDep, SettingsDep, TemporalDep, in_session
+from api.cases_view import application_public
+from api.deps import RulesDep, SessionDep, SettingsDep, TemporalDep
 from api.errors import forbidden
 from api.web.filing import file, published_on, read_filing, records_of
 from api.web.forms import FormState
 from api.web.render import page
 from api.web.session import check_csrf, require_principal
 from config.loader import load_letter_texts
+from config.rules import Rules
 from config.settings import Settings
 from domain.access import Principal, can_file_at_counter
 from domain.identifiers import normalize_id, subject_kinds
+from services.db import in_session
+from services.visibility import visible_application
 from store import cases as store_cases
 
 router = APIRouter(include_in_schema=False)
@@ -64,7 +67,7 @@ async def window_file(request: Request, settings: SettingsDep, rules: RulesDep, 
     state = read_filing(form)
     created = await file(state, subject, me, rules, settings, temporal)
     if created is not None:
-        return RedirectResponse(f"/applications/{created.id}/receipt", status_code=303)
+        return RedirectResponse(f"/applications/{created}/receipt", status_code=303)
     return await in_session(settings, lambda s: _window(request, settings, rules, s, me, subject, state, status=422))
 
 

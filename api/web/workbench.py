@@ -12,17 +12,18 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from api import clock
-from api.cases_view import case_public, visible_case
-from api.deps import Rules, RulesDep, SessionDep, SettingsDep, TemporalDep, in_session
-from api.errors import ApiError, field_error
+from api.cases_view import case_public
+from api.deps import RulesDep, SessionDep, SettingsDep, TemporalDep
+from api.errors import field_error
 from api.present import record_public
-from api.routes.cases import decide, list_cases
+from api.routes.cases import list_cases
 from api.routes.materials import material_response
 from api.schemas import DecisionCreate
 from api.web.forms import FormState, refusal_status
 from api.web.progress import flash
 from api.web.render import page
 from api.web.session import check_csrf, require_principal
+from config.rules import Rules
 from config.settings import Settings
 from domain.access import Principal, can_decide
 from domain.errors import DomainError
@@ -36,6 +37,9 @@ from domain.transitions import (
     CaseState,
     allowed_actions,
 )
+from services import deciding
+from services.db import in_session
+from services.visibility import visible_case
 from store import materials as store_materials
 from store.models import CreditRecord
 
@@ -96,12 +100,13 @@ async def case_decide(case_id: str, request: Request, settings: SettingsDep, rul
     action, reason = str(form.get("action", "")), str(form.get("reason", "")).strip()
     state = FormState(values={"action": action, "reason": reason})
     try:
-        await decide(case_id, DecisionCreate(action=action, reason=reason), me, settings, temporal)
+        parsed = DecisionCreate(action=action, reason=reason)
+        await deciding.decide(settings, temporal, me, case_id, parsed.action, parsed.reason)
     except ValidationError as invalid:
         found = field_error(dict(invalid.errors()[0]))
         state.errors["reason"] = "理由不能超过2000字" if found["code"] == "INVALID_FIELD" else found["message"]
         return await in_session(settings, lambda s: _case(request, settings, rules, s, me, case_id, state, 422))
-    except (ApiError, DomainError) as refused:
+    except DomainError as refused:
         status = refusal_status(refused)
         if status == 404:
             raise

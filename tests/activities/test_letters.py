@@ -9,9 +9,9 @@ import pytest
 from sqlmodel import Session, select
 
 from activities.letters import render_and_keep
-from api.deps import rules_for
 from api.intake import register
 from api.schemas import RecordCreate
+from config.rules import rules_for
 from config.settings import get_settings
 from domain.access import Principal
 from domain.model import Role

@@ -12,8 +12,8 @@ from schemathesis.specs.openapi.checks import negative_data_rejection, positive_
 
 from api.deps import get_temporal
 from api.main import create_app
-from api.temporal import Temporal
 from config.settings import get_settings
+from services.temporal import Temporal
 from tests.api.conftest import ADMIN
 
 SPEC = create_app().openapi()

@@ -12,9 +12,9 @@ import pytest
 from sqlmodel import Session
 
 from activities.letters import letter_content
-from api.deps import rules_for
 from api.intake import register
 from api.schemas import RecordCreate
+from config.rules import rules_for
 from config.settings import get_settings
 from documents import layout_reuse
 from documents.render import LetterRenderer

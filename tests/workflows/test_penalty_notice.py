@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime
 import httpx
 from sqlmodel import Session
 
-from api.deps import rules_for
 from api.intake import register
 from api.schemas import RecordCreate
+from config.rules import rules_for
 from config.settings import get_settings
 from contracts.letters import NoticeInput, notice_workflow_id
 from domain.access import Principal

@@ -10,9 +10,9 @@ import httpx
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from api.deps import rules_for
 from api.intake import register
 from api.schemas import RecordCreate
+from config.rules import rules_for
 from config.settings import get_settings
 from contracts.sweep import SweepInput, SweepResult
 from domain.access import Principal

@@ -12,8 +12,8 @@ import pytest_asyncio
 
 from api.deps import get_temporal
 from api.main import create_app
-from api.temporal import Temporal
 from config.settings import get_settings
+from services.temporal import Temporal
 from tests.servers import time_skipping
 
 

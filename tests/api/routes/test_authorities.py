@@ -5,7 +5,7 @@ from datetime import date
 import chinese_calendar
 
 from api import clock
-from api.deps import rules_for
+from config.rules import rules_for
 from config.settings import get_settings
 
 

@@ -115,7 +115,7 @@ async def test_withdrawing_reaches_every_authoritys_case_at_once(api):
 
 async def test_with_temporal_down_nothing_is_withdrawn_and_the_applicant_is_told_so(api):
     from api.deps import get_temporal
-    from api.temporal import Temporal
+    from services.temporal import Temporal
 
     uscc, app = await two_authorities(api)
     applicant = token("applicant", subject=uscc)

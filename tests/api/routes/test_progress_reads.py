@@ -18,11 +18,11 @@ from fastapi.testclient import TestClient
 from pydantic import TypeAdapter
 
 from api.cases_view import application_public
-from api.deps import rules_for
 from api.intake import register
 from api.main import create_app
 from api.schemas import RecordCreate
 from api.web.session import session_token
+from config.rules import rules_for
 from config.settings import get_settings
 from domain.access import Principal
 from domain.identifiers import shown_subject_key

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session
@@ -24,12 +25,13 @@ from contracts.case import CaseSpec, Limits
 from domain.model import Role
 from store import cases as store_cases
 from store.db import engine_for, session_scope
-from store.models import Application, RepairCase
+from store.models import Application, CreditRecord, RepairCase
 
 log = logging.getLogger("xiufu.outbox")
 
 
-def application_input(app: Application, cases: list[RepairCase], records: dict, limits: Limits) -> ApplicationInput:
+def application_input(app: Application, cases: list[RepairCase], records: dict[str, CreditRecord],
+                      limits: Limits) -> ApplicationInput:
     return ApplicationInput(
         application_id=app.id, subject_key=app.subject_key, channel=app.channel, filed_by=app.filed_by,
         filed_by_role=Role(app.filed_by_role), filed_at=app.filed_at, limits=limits,
@@ -62,8 +64,6 @@ async def sweep_once(client: Client, settings: Settings, limits: Limits, min_age
 
 
 def _unstarted(settings: Settings, limits: Limits, min_age: timedelta) -> list[ApplicationInput]:
-    from store.models import CreditRecord
-
     with Session(engine_for(settings.db_url)) as session:
         pending = []
         for app in store_cases.unstarted(session):
@@ -71,12 +71,14 @@ def _unstarted(settings: Settings, limits: Limits, min_age: timedelta) -> list[A
             if datetime.now(UTC) - filed < min_age:
                 continue
             cases = store_cases.cases_of(session, app.id)
-            records = {c.record_id: session.get(CreditRecord, c.record_id) for c in cases}
+            # a case's record is never deleted (its reservation points at it)
+            records = {c.record_id: session.get_one(CreditRecord, c.record_id) for c in cases}
             pending.append(application_input(app, cases, records, limits))
     return pending
 
 
-async def sweep_forever(get_client, settings: Settings, limits: Limits) -> None:  # type: ignore[no-untyped-def]
+async def sweep_forever(get_client: Callable[[Settings], Awaitable[Client]], settings: Settings,
+                        limits: Limits) -> None:
     while True:
         try:
             await sweep_once(await get_client(settings), settings, limits,
