@@ -9,12 +9,12 @@ import pytest
 from sqlmodel import Session, select
 
 from activities.letters import render_and_keep
-from api.intake import register
-from api.schemas import RecordCreate
 from config.rules import rules_for
 from config.settings import get_settings
 from domain.access import Principal
 from domain.model import Role
+from services.commands import RecordCreate
+from services.registering import register
 from store.db import engine_for, session_scope
 from store.migrate import upgrade
 from store.models import Letter

@@ -186,9 +186,9 @@ async def notice(client: Client, queue: str) -> None:
     from datetime import UTC, date, datetime
 
     from api.deps import rules_for
-    from api.intake import register
-    from api.schemas import RecordCreate
     from domain.access import Principal
+    from services.commands import RecordCreate
+    from services.registering import register
     from store.db import engine_for, session_scope
     from tests import factories
 
@@ -218,10 +218,10 @@ async def sweep(client: Client, queue: str) -> None:
     from datetime import UTC, date, datetime, timedelta
 
     from api.deps import rules_for
-    from api.intake import register
-    from api.schemas import RecordCreate
     from domain.access import Principal
     from domain.periods import add_months
+    from services.commands import RecordCreate
+    from services.registering import register
     from store import materials as store_materials
     from store.db import engine_for, session_scope
     from store.models import Material

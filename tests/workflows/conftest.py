@@ -2,8 +2,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from api.intake import register
-from api.schemas import RecordCreate
 from config.rules import rules_for
 from config.settings import get_settings
 from contracts.application import ApplicationInput
@@ -11,7 +9,9 @@ from domain.access import Principal
 from domain.clock import beijing_date
 from domain.model import Role
 from domain.periods import add_months
+from services.commands import RecordCreate
 from services.filing import record_filing
+from services.registering import register
 from store.db import engine_for, session_scope
 from tests import factories
 

@@ -7,13 +7,13 @@ from datetime import UTC, date, datetime
 import httpx
 from sqlmodel import Session
 
-from api.intake import register
-from api.schemas import RecordCreate
 from config.rules import rules_for
 from config.settings import get_settings
 from contracts.letters import NoticeInput, notice_workflow_id
 from domain.access import Principal
 from domain.model import Role
+from services.commands import RecordCreate
+from services.registering import register
 from store import messages as store_messages
 from store.db import engine_for, session_scope
 from store.models import Letter

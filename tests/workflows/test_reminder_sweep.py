@@ -10,8 +10,6 @@ import httpx
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from api.intake import register
-from api.schemas import RecordCreate
 from config.rules import rules_for
 from config.settings import get_settings
 from contracts.sweep import SweepInput, SweepResult
@@ -19,6 +17,8 @@ from domain.access import Principal
 from domain.clock import beijing_date
 from domain.model import Role
 from domain.periods import add_months
+from services.commands import RecordCreate
+from services.registering import register
 from store import materials as store_materials
 from store.db import engine_for, session_scope
 from store.models import CreditRecord, Material

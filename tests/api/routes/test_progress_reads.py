@@ -18,9 +18,7 @@ from fastapi.testclient import TestClient
 from pydantic import TypeAdapter
 
 from api.cases_view import application_public
-from api.intake import register
 from api.main import create_app
-from api.schemas import RecordCreate
 from api.web.session import session_token
 from config.rules import rules_for
 from config.settings import get_settings
@@ -28,6 +26,8 @@ from domain.access import Principal
 from domain.identifiers import shown_subject_key
 from domain.model import Role
 from domain.transitions import STATE_LABELS, CaseState
+from services.commands import RecordCreate
+from services.registering import register
 from store import cases as store_cases
 from store.db import engine_for, session_scope
 from store.migrate import upgrade

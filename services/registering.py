@@ -1,24 +1,41 @@
-"""Registering a record: validate against the configured rules, compute its window and route, store once."""
+"""Registering a record (the issuer's integrator, or the admin): validated against the configured rules,
+its publicity window and its handler computed, stored once per (issuer, record_no), and its reminder letter
+(两书同达) started in the background."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
+import logging
 import uuid
 from datetime import date, datetime
+from typing import Any
 
 from sqlmodel import Session
+from temporalio.client import WorkflowHandle
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from api.errors import ApiError
-from api.schemas import RecordCreate
 from config.rules import Rules
-from domain.access import Principal
+from contracts.letters import (
+    LETTER_BATCH_WORKFLOW,
+    PENALTY_NOTICE_WORKFLOW,
+    LetterBatchInput,
+    NoticeInput,
+    notice_workflow_id,
+)
+from domain.access import Principal, can_register_record
 from domain.errors import Code, DomainError
 from domain.model import RecordKind
 from domain.periods import publicity_window
 from domain.routing import route
+from services.commands import RecordCreate
+from services.temporal import Temporal
 from store import records
 from store.models import CreditRecord
+
+log = logging.getLogger("xiufu.registering")
 
 
 def body_hash(payload: RecordCreate) -> str:
@@ -41,6 +58,10 @@ def validate(rules: Rules, payload: RecordCreate, today: date) -> None:
 def register(
     session: Session, rules: Rules, principal: Principal, payload: RecordCreate, today: date, now: datetime
 ) -> tuple[CreditRecord, bool]:
+    """The record and whether it is new (the same body again answers the same record, not new); another
+    body under the same (issuer, record_no) is RECORD_CONFLICT."""
+    if rules.directory.get(payload.issuer) is not None and not can_register_record(principal, payload.issuer):
+        raise DomainError(Code.FORBIDDEN, "只有认定单位的对接系统可以登记其作出的失信信息")
     issuer = rules.directory.get(payload.issuer)
     if issuer is None:
         raise DomainError(Code.UNKNOWN_ISSUER, f"认定单位编码 {payload.issuer} 未配置", issuer=payload.issuer)
@@ -82,8 +103,44 @@ def register(
     )
     stored, created = records.insert_once(session, row)
     if not created and stored.body_hash != digest:
-        raise ApiError(Code.RECORD_CONFLICT,
+        raise DomainError(Code.RECORD_CONFLICT,
             f"认定单位 {issuer.code} 的文书号 {payload.record_no} 已登记,且内容不同",
             id=stored.id,
         )
     return stored, created
+
+
+NOTICE_KINDS = {RecordKind.PENALTY.value, RecordKind.SERIOUS_LIST.value}  # the ones served with a letter
+
+
+async def notice(temporal: Temporal, record_id: str, reuse: WorkflowIDReusePolicy) -> WorkflowHandle[Any, Any]:
+    """The record's PenaltyNoticeWorkflow, started (or the one already running)."""
+    client = await temporal.client()
+    return await asyncio.wait_for(client.start_workflow(
+        PENALTY_NOTICE_WORKFLOW, NoticeInput(record_id=record_id), id=notice_workflow_id(record_id),
+        task_queue=temporal.settings.task_queue, id_reuse_policy=reuse,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING), timeout=5)
+
+
+async def start_notice(temporal: Temporal, record_id: str) -> None:
+    """Starts the record's PenaltyNoticeWorkflow (两书同达) once: its id is the record's, and a finished one
+    is not started again. If Temporal does not answer, the letter is made on its first request."""
+    try:
+        await notice(temporal, record_id, WorkflowIDReusePolicy.REJECT_DUPLICATE)
+    except WorkflowAlreadyStartedError:
+        pass
+    except Exception as exc:  # noqa: BLE001 - the record stands; its letter is made on first request
+        log.warning("notice workflow for %s not started (%s): its letter is made on first request",
+                    record_id, type(exc).__name__)
+
+
+async def start_letter_batch(temporal: Temporal, record_ids: list[str]) -> None:
+    """The letters of a bulk import, rendered in the background in chunks (no SMS for a bulk import)."""
+    try:
+        client = await temporal.client()
+        await asyncio.wait_for(client.start_workflow(
+            LETTER_BATCH_WORKFLOW, LetterBatchInput(record_ids=record_ids), id=f"letters-{uuid.uuid4().hex[:20]}",
+            task_queue=temporal.settings.task_queue), timeout=5)
+    except Exception as exc:  # noqa: BLE001 - the records stand; each letter is made on its first request
+        log.warning("letter batch of %d not started (%s): letters are made on first request", len(record_ids),
+                    type(exc).__name__)
