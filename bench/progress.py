@@ -158,7 +158,8 @@ def serve(port: int) -> None:
     from fastapi import APIRouter
     from sqlmodel import Session
 
-    from api.deps import PrincipalDep, SessionDep, SettingsDep, in_session
+    from api.deps import PrincipalDep, SessionDep, SettingsDep
+    from services.db import in_session
     from api.errors import not_found
     from api.main import create_app
     from store.models import Application
