@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, Field, field_validator
 from pydantic_core import PydanticCustomError
 
+from domain.errors import Code
 from domain.model import RecordKind, RepairChannel, Severity
 from services.commands import Incoming, checked_phone  # the commands are the bodies
 
@@ -94,7 +95,7 @@ class ApplicationCreate(Incoming):
     def _check_phone(cls, v: str) -> str:
         phone = checked_phone(v)
         if phone is None:
-            raise PydanticCustomError("INVALID_PHONE", "请填写正确的11位手机号码")
+            raise PydanticCustomError(Code.INVALID_PHONE, "请填写正确的11位手机号码")
         return phone
 
 

@@ -159,9 +159,9 @@ def serve(port: int) -> None:
     from sqlmodel import Session
 
     from api.deps import PrincipalDep, SessionDep, SettingsDep
-    from services.db import in_session
     from api.errors import not_found
     from api.main import create_app
+    from services.db import in_session
     from store.models import Application
 
     def shown(session: Session, application_id: str) -> dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from domain.errors import Code
 from domain.model import RecordState
 
 
@@ -36,24 +37,24 @@ def eligibility(
     not only the first, so an applicant learns everything that stands in the way at once."""
     reasons: list[Reason] = []
     if state is RecordState.REPAIRED:
-        reasons.append(Reason("ALREADY_REPAIRED", "该信息已修复"))
+        reasons.append(Reason(Code.ALREADY_REPAIRED, "该信息已修复"))
     if state is RecordState.UNPUBLISHED or today > max_publicity_end:
-        reasons.append(Reason("PUBLICATION_ENDED", "该信息最长公示期已满,已停止公示,无需申请修复"))
+        reasons.append(Reason(Code.PUBLICATION_ENDED, "该信息最长公示期已满,已停止公示,无需申请修复"))
     if has_open_case:
-        reasons.append(Reason("APPLICATION_OPEN", "该信息已有正在办理的修复申请"))
+        reasons.append(Reason(Code.APPLICATION_OPEN, "该信息已有正在办理的修复申请"))
     if not repairable:
         reasons.append(
-            Reason("NOT_REPAIRABLE", "根据规定该类信息不得提前停止公示,最长公示期满后自动停止公示")
+            Reason(Code.NOT_REPAIRABLE, "根据规定该类信息不得提前停止公示,最长公示期满后自动停止公示")
         )
     if repairable and today < eligible_from:
         reasons.append(
             Reason(
-                "MIN_PERIOD_NOT_OVER",
+                Code.MIN_PERIOD_NOT_OVER,
                 f"最短公示期未满,{eligible_from.year}年{eligible_from.month}月{eligible_from.day}日起可申请修复",
             )
         )
     if obligations_fulfilled is False:
-        reasons.append(Reason("OBLIGATIONS_UNFULFILLED", "行政处罚决定等法定义务尚未履行完毕"))
+        reasons.append(Reason(Code.OBLIGATIONS_UNFULFILLED, "行政处罚决定等法定义务尚未履行完毕"))
     return Eligibility(
         eligible=not reasons,
         eligible_from=eligible_from if repairable else None,

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from domain.errors import Code
 from domain.model import RecordKind
 
 NOTHING_TO_CARRY_OUT = frozenset({"警告", "通报批评"})
@@ -47,9 +48,9 @@ def upload_refusal(detected_type: str | None, size: int, rules: UploadRules) -> 
     """(code, message) for an upload the rules refuse, judged by its content's type (never by its name)."""
     allowed = "、".join(TYPE_LABELS.get(t, t) for t in rules.types)
     if size == 0:
-        return "MATERIAL_EMPTY", "上传的文件是空的"
+        return Code.MATERIAL_EMPTY, "上传的文件是空的"
     if size > rules.max_bytes:
-        return "MATERIAL_TOO_LARGE", f"文件不能超过 {rules.max_bytes // (1024 * 1024)} MB"
+        return Code.MATERIAL_TOO_LARGE, f"文件不能超过 {rules.max_bytes // (1024 * 1024)} MB"
     if detected_type not in rules.types:
-        return "MATERIAL_TYPE", f"只能上传 {allowed} 文件(按文件内容识别,改扩展名无效)"
+        return Code.MATERIAL_TYPE, f"只能上传 {allowed} 文件(按文件内容识别,改扩展名无效)"
     return None

@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from domain.errors import Code
 from domain.identifiers import is_valid_id_number, is_valid_mobile, is_valid_uscc, normalize_id
 from domain.model import RecordKind, Severity
 from domain.text import invalid_text
@@ -26,7 +27,7 @@ class Incoming(BaseModel):
     @classmethod
     def _plain_text(cls, value: Any, info: Any) -> Any:
         if info.field_name not in cls.checked_per_row and invalid_text(value):
-            raise PydanticCustomError("INVALID_TEXT", "{field}含有控制字符或无效字符,请删除后重新提交",
+            raise PydanticCustomError(Code.INVALID_TEXT, "{field}含有控制字符或无效字符,请删除后重新提交",
                                       {"field": info.field_name})
         return value
 
@@ -36,7 +37,7 @@ def _uscc(value: str | None) -> str | None:
         return None
     value = value.strip().upper()
     if not is_valid_uscc(value):
-        raise PydanticCustomError("INVALID_USCC", "统一社会信用代码不正确(GB 32100 校验不通过)")
+        raise PydanticCustomError(Code.INVALID_USCC, "统一社会信用代码不正确(GB 32100 校验不通过)")
     return value
 
 
@@ -45,7 +46,7 @@ def _id_number(value: str | None) -> str | None:
         return None
     value = normalize_id(value)
     if not is_valid_id_number(value):
-        raise PydanticCustomError("INVALID_ID_NUMBER", "公民身份号码不正确(GB 11643 校验不通过)")
+        raise PydanticCustomError(Code.INVALID_ID_NUMBER, "公民身份号码不正确(GB 11643 校验不通过)")
     return value
 
 
@@ -54,7 +55,7 @@ def checked_phone(value: str | None) -> str | None:
         return None
     value = value.strip()
     if not is_valid_mobile(value):
-        raise PydanticCustomError("INVALID_PHONE", "请填写正确的11位手机号码")
+        raise PydanticCustomError(Code.INVALID_PHONE, "请填写正确的11位手机号码")
     return value
 
 
@@ -82,7 +83,7 @@ class SubjectIn(Incoming):
     @model_validator(mode="after")
     def _one_key(self) -> SubjectIn:
         if bool(self.uscc) == bool(self.id_number):
-            raise PydanticCustomError("SUBJECT_KEY_REQUIRED", "须填写统一社会信用代码或公民身份号码中的一项")
+            raise PydanticCustomError(Code.SUBJECT_KEY_REQUIRED, "须填写统一社会信用代码或公民身份号码中的一项")
         return self
 
     @property

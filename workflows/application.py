@@ -22,6 +22,7 @@ with workflow.unsafe.imports_passed_through():
     from contracts.application import WITHDRAW_UPDATE, ApplicationInput, WithdrawInput
     from contracts.case import WITHDRAW_SIGNAL, CaseInput, CaseView, DecisionInput, case_workflow_id
     from domain.access import actor, refusal_to_act
+    from domain.errors import Code
     from domain.transitions import Action
     from workflows.repair_case import RepairCaseWorkflow
 
@@ -82,6 +83,6 @@ class ApplicationWorkflow:
     def validate_withdraw(self, w: WithdrawInput) -> None:
         refused = refusal_to_act(actor(w.actor, w.actor_role, subject=w.actor_subject), Action.WITHDRAW, "")
         if refused is not None:
-            raise ApplicationError(refused, type="FORBIDDEN")
+            raise ApplicationError(refused, type=Code.FORBIDDEN)
         if self.started and len(self.ended) == len(self.children):
-            raise ApplicationError("该申请的事项均已办结,不能撤回", type="CASE_DECIDED")
+            raise ApplicationError("该申请的事项均已办结,不能撤回", type=Code.CASE_DECIDED)

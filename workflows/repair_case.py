@@ -34,7 +34,7 @@ with workflow.unsafe.imports_passed_through():
     from domain import timeline
     from domain.access import actor, can_resync, refusal_to_act
     from domain.clock import beijing_date
-    from domain.errors import DomainError
+    from domain.errors import Code, DomainError
     from domain.transitions import (
         TERMINAL,
         Action,
@@ -244,15 +244,15 @@ class RepairCaseWorkflow:
     @resync.validator
     def validate_resync(self, r: ResyncInput) -> None:
         if not can_resync(actor(r.actor, r.actor_role)):
-            raise ApplicationError("只有系统管理员可以要求重新同步", type="FORBIDDEN")
+            raise ApplicationError("只有系统管理员可以要求重新同步", type=Code.FORBIDDEN)
         if not self.refused or self.resync_requested:
-            raise ApplicationError("没有被拒收的同步,无需重新同步", type="NOTHING_TO_RESYNC")
+            raise ApplicationError("没有被拒收的同步,无需重新同步", type=Code.NOTHING_TO_RESYNC)
 
     def _check(self, d: DecisionInput) -> CaseState:
         refused = refusal_to_act(actor(d.actor, d.actor_role, d.actor_authority, d.actor_subject), d.action,
                                  self._in.spec.handler)
         if refused is not None:
-            raise ApplicationError(refused, type="FORBIDDEN")
+            raise ApplicationError(refused, type=Code.FORBIDDEN)
         facts = CaseFacts(state=self.state, resume_state=self.resume_state, overdue=self.deadline.overdue,
                           extensions_used=self.deadline.extensions_used,
                           max_extensions=self._in.limits.max_extensions, shielded=self.shielded)

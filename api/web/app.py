@@ -13,6 +13,7 @@ from api.web.headers import PageHeaders
 from api.web.render import TEMPLATES, page
 from api.web.session import CsrfRefused, LoginRequired, principal_of
 from config.settings import get_settings
+from domain.errors import Code
 
 HEADINGS = {401: "请先登录", 403: "无权访问", 404: "页面不存在", 409: "无法办理", 422: "无法办理",
             503: "服务暂时不可用"}
@@ -51,4 +52,4 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(CsrfRefused)
     async def _csrf(request: Request, _: CsrfRefused) -> Response:
-        return error_page(request, 403, "CSRF_REFUSED", "表单已过期或来源不明,请返回上一页刷新后重新提交")
+        return error_page(request, 403, Code.CSRF_REFUSED, "表单已过期或来源不明,请返回上一页刷新后重新提交")

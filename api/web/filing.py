@@ -21,7 +21,7 @@ from config.loader import load_letter_texts
 from config.rules import Rules
 from config.settings import Settings
 from domain.access import Principal
-from domain.errors import DomainError
+from domain.errors import Code, DomainError
 from services import filing
 from services.db import in_session
 from services.filing import Proof
@@ -84,7 +84,7 @@ async def file(state: FormState, subject: str, principal: Principal, rules: Rule
         return filed.application.application_id
     except DomainError as refused:
         state.refuse(refused)
-        if refused.code == "PROOF_REQUIRED":
+        if refused.code == Code.PROOF_REQUIRED:
             for rid in refused.details.get("record_ids", []):
                 state.errors[f"proof-{rid}"] = "请上传已履行义务的证明材料(PDF、JPG 或 PNG)"
         await _offer_kept(state, principal, settings)

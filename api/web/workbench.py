@@ -26,7 +26,7 @@ from api.web.session import check_csrf, require_principal
 from config.rules import Rules
 from config.settings import Settings
 from domain.access import Principal, can_decide
-from domain.errors import DomainError
+from domain.errors import Code, DomainError
 from domain.model import RecordKind
 from domain.transitions import (
     ACTION_LABELS,
@@ -104,7 +104,7 @@ async def case_decide(case_id: str, request: Request, settings: SettingsDep, rul
         await deciding.decide(settings, temporal, me, case_id, parsed.action, parsed.reason)
     except ValidationError as invalid:
         found = field_error(dict(invalid.errors()[0]))
-        state.errors["reason"] = "理由不能超过2000字" if found["code"] == "INVALID_FIELD" else found["message"]
+        state.errors["reason"] = "理由不能超过2000字" if found["code"] == Code.INVALID_FIELD else found["message"]
         return await in_session(settings, lambda s: _case(request, settings, rules, s, me, case_id, state, 422))
     except DomainError as refused:
         status = refusal_status(refused)
