@@ -15,12 +15,12 @@ from typing import Any
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.letters import SUBJECT_LABELS, chinese_date
+from activities.letters import SUBJECT_LABELS
 from activities.shared import transaction
 from config.loader import load_directory, load_letter_texts
 from config.settings import Settings, get_settings
 from contracts.letters import DecisionLetterInput
-from domain.clock import beijing_date
+from domain.clock import beijing_date, chinese_date
 from domain.identifiers import mask_id_number
 from domain.model import KIND_LABELS, RecordKind
 from domain.transitions import REPAIR_DECIDED, Action, CaseState

@@ -7,7 +7,7 @@ has a row is never rendered again, so a retried activity or a second registratio
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from activities.shared import transaction
 from config.loader import load_directory, load_letter_texts
 from config.settings import Settings, get_settings
 from contracts.letters import LetterBatch
+from domain.clock import chinese_date
 from domain.eligibility import eligible_from_the_start
 from domain.identifiers import mask_id_number
 from store import letters as store_letters
@@ -24,10 +25,6 @@ from store.files import write_whole
 from store.models import CreditRecord, Letter
 
 SUBJECT_LABELS = {"enterprise": "统一社会信用代码", "person": "公民身份号码"}
-
-
-def chinese_date(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def letter_content(record: CreditRecord, settings: Settings) -> dict[str, Any]:

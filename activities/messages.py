@@ -13,11 +13,11 @@ import httpx
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.letters import chinese_date
 from activities.shared import http, transaction
 from config.loader import load_letter_texts
 from config.settings import Settings, get_settings
 from contracts.letters import RecordSms
+from domain.clock import chinese_date
 from domain.identifiers import mask_phone
 from store import messages as store_messages
 from store import records as store_records

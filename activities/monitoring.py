@@ -14,12 +14,12 @@ from datetime import UTC, datetime
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.letters import chinese_date
 from activities.messages import message_text, send_sms
 from activities.shared import post_delivery, transaction
 from config.loader import load_policy, load_targets
 from config.settings import get_settings
 from contracts.sweep import EndedBatch, FiguresInput, SweepIds, SweepPage, SweepSend, UploadsToPurge
+from domain.clock import chinese_date
 from domain.eligibility import ends_at_maximum
 from domain.materials import unattached_purge_before
 from store import materials as store_materials

@@ -181,8 +181,9 @@ def install(app: FastAPI, page: tuple[Callable[[Request], bool], PageAnswer] | N
         message = CATALOGUE[code].message
         if exc.status_code == 400:  # a body that cannot even be parsed (not UTF-8, not JSON): as any refused body
             return answer(request, 422, code, "请求内容无法解析(须为 UTF-8 编码的 JSON)", {})
-        if getattr(exc, "code", None):  # ours, raised below the routes (api/limits.TooLarge)
-            code, message = exc.code, str(exc.detail)  # type: ignore[attr-defined]
+        ours = getattr(exc, "code", None)  # raised below the routes (api/limits.TooLarge)
+        if ours:
+            code, message = ours, str(exc.detail)
         headers = dict(exc.headers or {})
         if exc.status_code == 405:  # every method of the path, not only the first route's (Starlette's)
             headers["Allow"] = allowed_methods(app, request)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 
 from api.errors import ApiError
 from config.settings import Settings
@@ -17,13 +18,13 @@ from domain.errors import Code
 
 
 class Throttle:
-    def __init__(self, failures: int, window_s: float, clock: object = time.monotonic) -> None:
+    def __init__(self, failures: int, window_s: float, clock: Callable[[], float] = time.monotonic) -> None:
         self.failures, self.window_s, self._clock = failures, window_s, clock
         self._seen: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
     def _now(self) -> float:
-        return float(self._clock())  # type: ignore[operator]
+        return self._clock()
 
     def _recent(self, client: str, now: float) -> deque[float]:
         seen = self._seen.setdefault(client, deque())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from domain.clock import chinese_date
 from domain.errors import Code
 from domain.model import RecordState
 
@@ -50,7 +51,7 @@ def eligibility(
         reasons.append(
             Reason(
                 Code.MIN_PERIOD_NOT_OVER,
-                f"最短公示期未满,{eligible_from.year}年{eligible_from.month}月{eligible_from.day}日起可申请修复",
+                f"最短公示期未满,{chinese_date(eligible_from)}起可申请修复",
             )
         )
     if obligations_fulfilled is False:

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter
 from fastapi.responses import FileResponse
+from temporalio.client import WorkflowHandle
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 
 from api.deps import PrincipalDep, SettingsDep, TemporalDep
@@ -34,7 +36,7 @@ async def decision_pdf(case_id: str, principal: PrincipalDep, settings: Settings
     return await decision_file(settings, temporal, principal, case_id)
 
 
-async def start_decision(temporal: Temporal, case_id: str):  # type: ignore[no-untyped-def]
+async def start_decision(temporal: Temporal, case_id: str) -> WorkflowHandle[Any, Any]:
     client = await temporal.client()
     return await asyncio.wait_for(client.start_workflow(
         REPAIR_DECISION_WORKFLOW, DecisionLetterInput(case_id=case_id), id=decision_workflow_id(case_id),

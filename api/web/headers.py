@@ -5,6 +5,8 @@ site through the Referer."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -25,13 +27,13 @@ def page_headers(settings: Settings) -> dict[str, str]:
 
 
 class PageHeaders:
-    def __init__(self, app: ASGIApp, settings: Settings, is_page_path: object) -> None:
+    def __init__(self, app: ASGIApp, settings: Settings, is_page_path: Callable[[str], bool]) -> None:
         self.app = app
         self.headers = {k: v for k, v in page_headers(settings).items() if v}
         self.is_page_path = is_page_path
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not self.is_page_path(scope["path"]):  # type: ignore[operator]
+        if scope["type"] != "http" or not self.is_page_path(scope["path"]):
             await self.app(scope, receive, send)
             return
 
