@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+# The `type: ignore`s below are where SQLModel's stubs type a column as its Python value (a str, a datetime)
+# rather than a column expression, so mypy cannot follow `.in_`, `.startswith`, joins and order_by on them.
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 

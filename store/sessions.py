@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+# The `type: ignore`s below are where SQLModel's stubs type a column as its Python value (a str, a datetime)
+# rather than a column expression, so mypy cannot follow `.in_`, `.startswith`, joins and order_by on them.
 from datetime import datetime
 
 from sqlmodel import Session, col, delete
