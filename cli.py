@@ -18,13 +18,13 @@ def _token(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     if args.authority and load_directory(settings.config_dir).get(args.authority) is None:
-        print(f"xiufu token: 未知的单位代码 {args.authority}(见 GET /api/v1/authorities 或 config/authorities.yaml)"
+        print(f"xiufu token: 未知的单位代码 {args.authority}（见 GET /api/v1/authorities 或 config/authorities.yaml）"
               " (UNKNOWN_AUTHORITY)", file=sys.stderr)
         return 2
     if args.role == Role.WINDOW.value and not args.sub:
         # every counter clerk sees the filings made under their own id: one shared default id would let
         # every clerk see every other clerk's filings
-        print("xiufu token: 窗口人员的令牌须用 --sub 指定本人账号(如 --sub window:nanjing-07)(SUB_REQUIRED)",
+        print("xiufu token: 窗口人员的令牌须用 --sub 指定本人账号（如 --sub window:nanjing-07）(SUB_REQUIRED)",
               file=sys.stderr)
         return 2
     sub = args.sub or f"{args.role}:{args.authority or args.subject or args.region or 'dev'}"
@@ -80,7 +80,7 @@ def _sweep(args: argparse.Namespace) -> int:
     try:
         result = asyncio.run(run())
     except Exception as failure:  # noqa: BLE001 - reported, and the exit code says it failed
-        print(f"xiufu sweep: 巡检未完成: {failure!r} (SWEEP_FAILED)", file=sys.stderr)
+        print(f"xiufu sweep: 巡检未完成： {failure!r} (SWEEP_FAILED)", file=sys.stderr)
         _exit_without_finalising(1)
     print(json.dumps(result.model_dump(mode="json"), ensure_ascii=False))
     _exit_without_finalising(0)

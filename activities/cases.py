@@ -50,7 +50,7 @@ def notify_overdue(notice: OverdueNotice) -> None:
     """A missed deadline is told to the supervisors of the handler's city (and the province's); it never
     decides the case."""
     city = notice.handler_region[:4] + "00"
-    message = f"事项 {notice.case_id}({notice.handler})已超过办理时限({notice.due:%Y-%m-%d}),请督办"
+    message = f"事项 {notice.case_id}（{notice.handler}）已超过办理时限（{notice.due:%Y-%m-%d}），请督办"
     with transaction() as session:
         for scope in sorted({city, "320000"}):
             store_cases.notify_once(session, Notification(

@@ -87,7 +87,7 @@ def end_publication(batch: SweepSend) -> EndedBatch:
         try:
             for target in targets:
                 post_delivery(target.base_url, target.name, f"{record.id}:{target.code}:unpublish", {
-                    "record_id": record.id, "action": "unpublish", "reason": "最长公示期届满,停止公示",
+                    "record_id": record.id, "action": "unpublish", "reason": "最长公示期届满，停止公示",
                     "decided_at": batch.day.isoformat()})
         except ApplicationError as err:
             if err.type != "DeliveryRefused":

@@ -34,7 +34,7 @@ STATUS_OF = {
 }
 REASON = {401: "未登录或凭证无效", 403: "无权进行此操作", 404: "不存在或无权查看", 405: "不支持该请求方法",
           409: "当前状态不允许", 413: "请求内容过大", 422: "内容不符合规则", 429: "尝试次数过多",
-          500: "系统内部错误", 503: "依赖的服务暂不可用,请稍后重试"}
+          500: "系统内部错误", 503: "依赖的服务暂不可用，请稍后重试"}
 # The field whose validation error becomes which code (pydantic's own errors carry no code of ours).
 FIELD_CODES = {CATALOGUE[c].field: c for c in (
     Code.INVALID_KIND, Code.INVALID_SEVERITY, Code.INVALID_DATE, Code.INVALID_RECORD_NO, Code.INVALID_ISSUER,
@@ -74,7 +74,7 @@ def body(code: str, message: str, **details: Any) -> dict[str, Any]:
 
 
 class FieldError(BaseModel):
-    field: str = Field(description="出错的字段(点分路径),整体错误为空")
+    field: str = Field(description="出错的字段（点分路径），整体错误为空")
     code: str
     message: str
 
@@ -82,10 +82,10 @@ class FieldError(BaseModel):
 class ErrorBody(BaseModel):
     """The one shape of every refusal."""
 
-    code: str = Field(description="稳定的错误代码,供系统判断")
+    code: str = Field(description="稳定的错误代码，供系统判断")
     message: str = Field(description="给人看的中文说明")
     details: dict[str, Any] | None = Field(default=None, description="与该错误相关的数据")
-    errors: list[FieldError] | None = Field(default=None, description="逐字段的错误(请求内容校验未通过时)")
+    errors: list[FieldError] | None = Field(default=None, description="逐字段的错误（请求内容校验未通过时）")
 
 
 # What every authenticated operation can answer besides its own refusals.
@@ -101,7 +101,7 @@ def refusals(*codes: Code, public: bool = False, write: bool = False) -> dict[in
     by_status: dict[int, list[Code]] = {}
     for code in dict.fromkeys(every):
         by_status.setdefault(status_of(code), []).append(code)
-    return {status: {"model": ErrorBody, "description": f"{REASON.get(status, '')}。错误代码:"
+    return {status: {"model": ErrorBody, "description": f"{REASON.get(status, '')}。错误代码："
                      + "、".join(f"`{c}`" for c in found)}
             for status, found in sorted(by_status.items())}
 
@@ -180,7 +180,7 @@ def install(app: FastAPI, page: tuple[Callable[[Request], bool], PageAnswer] | N
         code = codes.get(exc.status_code, Code.INVALID_REQUEST)
         message = CATALOGUE[code].message
         if exc.status_code == 400:  # a body that cannot even be parsed (not UTF-8, not JSON): as any refused body
-            return answer(request, 422, code, "请求内容无法解析(须为 UTF-8 编码的 JSON)", {})
+            return answer(request, 422, code, "请求内容无法解析（须为 UTF-8 编码的 JSON）", {})
         ours = getattr(exc, "code", None)  # raised below the routes (api/limits.TooLarge)
         if ours:
             code, message = ours, str(exc.detail)

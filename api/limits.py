@@ -44,10 +44,11 @@ def limit_of(path: str, settings: Settings, uploads: UploadRules) -> tuple[int, 
         assert refused is not None
         return (uploads.max_bytes + UPLOAD_OVERHEAD, *refused)
     if path == "/api/v1/records/batch":
-        return settings.max_batch_body_bytes, Code.BODY_TOO_LARGE, "批量登记的请求过大,请分批提交(每次至多1000条)"
+        return settings.max_batch_body_bytes, Code.BODY_TOO_LARGE, "批量登记的请求过大，请分批提交（每次至多1000条）"
     if not path.startswith("/api/"):
         mb = settings.max_form_body_bytes // (1024 * 1024)
-        return settings.max_form_body_bytes, Code.BODY_TOO_LARGE, f"一次提交的内容(含材料)合计不能超过{mb}MB,请分次提交"
+        return (settings.max_form_body_bytes, Code.BODY_TOO_LARGE,
+                f"一次提交的内容（含材料）合计不能超过{mb}MB，请分次提交")
     return settings.max_body_bytes, Code.BODY_TOO_LARGE, "请求内容过大"
 
 
@@ -87,7 +88,7 @@ class BodyLimit:
     def _unauthenticated(self, headers: Headers, client: str) -> tuple[int, str, str] | None:
         scheme, _, credentials = headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not credentials.strip():
-            return 401, Code.UNAUTHENTICATED, "请先登录(缺少 Authorization: Bearer 令牌)"
+            return 401, Code.UNAUTHENTICATED, "请先登录（缺少 Authorization: Bearer 令牌）"
         try:
             checked_token(self.settings, credentials.strip(), client)
         except ApiError as refused:  # throttled

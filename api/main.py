@@ -66,8 +66,8 @@ def create_app() -> FastAPI:
     app = FastAPI(
         dependencies=[Depends(errors.plain_request)],
         title="xiufu",
-        description="xiufu 信用修复:信用修复“高效办成一件事”,一次申请,各认定单位协同办理,一网修复、多网下线。"
-                    "每个拒绝都以同一形状返回(`ErrorBody`:稳定的 `code`、中文 `message`),"
+        description="xiufu 信用修复：信用修复“高效办成一件事”，一次申请，各认定单位协同办理，一网修复、多网下线。"
+                    "每个拒绝都以同一形状返回（`ErrorBody`：稳定的 `code`、中文 `message`），"
                     "各操作列出其可能的状态与错误代码。",
         generate_unique_id_function=operation_id,
         version="0.1.0",

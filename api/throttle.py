@@ -39,7 +39,7 @@ class Throttle:
             seen = self._recent(client, now)
             if len(seen) >= self.failures:
                 retry = max(1, int(seen[0] + self.window_s - now) + 1)
-                raise ApiError(Code.TOO_MANY_ATTEMPTS, f"尝试次数过多,请{retry}秒后再试", retry_after_s=retry)
+                raise ApiError(Code.TOO_MANY_ATTEMPTS, f"尝试次数过多，请{retry}秒后再试", retry_after_s=retry)
             if not seen:
                 self._seen.pop(client, None)
 

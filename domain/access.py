@@ -133,7 +133,7 @@ def refusal_to_act(p: Principal, action: Action, handler: str) -> str | None:
     route and the workflow's Update validator: a caseworker's actions by the handling authority's
     caseworkers only, the applicant's (supplement, withdraw) by the applicant's side only."""
     if action in CASEWORKER_ACTIONS:
-        return None if can_decide(p, handler) else f"只有处理单位({handler})的经办人可以{ACTION_LABELS[action]}"
+        return None if can_decide(p, handler) else f"只有处理单位（{handler}）的经办人可以{ACTION_LABELS[action]}"
     return None if is_applicant_side(p) else f"只有申请人可以{ACTION_LABELS[action]}"
 
 

@@ -40,18 +40,18 @@ def eligibility(
     if state is RecordState.REPAIRED:
         reasons.append(Reason(Code.ALREADY_REPAIRED, "该信息已修复"))
     if state is RecordState.UNPUBLISHED or today > max_publicity_end:
-        reasons.append(Reason(Code.PUBLICATION_ENDED, "该信息最长公示期已满,已停止公示,无需申请修复"))
+        reasons.append(Reason(Code.PUBLICATION_ENDED, "该信息最长公示期已满，已停止公示，无需申请修复"))
     if has_open_case:
         reasons.append(Reason(Code.APPLICATION_OPEN, "该信息已有正在办理的修复申请"))
     if not repairable:
         reasons.append(
-            Reason(Code.NOT_REPAIRABLE, "根据规定该类信息不得提前停止公示,最长公示期满后自动停止公示")
+            Reason(Code.NOT_REPAIRABLE, "根据规定该类信息不得提前停止公示，最长公示期满后自动停止公示")
         )
     if repairable and today < eligible_from:
         reasons.append(
             Reason(
                 Code.MIN_PERIOD_NOT_OVER,
-                f"最短公示期未满,{chinese_date(eligible_from)}起可申请修复",
+                f"最短公示期未满，{chinese_date(eligible_from)}起可申请修复",
             )
         )
     if obligations_fulfilled is False:

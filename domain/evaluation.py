@@ -52,7 +52,7 @@ def check_evaluation(rating: int, comment: str) -> tuple[Rating, str]:
         raise DomainError(Code.COMMENT_TOO_LONG, f"评价意见不能超过{COMMENT_MAX}字")
     if is_bad(level) and not comment:
         raise DomainError(Code.COMMENT_REQUIRED,
-                          f"选择“{RATING_LABELS[level]}”时请填写评价意见,说明不满意的原因,以便整改")
+                          f"选择“{RATING_LABELS[level]}”时请填写评价意见，说明不满意的原因，以便整改")
     return level, comment
 
 

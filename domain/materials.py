@@ -52,5 +52,5 @@ def upload_refusal(detected_type: str | None, size: int, rules: UploadRules) -> 
     if size > rules.max_bytes:
         return Code.MATERIAL_TOO_LARGE, f"文件不能超过 {rules.max_bytes // (1024 * 1024)} MB"
     if detected_type not in rules.types:
-        return Code.MATERIAL_TYPE, f"只能上传 {allowed} 文件(按文件内容识别,改扩展名无效)"
+        return Code.MATERIAL_TYPE, f"只能上传 {allowed} 文件（按文件内容识别，改扩展名无效）"
     return None

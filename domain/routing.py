@@ -28,7 +28,7 @@ def route(policy: Policy, directory: Directory, *, kind: RecordKind, issuer: Aut
         return Routing(RepairChannel.GSXT_JS, issuer.code)
     if kind is RecordKind.ABNORMAL_LIST and issuer.sector not in policy.abnormal_list_sectors:
         raise DomainError(Code.ABNORMAL_LIST_ISSUER,
-            f"{issuer.name}不是经营异常名录的认定单位(仅市场监管、自然资源部门可列入)",
+            f"{issuer.name}不是经营异常名录的认定单位（仅市场监管、自然资源部门可列入）",
         )
     handler = issuer.code
     if kind is RecordKind.PENALTY and policy.penalty_handler is PenaltyHandler.CREDIT_CENTRE:

@@ -14,25 +14,25 @@ from domain.transitions import Action
 
 # A decision (or the applicant's answer), as the timeline tells it.
 DECISION_MESSAGES = {
-    Action.ACCEPT: "已受理,进入审核",
+    Action.ACCEPT: "已受理，进入审核",
     Action.REJECT: "不予受理",
-    Action.REQUEST_SUPPLEMENT: "要求补正材料,办理时限暂停计算",
-    Action.SUPPLEMENT: "已提交补正材料,办理时限恢复计算",
+    Action.REQUEST_SUPPLEMENT: "要求补正材料，办理时限暂停计算",
+    Action.SUPPLEMENT: "已提交补正材料，办理时限恢复计算",
     Action.APPROVE: "同意修复",
     Action.DENY: "不予修复",
     Action.EXTEND: "延长办理时限",  # the workflow says by how much: extended()
-    Action.SHIELD: "超过办理时限未作决定,暂时屏蔽该信息",
+    Action.SHIELD: "超过办理时限未作决定，暂时屏蔽该信息",
     Action.WITHDRAW: "申请人撤回申请",
 }
 
-FILED = "申请已提交,已推送至处理单位"
-SYNCING = "修复结果已归集,正在同步至各信用网站"
-REPAIRED = "各信用网站均已确认,信用修复完成"
+FILED = "申请已提交，已推送至处理单位"
+SYNCING = "修复结果已归集，正在同步至各信用网站"
+REPAIRED = "各信用网站均已确认，信用修复完成"
 
 # What each delivery asks of a site (sent to it as the reason), what it is called when a site refuses it,
 # the event its acknowledgement is recorded as, and what that acknowledgement means.
-DELIVERY_REASONS = {"repair": "信用修复", "shield": "超过办理时限未作决定,暂时屏蔽",
-                    "unshield": "修复申请未获同意,恢复公示"}
+DELIVERY_REASONS = {"repair": "信用修复", "shield": "超过办理时限未作决定，暂时屏蔽",
+                    "unshield": "修复申请未获同意，恢复公示"}
 DELIVERY_WHAT = {"repair": "修复结果", "shield": "屏蔽请求", "unshield": "恢复公示请求"}
 ACK_EVENTS = {"repair": "sync_ack", "shield": "shield_ack", "unshield": "unshield_ack"}
 ACK_MESSAGES = {"repair": "{}已确认撤下该信息", "shield": "{}已暂时屏蔽该信息", "unshield": "{}已恢复公示该信息"}
@@ -43,11 +43,11 @@ def extended(workdays: int) -> str:
 
 
 def overdue(due: date) -> str:
-    return f"已超过办理时限({due}),已通知督办"
+    return f"已超过办理时限（{due}），已通知督办"
 
 
 def recomputed(due: date) -> str:
-    return f"已按正式节假日安排重新计算办理时限,截止日期为{due}"
+    return f"已按正式节假日安排重新计算办理时限，截止日期为{due}"
 
 
 def acknowledged(site: str, delivery: str) -> str:
@@ -55,7 +55,7 @@ def acknowledged(site: str, delivery: str) -> str:
 
 
 def refused(site: str, delivery: str) -> str:
-    return f"{site}拒收{DELIVERY_WHAT[delivery]},需人工处理"
+    return f"{site}拒收{DELIVERY_WHAT[delivery]}，需人工处理"
 
 
 def resent(sites: list[str]) -> str:

@@ -121,7 +121,7 @@ def next_state(facts: CaseFacts, action: Action, reason: str = "") -> CaseState:
     """Refuses with a stable code what the state does not allow; the workflow's update validators call it
     before anything is written to history."""
     if facts.state in TERMINAL or facts.state in (CaseState.APPROVED, CaseState.SYNCING):
-        raise DomainError(Code.CASE_DECIDED, f"该事项已{STATE_LABELS[facts.state]},不能再{ACTION_LABELS[action]}"
+        raise DomainError(Code.CASE_DECIDED, f"该事项已{STATE_LABELS[facts.state]}，不能再{ACTION_LABELS[action]}"
         )
     if action not in allowed_actions(facts):
         if action is Action.SHIELD and not facts.overdue:
@@ -129,7 +129,7 @@ def next_state(facts: CaseFacts, action: Action, reason: str = "") -> CaseState:
         if action is Action.EXTEND and facts.extensions_used >= facts.max_extensions:
             raise DomainError(Code.EXTENSION_USED)
         raise DomainError(Code.ACTION_NOT_ALLOWED,
-            f"当前状态为{STATE_LABELS[facts.state]},不能{ACTION_LABELS[action]}",
+            f"当前状态为{STATE_LABELS[facts.state]}，不能{ACTION_LABELS[action]}",
         )
     if action in REASON_REQUIRED and not reason.strip():
         raise DomainError(Code.REASON_REQUIRED, f"{ACTION_LABELS[action]}须填写理由")

@@ -27,7 +27,7 @@ class Incoming(BaseModel):
     @classmethod
     def _plain_text(cls, value: Any, info: Any) -> Any:
         if info.field_name not in cls.checked_per_row and invalid_text(value):
-            raise PydanticCustomError(Code.INVALID_TEXT, "{field}含有控制字符或无效字符,请删除后重新提交",
+            raise PydanticCustomError(Code.INVALID_TEXT, "{field}含有控制字符或无效字符，请删除后重新提交",
                                       {"field": info.field_name})
         return value
 
@@ -37,7 +37,7 @@ def _uscc(value: str | None) -> str | None:
         return None
     value = value.strip().upper()
     if not is_valid_uscc(value):
-        raise PydanticCustomError(Code.INVALID_USCC, "统一社会信用代码不正确(GB 32100 校验不通过)")
+        raise PydanticCustomError(Code.INVALID_USCC, "统一社会信用代码不正确（GB 32100 校验不通过）")
     return value
 
 
@@ -46,7 +46,7 @@ def _id_number(value: str | None) -> str | None:
         return None
     value = normalize_id(value)
     if not is_valid_id_number(value):
-        raise PydanticCustomError(Code.INVALID_ID_NUMBER, "公民身份号码不正确(GB 11643 校验不通过)")
+        raise PydanticCustomError(Code.INVALID_ID_NUMBER, "公民身份号码不正确（GB 11643 校验不通过）")
     return value
 
 

@@ -23,9 +23,9 @@ def caseworker_action(name: str) -> Action:
     try:
         action = Action(name)
     except ValueError:
-        raise DomainError(Code.INVALID_ACTION, f"不支持的办理操作:{name}") from None
+        raise DomainError(Code.INVALID_ACTION, f"不支持的办理操作：{name}") from None
     if action not in CASEWORKER_ACTIONS:
-        raise DomainError(Code.INVALID_ACTION, f"不支持的办理操作:{name}")
+        raise DomainError(Code.INVALID_ACTION, f"不支持的办理操作：{name}")
     return action
 
 

@@ -62,7 +62,7 @@ async def file_application(settings: Settings, rules: Rules, temporal: Temporal,
     proof missing or not the caller's."""
     key = checked_subject(subject)
     if not can_apply_for(principal, key):
-        raise DomainError(Code.FORBIDDEN, "只能为本主体申请信用修复(窗口可代办)")
+        raise DomainError(Code.FORBIDDEN, "只能为本主体申请信用修复（窗口可代办）")
     if not commitment_signed:
         raise DomainError(Code.COMMITMENT_REQUIRED)
     inp = await to_thread.run_sync(lambda: record_filing(settings, rules, principal, key, record_ids,
@@ -98,7 +98,7 @@ def record_filing(settings: Settings, rules: Rules, principal: Principal, subjec
         blocked = {rid: reasons for rid, reasons in blocked.items() if reasons}
         if blocked:
             first = next(iter(blocked.values()))[0]
-            raise DomainError(Code.NOT_ELIGIBLE, f"所选信息暂不符合修复条件:{first}", reasons=blocked)
+            raise DomainError(Code.NOT_ELIGIBLE, f"所选信息暂不符合修复条件：{first}", reasons=blocked)
         _check_proofs(session, principal, subject, records, proofs)
         cases = []
         for row in records:

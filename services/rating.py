@@ -50,7 +50,7 @@ def rate(session: Session, rules: Rules, principal: Principal, application_id: s
         notices.append(Notification(
             id=f"bad-review:{row.id}:{city}", recipient_role=Role.SUPERVISOR.value, recipient_scope=city,
             case_id=handled[0].id, created_at=now,
-            message=f"差评待整改:申请 {app.id} 对{name}的评价为“{RATING_LABELS[level]}”,"
+            message=f"差评待整改：申请 {app.id} 对{name}的评价为“{RATING_LABELS[level]}”，"
                     f"请于{due:%Y-%m-%d}前回访整改并告知申请人"))
     try:
         store_evaluations.add(session, row, notices)

@@ -50,7 +50,7 @@ def validate(rules: Rules, payload: RecordCreate, today: date) -> None:
         raise DomainError(Code.DECIDED_IN_FUTURE, decided_on=str(payload.decided_on))
     unknown = sorted(set(payload.penalty_types) - rules.policy.penalty_types)
     if unknown:
-        raise DomainError(Code.UNKNOWN_PENALTY_TYPE, f"不支持的处罚种类:{'、'.join(unknown)}", penalty_types=unknown)
+        raise DomainError(Code.UNKNOWN_PENALTY_TYPE, f"不支持的处罚种类：{'、'.join(unknown)}", penalty_types=unknown)
     if payload.penalty_types and payload.kind is not RecordKind.PENALTY:
         raise DomainError(Code.PENALTY_TYPES_NOT_ALLOWED)
 
@@ -104,7 +104,7 @@ def register(
     stored, created = records.insert_once(session, row)
     if not created and stored.body_hash != digest:
         raise DomainError(Code.RECORD_CONFLICT,
-            f"认定单位 {issuer.code} 的文书号 {payload.record_no} 已登记,且内容不同",
+            f"认定单位 {issuer.code} 的文书号 {payload.record_no} 已登记，且内容不同",
             id=stored.id,
         )
     return stored, created

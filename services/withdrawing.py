@@ -30,14 +30,14 @@ async def withdraw(settings: Settings, temporal: Temporal, principal: Principal,
     if not can_withdraw(principal):
         raise DomainError(Code.FORBIDDEN, "只有申请人可以撤回申请")
     if all(CaseState(c.state) in DECIDED for c in cases):
-        raise DomainError(Code.CASE_DECIDED, "该申请的事项均已作出决定,不能撤回")
+        raise DomainError(Code.CASE_DECIDED, "该申请的事项均已作出决定，不能撤回")
     try:
         told = await update_workflow(temporal, application_workflow_id(app.id), WITHDRAW_UPDATE, WithdrawInput(
             actor=principal.sub, actor_role=principal.role, actor_subject=principal.subject, reason="申请人撤回"),
             list[str])
     except DomainError as refused:
         if refused.refusal is Refusal.UNAVAILABLE:
-            raise DomainError(refused.code, "流程服务暂不可用,本次撤回未生效(各事项均未撤回),请稍后重试") from None
+            raise DomainError(refused.code, "流程服务暂不可用，本次撤回未生效（各事项均未撤回），请稍后重试") from None
         raise
     return await in_session(settings, lambda s: _withdrawn(s, app, set(told)))
 

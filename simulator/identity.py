@@ -71,8 +71,8 @@ def authorize(request: Request, client_id: str, redirect_uri: str, state: str = 
         ("code_challenge", code_challenge)))
     buttons = "".join(f'<li><button name="login" value="{escape(login)}">{escape(str(a["name"]))}</button></li>'
                       for login, a in ACCOUNTS.items())
-    return HTMLResponse(f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>统一身份认证(模拟)'
-                        f'</title></head><body><main><h1>江苏政务服务统一身份认证(模拟器)</h1>'
+    return HTMLResponse(f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>统一身份认证（模拟）'
+                        f'</title></head><body><main><h1>江苏政务服务统一身份认证（模拟器）</h1>'
                         f'<form method="post" action="/identity/authorize">{hidden}<ul>{buttons}</ul></form>'
                         f'</main></body></html>')
 

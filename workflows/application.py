@@ -85,4 +85,4 @@ class ApplicationWorkflow:
         if refused is not None:
             raise ApplicationError(refused, type=Code.FORBIDDEN)
         if self.started and len(self.ended) == len(self.children):
-            raise ApplicationError("该申请的事项均已办结,不能撤回", type=Code.CASE_DECIDED)
+            raise ApplicationError("该申请的事项均已办结，不能撤回", type=Code.CASE_DECIDED)

@@ -246,7 +246,7 @@ class RepairCaseWorkflow:
         if not can_resync(actor(r.actor, r.actor_role)):
             raise ApplicationError("只有系统管理员可以要求重新同步", type=Code.FORBIDDEN)
         if not self.refused or self.resync_requested:
-            raise ApplicationError("没有被拒收的同步,无需重新同步", type=Code.NOTHING_TO_RESYNC)
+            raise ApplicationError("没有被拒收的同步，无需重新同步", type=Code.NOTHING_TO_RESYNC)
 
     def _check(self, d: DecisionInput) -> CaseState:
         refused = refusal_to_act(actor(d.actor, d.actor_role, d.actor_authority, d.actor_subject), d.action,

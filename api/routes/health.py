@@ -24,13 +24,13 @@ def provisional_years(rules: Rules) -> list[int]:
 
 def calendar_warnings(rules: Rules) -> list[str]:
     return [
-        f"{y}年的法定节假日安排尚未配置,该年内的办理时限为暂定值(仅按周末和法定节日计算),"
+        f"{y}年的法定节假日安排尚未配置，该年内的办理时限为暂定值（仅按周末和法定节日计算），"
         f"请在 config/holidays.yaml 中配置国务院办公厅公布的{y}年节假日安排"
         for y in provisional_years(rules)
     ]
 
 
-@router.get("/healthz", responses={503: {"description": "数据库或流程服务不可用(正文同 200,status 为 degraded)"},
+@router.get("/healthz", responses={503: {"description": "数据库或流程服务不可用（正文同 200,status 为 degraded）"},
                                   **refusals(public=True)})
 async def healthz(settings: SettingsDep, rules: RulesDep, response: Response) -> dict[str, Any]:
     """Liveness and what an operator must know: the database, Temporal, and holiday calendars missing."""

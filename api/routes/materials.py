@@ -38,7 +38,7 @@ async def upload_material(file: UploadFile, subject: str = Form(...), *, princip
 def check_uploader(principal: Principal, subject: str) -> str:
     key = checked_subject(subject)
     if not can_apply_for(principal, key):
-        raise forbidden("只能为本主体上传材料(窗口可代办)")
+        raise forbidden("只能为本主体上传材料（窗口可代办）")
     return key
 
 

@@ -25,7 +25,7 @@ def daily(principal: PrincipalDep, session: SessionDep, day: date = Query(alias=
         raise forbidden("只有管理、督办和审计人员可以查看监测数据")
     row = store_monitoring.get_figures(session, day)
     if row is None:
-        raise ApiError(Code.NOT_COMPUTED, f"{day.isoformat()} 的监测数据尚未生成(每日扫描后生成)")
+        raise ApiError(Code.NOT_COMPUTED, f"{day.isoformat()} 的监测数据尚未生成（每日扫描后生成）")
     figures = row.figures
     region = oversight_region(principal)
     if region is not None:  # their region and below, never the province's totals
@@ -33,5 +33,5 @@ def daily(principal: PrincipalDep, session: SessionDep, day: date = Query(alias=
             figures = figures_within(figures, region)
         except NotScoped:
             raise ApiError(Code.NOT_COMPUTED,
-                           f"{day.isoformat()} 的分地区监测数据未生成(该日数据早于分地区统计)") from None
+                           f"{day.isoformat()} 的分地区监测数据未生成（该日数据早于分地区统计）") from None
     return {"date": day.isoformat(), "computed_at": row.computed_at.isoformat(), **figures}

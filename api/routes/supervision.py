@@ -19,9 +19,9 @@ router = APIRouter(prefix="/api/v1", tags=["supervision"])
 
 # (stage, label, the event that starts it, the events that end it), from the case's timeline
 STAGES = (
-    ("acceptance", "受理(提交至受理)", "file", ("accept",)),
-    ("decision", "审核决定(受理至同意或不予修复)", "accept", ("approve", "deny")),
-    ("sync", "同步下线(同意至修复完成)", "approve", ("repaired",)),
+    ("acceptance", "受理（提交至受理）", "file", ("accept",)),
+    ("decision", "审核决定（受理至同意或不予修复）", "accept", ("approve", "deny")),
+    ("sync", "同步下线（同意至修复完成）", "approve", ("repaired",)),
 )
 WAITING = [s.value for s in CaseState if s not in DECIDED]  # still waiting for a decision
 

@@ -8,7 +8,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
-from api.web import applicant, oidc, oversight, public, window, workbench
+from api.web import applicant, oidc, oversight, public, reopened, window, workbench
 from api.web.headers import PageHeaders
 from api.web.render import TEMPLATES, page
 from api.web.session import CsrfRefused, LoginRequired, principal_of
@@ -41,7 +41,7 @@ def install(app: FastAPI) -> None:
         # authlib keeps the OIDC state, nonce and PKCE verifier of a sign-in in progress here, for 10 minutes
         app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="xiufu_oidc",
                            max_age=600, same_site="lax", https_only=settings.env == "production")
-    for module in (public, oidc, applicant, window, workbench, oversight):
+    for module in (public, oidc, applicant, window, workbench, oversight, reopened):
         app.include_router(module.router)
 
     @app.exception_handler(LoginRequired)
@@ -52,4 +52,4 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(CsrfRefused)
     async def _csrf(request: Request, _: CsrfRefused) -> Response:
-        return error_page(request, 403, Code.CSRF_REFUSED, "表单已过期或来源不明,请返回上一页刷新后重新提交")
+        return error_page(request, 403, Code.CSRF_REFUSED, "表单已过期或来源不明，请返回上一页刷新后重新提交")

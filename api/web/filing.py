@@ -86,7 +86,7 @@ async def file(state: FormState, subject: str, principal: Principal, rules: Rule
         state.refuse(refused)
         if refused.code == Code.PROOF_REQUIRED:
             for rid in refused.details.get("record_ids", []):
-                state.errors[f"proof-{rid}"] = "请上传已履行义务的证明材料(PDF、JPG 或 PNG)"
+                state.errors[f"proof-{rid}"] = "请上传已履行义务的证明材料（PDF、JPG 或 PNG）"
         await _offer_kept(state, principal, settings)
         return None
 
@@ -107,7 +107,7 @@ async def judge_files(uploads: list[UploadFile], rules: Rules) -> tuple[Judged, 
         try:
             judged.append((clean_name(upload.filename), data, judge(data, size, rules)))
         except DomainError as refused:
-            return [], f"{clean_name(upload.filename)}:{refused.message}"
+            return [], f"{clean_name(upload.filename)}：{refused.message}"
     return judged, ""
 
 

@@ -17,8 +17,8 @@ _STAGE_OF = {
     CaseState.APPROVED: 4, CaseState.SYNCING: 4, CaseState.REPAIRED: 6, CaseState.NOT_ACCEPTED: 6,
     CaseState.DENIED: 6, CaseState.WITHDRAWN: 6,
 }
-FLASH = {"filed": "申请已提交,各事项已分送办理机关。", "withdrawn": "申请已撤回。",
-         "decided": "办理决定已提交。", "supplemented": "补正材料已提交,办理时限恢复计算。", "rated": "感谢您的评价。"}
+FLASH = {"filed": "申请已提交，各事项已分送办理机关。", "withdrawn": "申请已撤回。",
+         "decided": "办理决定已提交。", "supplemented": "补正材料已提交，办理时限恢复计算。", "rated": "感谢您的评价。"}
 
 
 def stepper(case: CasePublic) -> list[tuple[str, str]]:

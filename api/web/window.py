@@ -43,7 +43,7 @@ def _window(request: Request, settings: Settings, rules: Rules, session: Session
         if subject_kinds(subject):
             records = records_of(session, rules, subject, clock.today())
         else:
-            subject_error = "统一社会信用代码或身份证号码校验不通过,请核对后重新输入"
+            subject_error = "统一社会信用代码或身份证号码校验不通过，请核对后重新输入"
             status = 422 if status == 200 else status
     return page(request, settings, "window.html", me, status=status, subject=subject, subject_error=subject_error,
                 records=records, form=state, hidden_subject=subject, published_on=published_on(settings),

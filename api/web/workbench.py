@@ -48,8 +48,8 @@ router = APIRouter(include_in_schema=False)
 ORDER = [Action.ACCEPT, Action.REJECT, Action.REQUEST_SUPPLEMENT, Action.APPROVE, Action.DENY, Action.EXTEND,
          Action.SHIELD]
 REASON_LABEL = {Action.REJECT: "不予受理的理由", Action.DENY: "不予修复的理由",
-                Action.REQUEST_SUPPLEMENT: "需要补正的材料(逐项列出)", Action.EXTEND: "延长的理由",
-                Action.SHIELD: "暂时屏蔽的理由", Action.ACCEPT: "备注(可不填)", Action.APPROVE: "备注(可不填)"}
+                Action.REQUEST_SUPPLEMENT: "需要补正的材料（逐项列出）", Action.EXTEND: "延长的理由",
+                Action.SHIELD: "暂时屏蔽的理由", Action.ACCEPT: "备注（可不填）", Action.APPROVE: "备注（可不填）"}
 
 
 @router.get("/workbench", response_class=HTMLResponse)

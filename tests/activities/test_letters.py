@@ -54,7 +54,7 @@ def test_letter_says_everything_in_real_chinese_text_with_embedded_subset_fonts(
     text = pdf_text(pdf)
     for expected in ("行政处罚信息信用修复告知书", "南京示例建材有限公司", uscc, "宁市监罚〔2026〕88号",
                      "2026年3月10日",
-                     "国家企业信用信息公示系统(江苏)",  # market regulation: the publicity system
+                     "国家企业信用信息公示系统（江苏）",  # market regulation: the publicity system
                      "最短公示期至2026年6月10日", "最长公示期至2027年3月10日", "自2026年6月11日起",
                      "信用承诺书", "12345", "政务服务中心", "不收取任何费用", "涉嫌欺诈",
                      "南京市市场监督管理局", "—1—"):
@@ -86,7 +86,7 @@ def test_a_batch_cuts_into_one_letter_per_record_each_with_only_its_own_addresse
         text = pdf_text(pdf)
         assert name in text and not any(other in text for other in names if other != name)
         assert "—1—" in text and "—3—" not in text  # each letter numbers its own pages
-        assert "“信用中国(江苏)”网站" in text  # another department's penalty: Credit China (Jiangsu)
+        assert "“信用中国（江苏）”网站" in text  # another department's penalty: Credit China (Jiangsu)
         assert all(f["emb"] == "yes" for f in pdf_fonts(pdf))
 
 

@@ -41,7 +41,7 @@ def test_refusals_carry_stable_codes():
 
 def test_shield_only_when_overdue_and_once():
     facts = CaseFacts(CaseState.UNDER_REVIEW, overdue=True)
-    assert next_state(facts, Action.SHIELD, "超期未决,暂时屏蔽") is CaseState.UNDER_REVIEW
+    assert next_state(facts, Action.SHIELD, "超期未决，暂时屏蔽") is CaseState.UNDER_REVIEW
     assert Action.SHIELD not in allowed_actions(CaseFacts(CaseState.UNDER_REVIEW, overdue=True, shielded=True))
 
 

@@ -156,7 +156,7 @@ async def shielded_denied(client: Client, queue: str, env: WorkflowEnvironment) 
     the sites show it again."""
     handle, (case,) = await start(client, queue, file_application())
     await env.sleep(timedelta(days=8))
-    await decide(case, caseworker("shield", "超期未决,暂时屏蔽"), "pending_acceptance")
+    await decide(case, caseworker("shield", "超期未决，暂时屏蔽"), "pending_acceptance")
     await decide(case, caseworker("accept"), "under_review")
     await decide(case, caseworker("deny", "罚款尚未缴纳"), "denied")
     await finish(handle, ["denied"])
@@ -291,7 +291,7 @@ async def extended(client: Client, queue: str, env: WorkflowEnvironment) -> None
     accepted = await case.execute_update("decide", caseworker("accept"), result_type=CaseView)
     assert accepted.deadline is not None
     await _past_decision_deadline(env, case, accepted.deadline)
-    view = await case.execute_update("decide", caseworker("extend", "案情复杂,需进一步核实"), result_type=CaseView)
+    view = await case.execute_update("decide", caseworker("extend", "案情复杂，需进一步核实"), result_type=CaseView)
     if view.overdue or view.deadline is None or view.deadline <= accepted.deadline or view.state != "under_review":
         raise RuntimeError(f"the extension left {view}")
     try:

@@ -20,12 +20,12 @@ def account(stack, login: str, name: str, **claims: str) -> None:
 def test_an_applicant_signs_in_through_the_identity_service(web_stack, new_page):
     uscc = factories.uscc(7501)
     record = register(web_stack, "320100-transport", uscc)
-    account(web_stack, "ent-7501", "南京某某运输有限公司(法人)", xiufu_role="applicant", uscc=uscc)
+    account(web_stack, "ent-7501", "南京某某运输有限公司（法人）", xiufu_role="applicant", uscc=uscc)
     page = new_page()
     page.goto("/my")  # a page that needs a user sends to the login page, which offers the identity service
     page.get_by_role("link", name="通过江苏政务服务统一身份认证登录").click()
     assert "/identity/authorize" in page.url
-    page.get_by_role("button", name="南京某某运输有限公司(法人)").click()
+    page.get_by_role("button", name="南京某某运输有限公司（法人）").click()
     page.wait_for_url("**/my")
     assert record["record_no"] in page.inner_text("main")
     cookies = {c["name"]: c for c in page.context.cookies()}

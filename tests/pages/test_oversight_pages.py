@@ -25,9 +25,9 @@ def test_applicant_rates_and_oversight_sees_it(web_stack, new_page):
     filed = apply(web_stack, uscc, [record["id"]])
     assert filed.status_code == 201, filed.text
     app_id, case_id = filed.json()["id"], filed.json()["cases"][0]["id"]
-    eventually(lambda: decide(web_stack, case_id, ISSUER, "accept", "材料齐全,予以受理").status_code == 200,
+    eventually(lambda: decide(web_stack, case_id, ISSUER, "accept", "材料齐全，予以受理").status_code == 200,
                timeout=30, every=0.5)
-    assert decide(web_stack, case_id, ISSUER, "approve", "已履行行政处罚义务,同意修复").status_code == 200
+    assert decide(web_stack, case_id, ISSUER, "approve", "已履行行政处罚义务，同意修复").status_code == 200
     eventually(lambda: progress(web_stack, app_id, uscc)["cases"][0]["state"] == "repaired", timeout=60, every=0.5)
 
     applicant = new_page()
@@ -77,7 +77,7 @@ def test_applicant_rates_and_oversight_sees_it(web_stack, new_page):
     auditor.get_by_role("link", name="查看流程办理历史").click()
     auditor.wait_for_url(re.compile(f"/audit/cases/{case_id}"))
     text = auditor.inner_text("main")
-    assert "材料齐全,予以受理" in text and "已履行行政处罚义务,同意修复" in text
+    assert "材料齐全，予以受理" in text and "已履行行政处罚义务，同意修复" in text
     assert "受理" in text and "同意修复" in text and "经办人" in text
     link = auditor.get_by_role("link", name=re.compile("在 Temporal 界面中打开"))
     href = link.get_attribute("href")

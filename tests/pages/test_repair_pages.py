@@ -42,7 +42,7 @@ def test_applicant_applies_for_two_issuers_and_both_caseworkers_repair(web_stack
     applicant.get_by_label(re.compile(market["record_no"])).check()
     applicant.get_by_label(re.compile(tax["record_no"])).check()
     applicant.get_by_label("联系电话").fill("13912345678")
-    applicant.get_by_label("我已阅读以上信用承诺书,我承诺").check()
+    applicant.get_by_label("我已阅读以上信用承诺书，我承诺").check()
     applicant.get_by_role("button", name="提交修复申请").click()
     applicant.wait_for_url(re.compile(r"/applications/app_"))
     assert "申请已提交" in applicant.inner_text("main")

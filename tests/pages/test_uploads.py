@@ -42,7 +42,7 @@ def test_bad_uploads_are_refused_and_a_good_proof_reaches_the_caseworker(web_sta
     def submit(files) -> str:
         box.check()
         applicant.get_by_label("联系电话").fill("13912345678")
-        applicant.get_by_label("我已阅读以上信用承诺书,我承诺").check()
+        applicant.get_by_label("我已阅读以上信用承诺书，我承诺").check()
         if files:
             applicant.set_input_files(proof, files=files)
         applicant.get_by_role("button", name="提交修复申请").click()
@@ -53,11 +53,11 @@ def test_bad_uploads_are_refused_and_a_good_proof_reaches_the_caseworker(web_sta
     text = submit([])
     assert "请上传已履行义务的证明材料" in text
     text = submit([{"name": "缴款凭证.pdf", "mimeType": "application/pdf", "buffer": elf_bytes()}])
-    assert "缴款凭证.pdf:只能上传 PDF、JPG、PNG 文件" in text
+    assert "缴款凭证.pdf：只能上传 PDF、JPG、PNG 文件" in text
     assert applicant.get_by_label("联系电话").input_value() == "13912345678"  # what was typed is kept
     check_page(applicant, "upload-refused")
     text = submit([{"name": "big.pdf", "mimeType": "application/pdf", "buffer": oversized_pdf(11)}])
-    assert "big.pdf:文件不能超过 10 MB" in text
+    assert "big.pdf：文件不能超过 10 MB" in text
     assert stored(web_stack) == before  # nothing of the refused uploads was kept
 
     submit([{"name": "缴款凭证.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}])
@@ -96,7 +96,7 @@ def test_a_supplement_request_is_answered_with_new_uploads(web_stack, new_page):
     applicant.set_input_files(field, files=[{"name": "证明.pdf", "mimeType": "application/pdf",
                                              "buffer": elf_bytes()}])
     applicant.get_by_role("button", name="提交补正材料").click()
-    assert "证明.pdf:只能上传" in applicant.inner_text("main")
+    assert "证明.pdf：只能上传" in applicant.inner_text("main")
     assert stored(web_stack) == before
     check_page(applicant, "supplement-refused")
     applicant.set_input_files(field, files=[{"name": "证明.png", "mimeType": "image/png", "buffer": png_bytes()}])
@@ -107,7 +107,7 @@ def test_a_supplement_request_is_answered_with_new_uploads(web_stack, new_page):
     worker = new_page()
     sign_in(worker, web_stack.token("--role", "caseworker", "--authority", "320100-court"), f"/cases/{case_id}")
     text = worker.inner_text("main")
-    assert "待受理" in text and "证明.png(补正材料" in text
+    assert "待受理" in text and "证明.png（补正材料" in text
 
     # a supplement the workflow refuses (none is asked for now) leaves its upload free again, not bound
     headers = web_stack.token("--role", "applicant", "--subject", uscc)

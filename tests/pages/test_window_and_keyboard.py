@@ -38,7 +38,7 @@ def test_counter_clerk_files_on_a_subjects_behalf_and_prints_the_receipt(web_sta
     assert "请阅读信用承诺书" in clerk.inner_text("main")  # commitment not ticked: refused, nothing filed
     assert clerk.get_by_label("联系电话").input_value() == "13912345678"
     check_page(clerk, "window-refused")
-    clerk.get_by_label("我已阅读以上信用承诺书,我承诺").check()
+    clerk.get_by_label("我已阅读以上信用承诺书，我承诺").check()
     clerk.get_by_role("button", name="提交修复申请").click()
     clerk.wait_for_url(re.compile(r"/applications/app_\w+/receipt"))
     text = clerk.inner_text("main")

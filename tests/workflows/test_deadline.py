@@ -99,7 +99,7 @@ async def test_an_overdue_case_extended_is_due_again_later_and_only_once(env, wo
         return view
 
     assert (await eventually(overdue)).deadline == accepted.deadline
-    extended = await decide(case, "extend", reason="案情复杂,需进一步核实")
+    extended = await decide(case, "extend", reason="案情复杂，需进一步核实")
     assert extended.deadline == calendar().add_workdays(start, inp.limits.decision + inp.limits.extension).due
     assert extended.overdue is False and extended.state == "under_review"
     assert events(case_id)[-1].message == f"延长办理时限{inp.limits.extension}个工作日"
@@ -174,7 +174,7 @@ async def test_a_provisional_deadline_is_recomputed_daily_until_the_official_cal
     assert view.deadline == beijing_date(inp.filed_at) + timedelta(days=8) and view.overdue is False
     last = events(case_id)[-1]
     assert last.action == "recompute"
-    assert last.message == f"已按正式节假日安排重新计算办理时限,截止日期为{view.deadline}"
+    assert last.message == f"已按正式节假日安排重新计算办理时限，截止日期为{view.deadline}"
 
 
 async def test_an_overdue_provisional_deadline_is_still_looked_at_daily_and_marked_overdue_once(

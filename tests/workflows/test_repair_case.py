@@ -140,7 +140,7 @@ async def test_shielding_reaches_the_sites_and_a_denial_puts_the_record_back(env
     handle, (case,) = await start(env, worker, inp)
     await env.sleep(timedelta(days=8))
     # overdue allows temporary shielding: the record is hidden in the hub and on every site until a decision
-    view = await decide(case, decision("shield", reason="超期未决,暂时屏蔽"))
+    view = await decide(case, decision("shield", reason="超期未决，暂时屏蔽"))
     assert view.state == "pending_acceptance"
     case_id, record_id = inp.cases[0].case_id, inp.cases[0].record_id
     assert record(record_id).state == "shielded"
