@@ -6,23 +6,14 @@ from datetime import date
 
 from api.schemas import EligibilityPublic, RecordPublic, SubjectPublic
 from config.rules import Rules
-from domain.eligibility import eligibility
 from domain.identifiers import mask_id_number, mask_phone
 from domain.materials import needs_proof
-from domain.model import RecordState
+from store import records as store_records
 from store.models import CreditRecord
 
 
 def record_eligibility(row: CreditRecord, today: date) -> EligibilityPublic:
-    result = eligibility(
-        today=today,
-        state=RecordState(row.state),
-        eligible_from=row.eligible_from,
-        max_publicity_end=row.max_publicity_end,
-        repairable=row.repairable,
-        has_open_case=row.open_case_id is not None,
-        obligations_fulfilled=row.obligations_fulfilled,
-    )
+    result = store_records.eligibility_of(row, today)
     return EligibilityPublic(
         eligible=result.eligible,
         eligible_from=result.eligible_from,

@@ -22,11 +22,10 @@ from config.settings import Settings
 from contracts.application import ApplicationInput
 from contracts.case import limits_from
 from domain.access import Principal, can_apply_for, can_file_at_counter
-from domain.eligibility import eligibility
 from domain.errors import Code, DomainError
 from domain.identifiers import checked_subject, mask_phone
 from domain.materials import needs_proof
-from domain.model import Channel, RecordState
+from domain.model import Channel
 from domain.transitions import CaseState
 from services.outbox import application_input, start_application
 from services.temporal import Temporal
@@ -94,7 +93,7 @@ def record_filing(settings: Settings, rules: Rules, principal: Principal, subjec
         open_ids = [row.id for row in records if row.open_case_id]
         if open_ids:
             raise DomainError(Code.CASE_OPEN, record_ids=open_ids)
-        blocked = {row.id: _reasons(row, today) for row in records}
+        blocked = {row.id: [r.message for r in store_records.eligibility_of(row, today).reasons] for row in records}
         blocked = {rid: reasons for rid, reasons in blocked.items() if reasons}
         if blocked:
             first = next(iter(blocked.values()))[0]
@@ -121,13 +120,6 @@ def record_filing(settings: Settings, rules: Rules, principal: Principal, subjec
                                           case_id=case_of[proof.record_id], record_id=proof.record_id):
                 raise DomainError(Code.UNKNOWN_MATERIAL, material_ids=[proof.material_id])
         return application_input(app, cases, {r.id: r for r in records}, limits_from(rules.policy.time_limits))
-
-
-def _reasons(row: CreditRecord, today: date) -> list[str]:
-    return [r.message for r in eligibility(
-        today=today, state=RecordState(row.state), eligible_from=row.eligible_from,
-        max_publicity_end=row.max_publicity_end, repairable=row.repairable, has_open_case=row.open_case_id is not None,
-        obligations_fulfilled=row.obligations_fulfilled).reasons]
 
 
 def _check_proofs(session: Session, principal: Principal, subject: str, rows: list[CreditRecord],

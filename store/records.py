@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from domain.eligibility import Eligibility, eligibility
+from domain.model import RecordState
 from store.models import CreditRecord
 
 
@@ -47,3 +51,11 @@ def of_subject(session: Session, subject_key: str) -> list[CreditRecord]:
             .order_by(CreditRecord.decided_on.desc(), CreditRecord.id)  # type: ignore[attr-defined]
         )
     )
+
+
+def eligibility_of(row: CreditRecord, today: date) -> Eligibility:
+    """domain/eligibility's answer for a stored record: one reading of the row's fields, for the filing
+    (which refuses) and the pages and API (which show the reasons)."""
+    return eligibility(today=today, state=RecordState(row.state), eligible_from=row.eligible_from,
+                       max_publicity_end=row.max_publicity_end, repairable=row.repairable,
+                       has_open_case=row.open_case_id is not None, obligations_fulfilled=row.obligations_fulfilled)
