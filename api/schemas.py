@@ -168,6 +168,15 @@ class SupplementCreate(Incoming):
     materials: list[str] = Field(default_factory=list, max_length=20)
 
 
+WITHDRAW_REASON_MAX = 500
+
+
+class WithdrawCreate(Incoming):
+    """Why the applicant withdraws (optional; kept on each case's timeline)."""
+
+    reason: str = Field(default="", max_length=WITHDRAW_REASON_MAX)
+
+
 class ResyncCreate(Incoming):
     reason: str = Field(default="", max_length=2000)
 

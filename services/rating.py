@@ -17,12 +17,22 @@ from domain.evaluation import RATING_LABELS, check_evaluation, follow_up_due, is
 from domain.model import Role
 from domain.transitions import TERMINAL, CaseState
 from services.visibility import visible_application
+from store import cases as store_cases
 from store import evaluations as store_evaluations
 from store.models import Evaluation, Notification, RepairCase
 
 
 def finished(cases: list[RepairCase]) -> bool:
     return bool(cases) and all(CaseState(c.state) in TERMINAL for c in cases)
+
+
+def handlers_that_acted(session: Session, cases: list[RepairCase]) -> list[str]:
+    """The authorities the applicant can rate, in the order of the cases: each one that handled a case. A
+    case withdrawn before its authority did anything (no caseworker's event) was handled by no one, and
+    asking to rate that authority would ask for an opinion about nothing."""
+    withdrawn = [c.id for c in cases if c.state == CaseState.WITHDRAWN]
+    acted = {e.case_id for e in store_cases.events_of(session, withdrawn) if e.actor_role == Role.CASEWORKER}
+    return list(dict.fromkeys(c.handler for c in cases if c.state != CaseState.WITHDRAWN or c.id in acted))
 
 
 def rate(session: Session, rules: Rules, principal: Principal, application_id: str, *, handler: str,
@@ -32,7 +42,7 @@ def rate(session: Session, rules: Rules, principal: Principal, application_id: s
     if not can_rate(principal):
         raise DomainError(Code.FORBIDDEN, "只有申请人可以评价办理服务")
     handled = [c for c in cases if c.handler == handler]
-    if not handled:
+    if not handled or handler not in handlers_that_acted(session, cases):
         raise DomainError(Code.UNKNOWN_HANDLER, handler=handler)
     if not finished(cases):
         raise DomainError(Code.NOT_FINISHED)

@@ -22,10 +22,11 @@ WITHDRAWN_WAIT_S = 10
 
 
 async def withdraw(settings: Settings, temporal: Temporal, principal: Principal,
-                   application_id: str) -> tuple[Application, list[RepairCase]]:
+                   application_id: str, reason: str = "") -> tuple[Application, list[RepairCase]]:
     """Every case not yet decided is withdrawn, or none is: if Temporal does not take the Update the
     refusal says that nothing was withdrawn. Answers the application and its cases once each case told has
-    taken the withdrawal into the store."""
+    taken the withdrawal into the store. The applicant's reason (optional) goes to each case's timeline as
+    they gave it; without one the timeline says only that they withdrew."""
     app, cases = await in_session(settings, lambda s: visible_application(s, principal, application_id))
     if not can_withdraw(principal):
         raise DomainError(Code.FORBIDDEN, "只有申请人可以撤回申请")
@@ -33,7 +34,7 @@ async def withdraw(settings: Settings, temporal: Temporal, principal: Principal,
         raise DomainError(Code.CASE_DECIDED, "该申请的事项均已作出决定，不能撤回")
     try:
         told = await update_workflow(temporal, application_workflow_id(app.id), WITHDRAW_UPDATE, WithdrawInput(
-            actor=principal.sub, actor_role=principal.role, actor_subject=principal.subject, reason="申请人撤回"),
+            actor=principal.sub, actor_role=principal.role, actor_subject=principal.subject, reason=reason.strip()),
             list[str])
     except DomainError as refused:
         if refused.refusal is Refusal.UNAVAILABLE:

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Body, Response
 
 from api import clock
 from api.cases_view import application_public, visible_progress
 from api.deps import PrincipalDep, RulesDep, SettingsDep, TemporalDep
 from api.errors import refusals
-from api.schemas import ApplicationCreate, ApplicationCreated, ApplicationPublic, CaseBrief
+from api.schemas import ApplicationCreate, ApplicationCreated, ApplicationPublic, CaseBrief, WithdrawCreate
 from domain.errors import Code
 from domain.transitions import CaseState
 from services import filing, withdrawing
@@ -54,10 +54,12 @@ async def get_application(application_id: str, principal: PrincipalDep, rules: R
 @router.post("/applications/{application_id}/withdraw", response_model=ApplicationPublic, responses=refusals(
     Code.NOT_FOUND, Code.FORBIDDEN, Code.CASE_DECIDED, Code.CASE_CLOSED, Code.TEMPORAL_UNAVAILABLE, Code.CASE_NOT_READY,
     write=True))
-async def withdraw(application_id: str, principal: PrincipalDep, rules: RulesDep,
-                   settings: SettingsDep, temporal: TemporalDep) -> ApplicationPublic:
+async def withdraw(application_id: str, principal: PrincipalDep, rules: RulesDep, settings: SettingsDep,
+                   temporal: TemporalDep, payload: WithdrawCreate | None = Body(default=None)) -> ApplicationPublic:
     """The applicant (or the counter that filed it) withdraws every case not yet decided, all at once: one
     Update to the application's workflow, which passes it on to each case. If Temporal does not take it,
-    nothing is withdrawn (503, and the message says so); once taken, every undecided case is withdrawn."""
-    app, cases = await withdrawing.withdraw(settings, temporal, principal, application_id)
+    nothing is withdrawn (503, and the message says so); once taken, every undecided case is withdrawn. The
+    body is optional: `{"reason": ...}` goes to each case's timeline."""
+    app, cases = await withdrawing.withdraw(settings, temporal, principal, application_id,
+                                            reason=payload.reason if payload else "")
     return await in_session(settings, lambda s: application_public(s, rules, app, cases))

@@ -27,12 +27,13 @@ router = APIRouter(prefix="/api/v1", tags=["evaluations"])
 
 def rating_slots(session: Session, rules: Rules, principal: Principal, app: Application,
                  cases: list[RepairCase]) -> list[RatingSlot]:
-    """One slot per authority that handled a case of the application, in the order of the cases."""
+    """One slot per authority that handled a case of the application, in the order of the cases (not the
+    authorities of cases withdrawn before they acted: services/rating.handlers_that_acted)."""
     done = {e.handler: e for e in store_evaluations.of_application(session, app.id)}
     open_to_rate = can_rate(principal) and finished(cases)
     return [RatingSlot(handler=h, handler_name=authority_name(rules, h), can_rate=open_to_rate and h not in done,
                        evaluation=evaluation_public(rules, done[h]) if h in done else None)
-            for h in dict.fromkeys(c.handler for c in cases)]
+            for h in rating.handlers_that_acted(session, cases)]
 
 
 @router.get("/applications/{application_id}/evaluations", response_model=list[RatingSlot],

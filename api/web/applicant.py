@@ -4,6 +4,8 @@ progress of an application (/applications/{id}) with withdraw and, once every ca
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
@@ -16,7 +18,7 @@ from api.errors import field_error, forbidden
 from api.routes.decisions import decision_file
 from api.routes.evaluations import rating_slots
 from api.routes.materials import check_uploader
-from api.schemas import ApplicationPublic, CasePublic, EvaluationCreate
+from api.schemas import WITHDRAW_REASON_MAX, ApplicationPublic, CasePublic, EvaluationCreate, WithdrawCreate
 from api.web.filing import file, judge_files, keep_files, published_on, read_filing, records_of, uploads_in
 from api.web.forms import FormState, refusal_status
 from api.web.progress import progress_context
@@ -70,12 +72,13 @@ async def my_apply(request: Request, settings: SettingsDep, rules: RulesDep, tem
 
 def _application(request: Request, settings: Settings, rules: Rules, session: Session, me: Principal,
                  application_id: str, error: str = "", status: int = 200, rating: FormState | None = None,
-                 supplement: FormState | None = None) -> Response:
+                 supplement: FormState | None = None, withdrawal: FormState | None = None) -> Response:
     found = visible_progress(session, rules, me, application_id)
     return page(request, settings, "application.html", me, status=status, error=error,
                 supplement=supplement or FormState(), asked=supplement_requests(found.view, me),
                 slots=rating_slots(session, rules, me, found.app, found.cases), rating=rating or FormState(),
                 levels=list(RATING_LABELS.items()), comment_max=COMMENT_MAX,
+                withdrawal=withdrawal or FormState(), reason_max=WITHDRAW_REASON_MAX,
                 **progress_context(found.view, me, request))
 
 
@@ -89,27 +92,44 @@ def application_page(application_id: str, request: Request, settings: SettingsDe
 def application_cases(application_id: str, request: Request, settings: SettingsDep, rules: RulesDep,
                       session: SessionDep) -> Response:
     """The cases part of the progress page alone: what the page's script swaps in to stay live (every 5 s
-    on every open page: two statements, as the API's progress)."""
+    on every open page: two statements, as the API's progress). X-Xiufu-Actions tells the script when the
+    states changed, so that it loads the whole page with the actions they allow."""
     me = require_principal(request, settings)
     context = progress_context(visible_progress(session, rules, me, application_id).view, me, request)
-    return fragment("_cases.html", headers={"X-Xiufu-Open": "1" if context["live"] else "0"}, app=context["app"],
+    headers = {"X-Xiufu-Open": "1" if context["live"] else "0", "X-Xiufu-Actions": context["actions_key"]}
+    return fragment("_cases.html", headers=headers, app=context["app"],
                     steppers=context["steppers"], with_decision=context["with_decision"])
 
 
 @router.post("/applications/{application_id}/withdraw", response_class=HTMLResponse)
 async def application_withdraw(application_id: str, request: Request, settings: SettingsDep,
                                rules: RulesDep, temporal: TemporalDep) -> Response:
+    """Withdrawing asks to confirm (a required box) and for a reason (optional); a form sent without the box,
+    or with a reason refused, comes back with the reason kept and the message next to its field."""
     me = require_principal(request, settings)
     form = await request.form()
     check_csrf(request, settings, form)
+    state = FormState(values={"reason": str(form.get("reason", "")), "confirm": bool(form.get("confirm"))})
+
+    def again(status: int, error: str = "") -> Awaitable[Response]:
+        return in_session(settings, lambda s: _application(request, settings, rules, s, me, application_id,
+                                                           error=error, status=status, withdrawal=state))
+
+    if not state.values["confirm"]:
+        state.errors["confirm"] = "请勾选确认后再撤回申请"
+        return await again(422)
     try:
-        await withdrawing.withdraw(settings, temporal, me, application_id)
+        payload = WithdrawCreate(reason=state.values["reason"])
+    except ValidationError as invalid:
+        state.errors["reason"] = field_error(dict(invalid.errors()[0]))["message"]
+        return await again(422)
+    try:
+        await withdrawing.withdraw(settings, temporal, me, application_id, reason=payload.reason)
     except DomainError as refused:
         status, message = refusal_status(refused), refused.message
         if status in (403, 404):
             raise
-        return await in_session(settings, lambda s: _application(request, settings, rules, s, me, application_id,
-                                                                 error=message, status=status))
+        return await again(status, message)
     return RedirectResponse(f"/applications/{application_id}?withdrawn=1", status_code=303)
 
 

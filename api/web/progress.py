@@ -32,6 +32,13 @@ def flash(request: Request) -> str:
     return " ".join(text for key, text in FLASH.items() if request.query_params.get(key))
 
 
+def actions_key(view: ApplicationPublic) -> str:
+    """What the page's actions depend on (the state of each case): when a live refresh answers another key,
+    the page's script loads the page again, so a supplement's upload form, the rating and the end of 撤回申请
+    appear with the state that allows them instead of after a reload by hand."""
+    return " ".join(f"{c.id}={c.state}" for c in sorted(view.cases, key=lambda c: c.id))
+
+
 def progress_context(view: ApplicationPublic, me: Principal, request: Request) -> dict[str, Any]:
     open_cases = [c for c in view.cases if CaseState(c.state) not in DECIDED]
     return {
@@ -42,4 +49,5 @@ def progress_context(view: ApplicationPublic, me: Principal, request: Request) -
         "repaired": [c for c in view.cases if c.state == CaseState.REPAIRED],
         "with_decision": {c.id for c in view.cases if CaseState(c.state) in REPAIR_DECIDED},
         "live": any(CaseState(c.state) not in TERMINAL for c in view.cases),
+        "actions_key": actions_key(view),
     }

@@ -5,10 +5,13 @@
   var print = document.getElementById("print");
   if (print) { print.addEventListener("click", function () { window.print(); }); }
 
-  // Live progress: swap in the cases part of the page every few seconds while a case is still open.
+  // Live progress: swap in the cases part of the page every few seconds while a case is still open. When a
+  // case's state changed, the actions it allows (a supplement's upload, the rating, withdrawing) changed
+  // with it: load the whole page again (without the one-time notice of its query string).
   var live = document.querySelector("[data-live]");
   if (!live || !window.fetch) { return; }
   var url = live.getAttribute("data-live");
+  var actions = live.getAttribute("data-actions");
   var last = live.innerHTML;
   var timer = window.setInterval(function () {
     if (document.hidden) { return; }
@@ -16,6 +19,11 @@
       .then(function (r) {
         if (!r.ok) { return Promise.reject(r.status); }
         if (r.headers.get("X-Xiufu-Open") === "0") { window.clearInterval(timer); }  // every case ended
+        if (actions !== null && r.headers.get("X-Xiufu-Actions") !== actions) {
+          window.clearInterval(timer);
+          window.location.replace(window.location.pathname);
+          return Promise.reject("reloading");
+        }
         return r.text();
       })
       .then(function (html) {

@@ -113,6 +113,41 @@ async def test_withdrawing_reaches_every_authoritys_case_at_once(api):
         assert case["timeline"][-1]["action"] == "withdraw"
 
 
+async def test_the_applicants_reason_reaches_the_timeline_and_only_authorities_that_acted_are_rated(api):
+    uscc, app = await two_authorities(api)
+    first, second = app["cases"]
+    accepted = await api.post(f"/api/v1/cases/{first['id']}/decisions", json={"action": "accept"}, headers=CASEWORKER)
+    assert accepted.status_code == 200, accepted.text
+    applicant = token("applicant", subject=uscc)
+    r = await api.post(f"/api/v1/applications/{app['id']}/withdraw", json={"reason": "已通过行政复议解决"},
+                       headers=applicant)
+    assert r.status_code == 200, r.text
+    for case in r.json()["cases"]:
+        last = case["timeline"][-1]
+        assert (last["action"], last["reason"]) == ("withdraw", "已通过行政复议解决")
+        assert last["actor_role"] == "applicant"
+    slots = (await api.get(f"/api/v1/applications/{app['id']}/evaluations", headers=applicant)).json()
+    assert [(s["handler"], s["can_rate"]) for s in slots] == [(ISSUER, True)]  # the second did nothing
+    nothing = await api.post(f"/api/v1/applications/{app['id']}/evaluations", headers=applicant,
+                             json={"handler": second["handler"], "rating": 5})
+    assert (nothing.status_code, nothing.json()["code"]) == (422, "UNKNOWN_HANDLER")
+    rated = await api.post(f"/api/v1/applications/{app['id']}/evaluations", headers=applicant,
+                           json={"handler": ISSUER, "rating": 4})
+    assert rated.status_code == 201, rated.text
+
+
+async def test_a_withdrawal_reason_with_control_characters_is_refused_and_nothing_is_withdrawn(api):
+    uscc, app = await two_authorities(api)
+    applicant = token("applicant", subject=uscc)
+    r = await api.post(f"/api/v1/applications/{app['id']}/withdraw", json={"reason": "原因\x07"}, headers=applicant)
+    assert (r.status_code, r.json()["code"]) == (422, "INVALID_TEXT")
+    long = await api.post(f"/api/v1/applications/{app['id']}/withdraw", json={"reason": "长" * 501},
+                          headers=applicant)
+    assert long.status_code == 422
+    progress = await api.get(f"/api/v1/applications/{app['id']}", headers=applicant)
+    assert [c["state"] for c in progress.json()["cases"]] == ["pending_acceptance", "pending_acceptance"]
+
+
 async def test_with_temporal_down_nothing_is_withdrawn_and_the_applicant_is_told_so(api):
     from api.deps import get_temporal
     from services.temporal import Temporal

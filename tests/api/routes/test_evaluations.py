@@ -36,10 +36,11 @@ def seed(states: dict[str, str], subject: str | None = None, filed_by: str = "ap
             s.add(RepairCase(id=case_id, application_id=app_id, record_id="rec_" + case_id[5:], handler=handler,
                              handler_region=handler[:6], repair_channel="gsxt_js", state=state, overdue=overdue,
                              deadline=now.date(), updated_at=now))
-            for seq, (action, hours) in enumerate((("file", 0), ("accept", 24), ("approve", 72),
-                                                   ("repaired", 73)), start=1):
+            for seq, (action, hours, role) in enumerate((("file", 0, "applicant"), ("accept", 24, "caseworker"),
+                                                         ("approve", 72, "caseworker"), ("repaired", 73, "system")),
+                                                        start=1):
                 s.add(CaseEventRow(id=f"{case_id}:{seq}", case_id=case_id, seq=seq, at=now + timedelta(hours=hours),
-                                   actor_role="system", actor="x", action=action, state=state, message="."))
+                                   actor_role=role, actor="x", action=action, state=state, message="."))
     return app_id, subject, case_ids
 
 
