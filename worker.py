@@ -55,6 +55,7 @@ ACTIVITIES = [
     letter_activities.render_letters,
     decision_activities.render_decision,
     message_activities.send_record_sms,
+    message_activities.send_progress_sms,
     monitoring_activities.select_reminders,
     monitoring_activities.send_reminders,
     monitoring_activities.select_past_maximum,

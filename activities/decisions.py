@@ -3,7 +3,8 @@ letter (templates/letters/, the GB/T 9704 page, the embedded letter faces).
 
 国办发〔2025〕22号 (one source): the subject can download the repair decision once repaired, a document and
 not only a status. Rendered once per case: the file is written before its row, and a case with a row is
-never rendered again."""
+never rendered again. Its number is taken and committed before the rendering (store/decision_numbers.py),
+so the PDF carries it and a retried activity prints the same one."""
 
 from __future__ import annotations
 
@@ -25,42 +26,66 @@ from domain.identifiers import mask_id_number
 from domain.model import KIND_LABELS, RecordKind
 from domain.transitions import REPAIR_DECIDED, Action, CaseState
 from store import cases as store_cases
+from store import decision_numbers
 from store import letters as store_letters
+from store.db import engine_for
 from store.files import write_whole
 from store.models import Application, CaseEventRow, CreditRecord, DecisionLetter, RepairCase
 
 TEMPLATE = "letters/repair_decision.html"
 
 
+# What may end a caseworker's reason already: the template closes it with "。", which is not doubled. The
+# half-width marks apart, as a reason typed on a Western keyboard has them (and none beside Chinese here).
+SENTENCE_ENDS = "。．！" + ".!"
+
+
+def as_clause(reason: str) -> str:
+    """The reason without its own full stop (or exclamation mark) and the blanks after it: "同意修复。" and
+    "同意修复" both print as 审核意见：同意修复。, never 同意修复。。 (GB/T 15834: one mark ends a sentence)."""
+    return reason.strip().rstrip(SENTENCE_ENDS).rstrip()
+
+
 def decision_content(case: RepairCase, app: Application, record: CreditRecord, approval: CaseEventRow,
-                     settings: Settings) -> dict[str, Any]:
+                     settings: Settings, doc_no: str) -> dict[str, Any]:
+    """The decision's text. It names no machine id (case, application): people find it by its number, its
+    record's number and the filed date."""
     texts = load_letter_texts(settings.config_dir)
     directory = load_directory(settings.config_dir)
     person = record.subject_kind == "person"
-    approved_on = beijing_date(approval.at)
     return {
         "title": "信用修复决定书",
-        "doc_no": f"修复决字〔{approved_on.year}〕{case.id.removeprefix('case_')[:10].upper()}号",
+        "doc_no": doc_no,
         "subject_name": record.subject_name,
         "subject_label": SUBJECT_LABELS[record.subject_kind],
         "subject_id": mask_id_number(record.subject_key) if person else record.subject_key,
         "you": "你" if person else "你单位",
         "filed_on": chinese_date(beijing_date(app.filed_at)),
-        "application_id": app.id,
         "kind": KIND_LABELS[RecordKind(record.kind)],
         "decision_name": texts["decision_name"][record.kind],
         "record_no": record.record_no,
         "decided_on": chinese_date(record.decided_on),
         "issuer_name": directory.name_of(record.issuer),
-        "reason": approval.reason,
+        "reason": as_clause(approval.reason),
         "free_of_charge": " ".join(texts["free_of_charge"].split()),
         "handler_name": directory.name_of(case.handler),
-        "dated": chinese_date(approved_on),
+        "dated": chinese_date(beijing_date(approval.at)),
     }
 
 
 def decision_file(case: RepairCase) -> Path:
     return Path("decisions") / case.handler / f"{case.id}.pdf"
+
+
+def number_of(settings: Settings, case: RepairCase, approval: CaseEventRow) -> str:
+    """The case's decision number, counted within its handler and the approval's year in Beijing, taken
+    (and committed) once."""
+    authority = load_directory(settings.config_dir).get(case.handler)
+    if authority is None:
+        raise ApplicationError(f"case {case.id}: handler {case.handler} is not in authorities.yaml",
+                               type="AuthorityUnknown", non_retryable=True)
+    return decision_numbers.allocate(engine_for(settings.db_url), case_id=case.id, handler=case.handler,
+                                     year=beijing_date(approval.at).year, prefix=authority.doc_prefix).doc_no
 
 
 def render_decision_once(settings: Settings, case_id: str) -> bool:
@@ -79,8 +104,9 @@ def render_decision_once(settings: Settings, case_id: str) -> bool:
     if app is None or record is None or not approvals:
         raise ApplicationError(f"case {case_id} lacks its application, record or approval", type="CaseNotDecided",
                                non_retryable=True)
-    pdf = renderer(settings.fonts_dir).render_one(decision_content(case, app, record, approvals[-1], settings),
-                                                  template=TEMPLATE)
+    doc_no = number_of(settings, case, approvals[-1])
+    pdf = renderer(settings.fonts_dir).render_one(
+        decision_content(case, app, record, approvals[-1], settings, doc_no), template=TEMPLATE)
     relative = decision_file(case)
     write_whole(settings.letters_dir / relative, pdf)
     with transaction() as session:

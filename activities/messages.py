@@ -14,20 +14,35 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.shared import http, transaction
-from config.loader import load_letter_texts
+from config.loader import load_directory, load_letter_texts, load_policy
 from config.settings import Settings, get_settings
-from contracts.letters import RecordSms
+from contracts.letters import ProgressSms, RecordSms
 from domain.clock import chinese_date
 from domain.identifiers import mask_phone
+from domain.query_code import shown
+from store import cases as store_cases
 from store import messages as store_messages
 from store import records as store_records
 from store.models import SmsMessage
+
+REASON_IN_SMS = 60  # characters of a caseworker's reason an SMS carries; the page shows it whole
 
 
 def message_text(settings: Settings, purpose: str, *, name: str, record_no: str, eligible_from: str) -> str:
     texts = load_letter_texts(settings.config_dir)
     template = " ".join(texts["sms"][purpose].split()).replace(" ", "")
     return template.format(name=name, record_no=record_no, date=eligible_from, link=texts["apply_link"])
+
+
+def progress_text(settings: Settings, purpose: str, **values: str) -> str:
+    texts = load_letter_texts(settings.config_dir)
+    template = " ".join(texts["sms"][purpose].split()).replace(" ", "")
+    return template.format(link=texts["apply_link"], **values)
+
+
+def short_reason(reason: str) -> str:
+    text = " ".join(reason.split()).rstrip("。.；;，,")
+    return text if len(text) <= REASON_IN_SMS else text[:REASON_IN_SMS - 1] + "…"
 
 
 def send_sms(settings: Settings, message: SmsMessage) -> str:
@@ -69,3 +84,28 @@ def send_record_sms(request: RecordSms) -> str:
                         eligible_from=chinese_date(record.eligible_from))
     return send_sms(settings, SmsMessage(id=key, record_id=record.id, purpose=request.purpose,
                                          phone=record.contact_phone, text=text, created_at=datetime.now(UTC)))
+
+
+@activity.defn
+def send_progress_sms(request: ProgressSms) -> str:
+    """The SMS of one step of an application (filed, a supplement asked, decided, off every site) to the
+    phone given with it, with the query code; "no_phone" when the application has none."""
+    settings = get_settings()
+    with transaction() as session:
+        app = store_cases.get_application(session, request.application_id)
+        case = store_cases.get_case(session, request.case_id) if request.case_id else None
+        record = store_records.get(session, case.record_id) if case is not None else None
+        count = len(store_cases.cases_of(session, request.application_id)) if not request.case_id else 0
+    if app is None or (request.case_id and (case is None or record is None)):
+        raise ApplicationError(f"application {request.application_id} or its case is not in the store",
+                               type="NotProjected")  # retried: the filing's rows are written before any workflow
+    if not app.contact_phone:
+        return "no_phone"
+    values = {"name": app.subject_name, "code": shown(app.query_code or ""), "reason": short_reason(request.reason),
+              "count": str(count), "days": str(load_policy(settings.config_dir).time_limits.acceptance),
+              "record_no": record.record_no if record else "",
+              "handler": load_directory(settings.config_dir).name_of(case.handler) if case else ""}
+    text = progress_text(settings, request.purpose, **values)
+    return send_sms(settings, SmsMessage(id=request.key, record_id=record.id if record else None,
+                                         purpose=request.purpose, phone=app.contact_phone, text=text,
+                                         created_at=datetime.now(UTC)))

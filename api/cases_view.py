@@ -81,7 +81,8 @@ def queue_public(rules: Rules, lines: Sequence[CaseLine]) -> list[CasePublic]:
 
 
 def _application_view(rules: Rules, app: Application, lines: Sequence[CaseLine], details: Details) -> ApplicationPublic:
-    return ApplicationPublic(id=app.id, subject=shown_subject_key(app.subject_key), subject_name=app.subject_name,
+    return ApplicationPublic(id=app.id, query_code=app.query_code or "", subject=shown_subject_key(app.subject_key),
+                             subject_name=app.subject_name,
                              channel=app.channel, filed_at=app.filed_at, closed=app.closed_at is not None,
                              cases=_shown(rules, lines, details))
 

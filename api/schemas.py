@@ -108,6 +108,7 @@ class CaseBrief(BaseModel):
 
 class ApplicationCreated(BaseModel):
     id: str
+    query_code: str  # 查询码: ten digits to read out to the hotline or a counter
     # false when the workflow service did not answer: the application is kept and starts within a minute
     started: bool = True
     cases: list[CaseBrief]
@@ -149,6 +150,7 @@ class CasePublic(BaseModel):
 
 class ApplicationPublic(BaseModel):
     id: str
+    query_code: str  # 查询码, shown to people in groups (domain/query_code.shown)
     subject: str
     subject_name: str
     channel: str
@@ -166,6 +168,13 @@ class SupplementCreate(Incoming):
     """The applicant's answer to a supplement request: the materials uploaded for it (POST /materials)."""
 
     materials: list[str] = Field(default_factory=list, max_length=20)
+
+
+class QueryLookup(Incoming):
+    """A counter finds an application by the query code a person reads out and their phone's last 4 digits."""
+
+    query_code: str = Field(min_length=1, max_length=32)  # spaces and dashes as read out are allowed
+    phone_tail: str = Field(min_length=1, max_length=8)
 
 
 WITHDRAW_REASON_MAX = 500

@@ -95,13 +95,54 @@ def load_policy(config_dir: Path) -> Policy:
     return parse_policy(_read(config_dir / "policy.yaml"))
 
 
+# The 文号代字 of a repair decision, when authorities.yaml gives an authority no `doc_prefix`: the short name
+# of its city (the province's for its own authorities), its sector's abbreviation, then 信修决 (信用修复决定).
+# 苏 is the province's: Suzhou's authorities take 苏州, so that no two authorities print the same number.
+REGION_SHORT_NAMES = {
+    "320000": "苏", "320100": "宁", "320200": "锡", "320300": "徐", "320400": "常", "320500": "苏州", "320600": "通",
+    "320700": "连", "320800": "淮", "320900": "盐", "321000": "扬", "321100": "镇", "321200": "泰", "321300": "宿",
+}
+SECTOR_ABBREVIATIONS = {
+    "market_regulation": "市监", "tax": "税", "development_reform": "发改", "natural_resources": "自然资源",
+    "court": "法", "transport": "交通", "emergency_management": "应急", "data": "数据",
+    "ecology_environment": "环", "housing_construction": "住建",
+}
+DOC_PREFIX_SUFFIX = "信修决"
+
+
+def derived_doc_prefix(sector: str, region: str) -> str:
+    """宁市监信修决 for Nanjing's market regulation, 苏税信修决 for the province's tax bureau. A county
+    authority derives its city's prefix, which its city's authority of the sector has already: it names its
+    own `doc_prefix` (parse_directory refuses two authorities with one prefix)."""
+    city = region if region.endswith("0000") else region[:4] + "00"
+    if city not in REGION_SHORT_NAMES or sector not in SECTOR_ABBREVIATIONS:
+        raise ValueError(f"no doc_prefix can be derived for sector {sector} in region {region}: "
+                         "give the authority a doc_prefix in authorities.yaml")
+    return REGION_SHORT_NAMES[city] + SECTOR_ABBREVIATIONS[sector] + DOC_PREFIX_SUFFIX
+
+
+def _authority(raw: dict[str, Any]) -> Authority:
+    region = str(raw["region"])
+    return Authority(code=raw["code"], name=raw["name"], sector=raw["sector"], region=region, level=raw["level"],
+                     doc_prefix=raw.get("doc_prefix") or derived_doc_prefix(raw["sector"], region))
+
+
+def parse_directory(raw: dict[str, Any]) -> Directory:
+    """The authorities, each with its decisions' prefix. Two authorities with one prefix would print the same
+    number on two different decisions (each counts its own from 1): refused here, at start."""
+    authorities = [_authority(a) for a in raw["authorities"]]
+    holders: dict[str, list[str]] = {}
+    for a in authorities:
+        holders.setdefault(a.doc_prefix, []).append(a.code)
+    shared = {prefix: codes for prefix, codes in holders.items() if len(codes) > 1}
+    if shared:
+        raise ValueError(f"authorities share a doc_prefix, give each its own in authorities.yaml: {shared}")
+    return Directory(authorities, region_names={str(code): name for code, name in raw.get("regions", {}).items()})
+
+
 @lru_cache
 def load_directory(config_dir: Path) -> Directory:
-    raw = _read(config_dir / "authorities.yaml")
-    return Directory(
-        (Authority(code=a["code"], name=a["name"], sector=a["sector"], region=str(a["region"]), level=a["level"])
-         for a in raw["authorities"]),
-        region_names={str(code): name for code, name in raw.get("regions", {}).items()})
+    return parse_directory(_read(config_dir / "authorities.yaml"))
 
 
 def load_calendar(config_dir: Path) -> WorkCalendar:

@@ -26,6 +26,7 @@ class ApplicationInput(BaseModel):
     filed_at: datetime
     limits: Limits
     cases: list[CaseSpec]
+    query_code: str = ""  # 查询码 (domain/query_code.py); empty in histories recorded before it
 
 
 class WithdrawInput(BaseModel):

@@ -42,6 +42,18 @@ class LetterBatchInput(BaseModel):
     record_ids: list[str]
 
 
+class ProgressSms(BaseModel):
+    """One SMS about an application's progress, to its contact phone. `key` is made by the workflow from
+    what it decided (the purpose, the case and the event's number), so a replayed or retried workflow task
+    asks for the same message and the message centre delivers it once."""
+
+    key: str
+    application_id: str
+    purpose: str  # filed | supplement_requested | approved | denied | not_accepted | repaired
+    case_id: str = ""  # empty for the filing, which is about the whole application
+    reason: str = ""
+
+
 class RecordSms(BaseModel):
     """One SMS about one record. `window` makes a reminder once per eligibility date (a record whose
     window moves is reminded again), empty for once-ever messages."""

@@ -112,6 +112,12 @@ def can_file_at_counter(p: Principal) -> bool:
     return p.role is Role.WINDOW
 
 
+def can_look_up_by_query_code(p: Principal) -> bool:
+    """A counter helps whoever stands before it, whichever channel they filed through: it finds their
+    application by the query code they read out and the last digits of their phone (services/lookup.py)."""
+    return p.role is Role.WINDOW
+
+
 def has_own_subject(p: Principal) -> bool:
     """An applicant's pages (/my) need the subject their account acts for."""
     return p.role is Role.APPLICANT and bool(p.subject)

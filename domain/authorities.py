@@ -13,6 +13,16 @@ class Authority:
     sector: str
     region: str  # GB/T 2260 administrative division code
     level: str  # province | city | county
+    # 文号代字 of its repair decisions (宁市监信修决): config/authorities.yaml, or derived by config/loader.py
+    doc_prefix: str = ""
+
+
+def decision_no(prefix: str, year: int, seq: int) -> str:
+    """The number a repair decision (信用修复决定书) carries: the authority's 代字, the year in full inside
+    六角括号 and the sequence within that authority and year in Arabic figures, no leading zeros (GB/T
+    9704-2012 7.2.3). The "第" is the form issue 10 item 12 asks for: 宁市监信修决〔2026〕第12号 (7.2.3 leaves
+    it out of a 公文's 发文字号)."""
+    return f"{prefix}〔{year}〕第{seq}号"
 
 
 def region_prefix(region: str) -> str:

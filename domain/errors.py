@@ -102,6 +102,10 @@ class Code(StrEnum):
     INVALID_RATING = "INVALID_RATING"
     COMMENT_REQUIRED = "COMMENT_REQUIRED"
     COMMENT_TOO_LONG = "COMMENT_TOO_LONG"
+    # looking an application up by its query code (查询码)
+    INVALID_QUERY_CODE = "INVALID_QUERY_CODE"
+    INVALID_PHONE_TAIL = "INVALID_PHONE_TAIL"
+    QUERY_NOT_MATCHED = "QUERY_NOT_MATCHED"
     # oversight
     NOT_COMPUTED = "NOT_COMPUTED"
     # the services we depend on, and the last resort
@@ -187,6 +191,9 @@ CATALOGUE: dict[Code, Entry] = {
     Code.NOT_FINISHED: Entry(_R.CONFLICT, "申请的全部事项办结后才能评价"),
     Code.ALREADY_RATED: Entry(_R.CONFLICT, "已评价过该机关的办理服务，不能重复评价", "handler"),
     Code.UNKNOWN_HANDLER: Entry(_R.INVALID, "该申请没有由此机关办理的事项", "handler"),
+    Code.INVALID_QUERY_CODE: Entry(_R.INVALID, "查询码应为10位数字，请核对（最后一位是校验码）", "query_code"),
+    Code.INVALID_PHONE_TAIL: Entry(_R.INVALID, "请输入申请时所留联系电话的后4位数字", "phone_tail"),
+    Code.QUERY_NOT_MATCHED: Entry(_R.NOT_FOUND, "没有与该查询码和联系电话后4位相符的申请，请核对后重试"),
     Code.INVALID_RATING: Entry(_R.INVALID, "请选择评价等级（非常满意、满意、基本满意、不满意、非常不满意）", "rating"),
     Code.COMMENT_REQUIRED: Entry(_R.INVALID, "选择不满意或非常不满意时请填写评价意见，说明原因，以便整改", "comment"),
     Code.COMMENT_TOO_LONG: Entry(_R.INVALID, "评价意见过长", "comment"),

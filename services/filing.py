@@ -109,7 +109,7 @@ def record_filing(settings: Settings, rules: Rules, principal: Principal, subjec
         channel = Channel.WINDOW if can_file_at_counter(principal) else Channel.ONLINE
         app = Application(id=app_id, subject_key=subject, subject_name=records[0].subject_name, channel=channel.value,
                           filed_by=principal.sub, filed_by_role=principal.role.value, contact_phone=contact_phone,
-                          filed_at=now)
+                          filed_at=now, query_code=store_cases.free_query_code(session))
         try:
             store_cases.file_application(session, app, cases)
         except store_cases.RecordTaken as taken:

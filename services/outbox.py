@@ -34,7 +34,7 @@ def application_input(app: Application, cases: list[RepairCase], records: dict[s
                       limits: Limits) -> ApplicationInput:
     return ApplicationInput(
         application_id=app.id, subject_key=app.subject_key, channel=app.channel, filed_by=app.filed_by,
-        filed_by_role=Role(app.filed_by_role), filed_at=app.filed_at, limits=limits,
+        filed_by_role=Role(app.filed_by_role), filed_at=app.filed_at, limits=limits, query_code=app.query_code or "",
         cases=[CaseSpec(case_id=c.id, record_id=c.record_id, record_no=records[c.record_id].record_no,
                         record_kind=records[c.record_id].kind, handler=c.handler, handler_region=c.handler_region,
                         repair_channel=c.repair_channel) for c in cases],

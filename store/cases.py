@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from domain.query_code import new_query_code
 from store.models import Application, CaseEventRow, CreditRecord, Notification, RepairCase, SyncDelivery
 
 
@@ -123,6 +124,20 @@ def unstarted(session: Session) -> list[Application]:
 
 def get_application(session: Session, application_id: str) -> Application | None:
     return session.get(Application, application_id)
+
+
+def free_query_code(session: Session) -> str:
+    """A query code no application holds yet. With 10⁹ codes a clash is rare, and drawing again is cheaper
+    than a failed filing; two filings drawing the same code at the same instant are kept apart by the
+    unique index (one of them is refused and can be sent again)."""
+    while True:
+        code = new_query_code()
+        if session.exec(select(Application.id).where(Application.query_code == code)).first() is None:
+            return code
+
+
+def by_query_code(session: Session, code: str) -> Application | None:
+    return session.exec(select(Application).where(Application.query_code == code)).first()
 
 
 def cases_of(session: Session, application_id: str) -> list[RepairCase]:

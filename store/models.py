@@ -56,6 +56,8 @@ class Application(SQLModel, table=True):
     filed_by_role: str = Field(max_length=16)
     contact_phone: str = Field(max_length=20)
     filed_at: datetime
+    # 查询码: ten digits a person reads out (domain/query_code.py); None only while the migration backfills
+    query_code: str | None = Field(default=None, unique=True, index=True, max_length=10)
     workflow_started: bool = False  # the outbox flag: an application whose workflow did not start is retried
     closed_at: datetime | None = None
 
@@ -152,7 +154,7 @@ class SmsMessage(SQLModel, table=True):
 
     id: str = Field(primary_key=True, max_length=96)
     record_id: str | None = Field(default=None, index=True, max_length=32)
-    purpose: str = Field(max_length=32)  # letter_ready | eligible_soon
+    purpose: str = Field(max_length=32)  # letter_ready | eligible_soon | a progress one (contracts.letters)
     phone: str = Field(max_length=20)  # shown masked everywhere but to the message centre
     text: str = Field(max_length=500)
     status: str = Field(default="pending", max_length=16)  # pending | sent | failed
@@ -232,3 +234,30 @@ class RevokedSession(SQLModel, table=True):
 
     jti: str = Field(primary_key=True, max_length=64)
     expires_at: datetime = Field(index=True)
+
+
+class DecisionNumber(SQLModel, table=True):
+    """The number of a case's repair decision (宁市监信修决〔2026〕第12号), taken once before its first
+    rendering and kept: a re-render or a retried activity prints the same one. `seq` counts within the
+    handler and the approval's year, from 1 with none skipped (store/decision_numbers.py); `doc_no` is the
+    text as printed, so a prefix changed in config later never changes a number already issued."""
+
+    __tablename__ = "decision_number"
+    __table_args__ = (sa.UniqueConstraint("handler", "year", "seq", name="uq_decision_number_seq"),)
+
+    case_id: str = Field(primary_key=True, max_length=32)
+    handler: str = Field(max_length=64)
+    year: int
+    seq: int
+    doc_no: str = Field(max_length=64)
+    allocated_at: datetime
+
+
+class DecisionCounter(SQLModel, table=True):
+    """The last sequence number given per handler and year: the row that concurrent allocations queue on."""
+
+    __tablename__ = "decision_counter"
+
+    handler: str = Field(primary_key=True, max_length=64)
+    year: int = Field(primary_key=True)
+    last_seq: int

@@ -20,6 +20,14 @@ def pdf_text(pdf: bytes) -> str:
     return "".join(_poppler("pdftotext", pdf, "-enc", "UTF-8").split())
 
 
+def pdf_pages(pdf: bytes) -> list[str]:
+    """The text of each page, line breaks removed as in pdf_text (pdftotext ends every page with a form feed)."""
+    pages = _poppler("pdftotext", pdf, "-enc", "UTF-8").split("\f")
+    if not pages[-1].strip():
+        pages.pop()  # what follows the last page's form feed
+    return ["".join(page.split()) for page in pages]
+
+
 def pdf_fonts(pdf: bytes) -> list[dict[str, str]]:
     lines = _poppler("pdffonts", pdf).splitlines()[2:]
     fonts = []
@@ -35,4 +43,4 @@ def pdf_info(pdf: bytes) -> dict[str, str]:
     return {k.strip(): v.strip() for k, v in (line.split(":", 1) for line in out.splitlines() if ":" in line)}
 
 
-__all__ = ["pdf_text", "pdf_fonts", "pdf_info", "Path"]
+__all__ = ["pdf_text", "pdf_pages", "pdf_fonts", "pdf_info", "Path"]

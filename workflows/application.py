@@ -14,17 +14,19 @@ from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ActivityError, ApplicationError
 from temporalio.workflow import ChildWorkflowHandle, ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
     from activities import cases as case_activities
+    from activities import messages as message_activities
     from contracts.application import WITHDRAW_UPDATE, ApplicationInput, WithdrawInput
     from contracts.case import WITHDRAW_SIGNAL, CaseInput, CaseView, DecisionInput, case_workflow_id
+    from contracts.letters import ProgressSms
     from domain.access import actor, refusal_to_act
     from domain.errors import Code
     from domain.transitions import Action
-    from workflows.repair_case import RepairCaseWorkflow
+    from workflows.repair_case import PROGRESS_SMS, SMS, RepairCaseWorkflow
 
 
 @workflow.defn(name="ApplicationWorkflow")
@@ -47,14 +49,25 @@ class ApplicationWorkflow:
                 parent_close_policy=ParentClosePolicy.ABANDON,
             )
         self.started = True
+        filed = asyncio.create_task(self._text_filed(inp)) if workflow.patched(PROGRESS_SMS) else None
         self.results = list(await asyncio.gather(*(self._ended(cid, h) for cid, h in self.children.items())))
         await workflow.wait_condition(workflow.all_handlers_finished)
+        if filed is not None:
+            await filed
         await workflow.execute_activity(
             case_activities.close_application, inp.application_id,
             start_to_close_timeout=timedelta(seconds=30),
             retry_policy=RetryPolicy(maximum_interval=timedelta(seconds=30)),
         )
         return self.results
+
+    async def _text_filed(self, inp: ApplicationInput) -> None:
+        """The applicant's SMS that the application was filed and sent on, once per application."""
+        request = ProgressSms(key=f"filed:{inp.application_id}", application_id=inp.application_id, purpose="filed")
+        try:
+            await workflow.execute_activity(message_activities.send_progress_sms, request, **SMS)
+        except ActivityError as err:
+            workflow.logger.warning("SMS %s given up: %s", request.key, err.cause or err)
 
     async def _ended(self, case_id: str, handle: ChildWorkflowHandle) -> CaseView:
         view: CaseView = await handle

@@ -18,6 +18,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities import cases as case_activities
+    from activities import messages as message_activities
     from activities import sync as sync_activities
     from contracts.case import (
         WITHDRAW_SIGNAL,
@@ -31,6 +32,7 @@ with workflow.unsafe.imports_passed_through():
         ResyncInput,
         TargetInfo,
     )
+    from contracts.letters import ProgressSms
     from domain import timeline
     from domain.access import actor, can_resync, refusal_to_act
     from domain.clock import beijing_date
@@ -52,6 +54,12 @@ RELEASED = frozenset({CaseState.NOT_ACCEPTED, CaseState.DENIED, CaseState.WITHDR
 # Patches (workflow.patched): histories recorded before them replay the old commands.
 ACKS_PROJECTED_TOGETHER = "acks-projected-together"  # one projection after all acks, not one per ack
 SHIELD_PUSHED = "shield-pushed-to-sites"  # shielding also taken to the sync targets
+PROGRESS_SMS = "progress-sms"  # the applicant is texted at each step (activities/messages.send_progress_sms)
+
+SMS = {"start_to_close_timeout": timedelta(seconds=30), "schedule_to_close_timeout": timedelta(days=1),
+       "retry_policy": RetryPolicy(maximum_interval=timedelta(minutes=5))}
+SMS_OF_DECISION = {Action.REQUEST_SUPPLEMENT: "supplement_requested", Action.APPROVE: "approved",
+                   Action.DENY: "denied", Action.REJECT: "not_accepted"}
 
 
 @workflow.defn(name="RepairCaseWorkflow")
@@ -73,6 +81,7 @@ class RepairCaseWorkflow:
         self.resync_requested = False
         self.shield_task: asyncio.Task[list[TargetInfo]] | None = None
         self.filed = False
+        self.texts: list[asyncio.Task[None]] = []
 
     # ---- the process -------------------------------------------------------------------------
     @workflow.run
@@ -94,6 +103,7 @@ class RepairCaseWorkflow:
             if self.state in RELEASED:
                 await self._deliver_to_all("unshield")  # the record goes back up where it was hidden
         await workflow.wait_condition(workflow.all_handlers_finished)
+        await asyncio.gather(*self.texts)
         return self.view()
 
     async def _wait_for_change_or_deadline(self) -> None:
@@ -140,6 +150,7 @@ class RepairCaseWorkflow:
             self.state = CaseState.REPAIRED
             self._event("system", "system", "repaired", timeline.REPAIRED)
             await self._project()
+            self._text("repaired")
 
     async def _deliver_to_all(self, action: str) -> list[TargetInfo]:
         targets = await workflow.execute_activity(sync_activities.list_targets, **STORE)
@@ -229,6 +240,8 @@ class RepairCaseWorkflow:
             self.deadline.clear()
         self._event(d.actor_role.value, d.actor, d.action.value, message, d.reason)
         await self._project()
+        if d.action in SMS_OF_DECISION:
+            self._text(SMS_OF_DECISION[d.action], d.reason)
         self.changed = True
         return self.view()
 
@@ -275,6 +288,24 @@ class RepairCaseWorkflow:
         return CaseView(case_id=self._in.spec.case_id, state=self.state, deadline=self.deadline.due,
                         provisional=self.deadline.provisional, overdue=self.deadline.overdue,
                         refused=[t.code for t in self.refused])
+
+    def _text(self, purpose: str, reason: str = "") -> None:
+        """The applicant's SMS of the step just projected, sent beside the process (a message centre that is
+        down delays no decision; it is retried for a day, then given up and logged). Keyed by the event's
+        number, so a retried workflow task asks for the same message and a later round its own."""
+        if not workflow.patched(PROGRESS_SMS):
+            return
+        spec = self._in.spec
+        request = ProgressSms(key=f"{purpose}:{spec.case_id}:{self.seq}", application_id=self._in.application_id,
+                              purpose=purpose, case_id=spec.case_id, reason=reason)
+
+        async def send() -> None:
+            try:
+                await workflow.execute_activity(message_activities.send_progress_sms, request, **SMS)
+            except ActivityError as err:
+                workflow.logger.warning("SMS %s given up: %s", request.key, err.cause or err)
+
+        self.texts.append(asyncio.create_task(send()))
 
     def _event(self, role: str, actor: str, action: str, message: str, reason: str = "") -> None:
         self.seq += 1

@@ -1,17 +1,26 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Body, Response
+from sqlmodel import Session
 
 from api import clock
 from api.cases_view import application_public, visible_progress
 from api.deps import PrincipalDep, RulesDep, SettingsDep, TemporalDep
 from api.errors import refusals
-from api.schemas import ApplicationCreate, ApplicationCreated, ApplicationPublic, CaseBrief, WithdrawCreate
+from api.schemas import (
+    ApplicationCreate,
+    ApplicationCreated,
+    ApplicationPublic,
+    CaseBrief,
+    QueryLookup,
+    WithdrawCreate,
+)
 from domain.errors import Code
 from domain.transitions import CaseState
-from services import filing, withdrawing
+from services import filing, lookup, withdrawing
 from services.db import in_session
 from services.filing import Proof
+from store import cases as store_cases
 
 router = APIRouter(prefix="/api/v1", tags=["applications"])
 
@@ -33,7 +42,7 @@ async def create_application(payload: ApplicationCreate, principal: PrincipalDep
     inp = filed.application
     briefs = [CaseBrief(id=c.case_id, record_id=c.record_id, handler=c.handler,
                         state=CaseState.PENDING_ACCEPTANCE.value) for c in inp.cases]
-    return ApplicationCreated(id=inp.application_id, started=filed.started, cases=briefs)
+    return ApplicationCreated(id=inp.application_id, query_code=inp.query_code, started=filed.started, cases=briefs)
 
 
 @router.get("/applications/{application_id}", response_model=ApplicationPublic, responses=refusals(Code.NOT_FOUND))
@@ -63,3 +72,17 @@ async def withdraw(application_id: str, principal: PrincipalDep, rules: RulesDep
     app, cases = await withdrawing.withdraw(settings, temporal, principal, application_id,
                                             reason=payload.reason if payload else "")
     return await in_session(settings, lambda s: application_public(s, rules, app, cases))
+
+
+@router.post("/applications/lookup", response_model=ApplicationPublic, responses=refusals(
+    Code.FORBIDDEN, Code.INVALID_QUERY_CODE, Code.INVALID_PHONE_TAIL, Code.QUERY_NOT_MATCHED, write=True))
+async def look_up(payload: QueryLookup, principal: PrincipalDep, rules: RulesDep,
+                  settings: SettingsDep) -> ApplicationPublic:
+    """A counter (窗口) finds the application of the person before it, filed online or at any counter, by the
+    query code (查询码) they read out and the last 4 digits of the contact phone they gave; a code that does
+    not exist and a phone that does not match answer the same 404 (services/lookup.py)."""
+    def read(session: Session) -> ApplicationPublic:
+        app = lookup.look_up(session, principal, payload.query_code, payload.phone_tail)
+        return application_public(session, rules, app, store_cases.cases_of(session, app.id))
+
+    return await in_session(settings, read)

@@ -32,22 +32,26 @@ def flash(request: Request) -> str:
     return " ".join(text for key, text in FLASH.items() if request.query_params.get(key))
 
 
-def actions_key(view: ApplicationPublic) -> str:
-    """What the page's actions depend on (the state of each case): when a live refresh answers another key,
-    the page's script loads the page again, so a supplement's upload form, the rating and the end of 撤回申请
-    appear with the state that allows them instead of after a reload by hand."""
-    return " ".join(f"{c.id}={c.state}" for c in sorted(view.cases, key=lambda c: c.id))
+def actions_key(view: ApplicationPublic, can_withdraw: bool) -> str:
+    """The actions the page offers outside its live part (撤回申请, a supplement's upload form, the rating):
+    when a live refresh answers another key, the page's script loads the page again, so they appear and go
+    with the state that allows them. A change that leaves them as they were (a case accepted) is swapped in
+    without a reload, which would lose what is being typed and where a screen reader was."""
+    asked = sorted(c.id for c in view.cases if c.state == CaseState.SUPPLEMENT_REQUESTED)
+    ended = all(CaseState(c.state) in TERMINAL for c in view.cases)
+    return f"withdraw={int(can_withdraw)} supplement={','.join(asked)} rate={int(ended)}"
 
 
 def progress_context(view: ApplicationPublic, me: Principal, request: Request) -> dict[str, Any]:
     open_cases = [c for c in view.cases if CaseState(c.state) not in DECIDED]
+    withdrawable = bool(open_cases) and can_withdraw(me)
     return {
         "app": view,
         "steppers": {c.id: stepper(c) for c in view.cases},
-        "can_withdraw": bool(open_cases) and can_withdraw(me),
+        "can_withdraw": withdrawable,
         "flash": flash(request),
         "repaired": [c for c in view.cases if c.state == CaseState.REPAIRED],
         "with_decision": {c.id for c in view.cases if CaseState(c.state) in REPAIR_DECIDED},
         "live": any(CaseState(c.state) not in TERMINAL for c in view.cases),
-        "actions_key": actions_key(view),
+        "actions_key": actions_key(view, withdrawable),
     }

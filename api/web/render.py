@@ -16,6 +16,7 @@ from api.present import authority_name
 from api.web.session import csrf_anchor, csrf_token
 from config.rules import rules_for
 from config.settings import Settings
+from domain import query_code
 from domain.access import Principal
 from domain.clock import beijing_date, beijing_time, chinese_date
 from domain.identifiers import shown_subject_key
@@ -58,7 +59,7 @@ def environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES / "pages"),
                              autoescape=jinja2.select_autoescape(default=True), undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(day=_day, moment=_moment, subject_id=shown_subject_key,
+    env.filters.update(day=_day, moment=_moment, subject_id=shown_subject_key, query_code=query_code.shown,
                        kind=_label({k.value: v for k, v in KIND_LABELS.items()}),
                        severity=_label({k.value: v for k, v in SEVERITY_LABELS.items()}),
                        record_state=_label({k.value: v for k, v in RECORD_STATE_LABELS.items()}),

@@ -25,6 +25,11 @@ def application_form(application_id: str) -> Response:
     return _to(f"/applications/{application_id}")
 
 
+@router.get("/window/lookup")
+def lookup_form() -> Response:
+    return _to("/window")
+
+
 @router.get("/cases/{case_id}/decisions")
 def decision_form(case_id: str) -> Response:
     return _to(f"/cases/{case_id}")

@@ -12,15 +12,19 @@ from api import clock
 from api.cases_view import application_public
 from api.deps import RulesDep, SessionDep, SettingsDep, TemporalDep
 from api.errors import forbidden
+from api.schemas import ApplicationPublic
 from api.web.filing import file, published_on, read_filing, records_of
-from api.web.forms import FormState
+from api.web.forms import FormState, refusal_status
+from api.web.progress import stepper
 from api.web.render import page
 from api.web.session import check_csrf, require_principal
 from config.loader import load_letter_texts
 from config.rules import Rules
 from config.settings import Settings
 from domain.access import Principal, can_file_at_counter
+from domain.errors import DomainError
 from domain.identifiers import normalize_id, subject_kinds
+from services import lookup
 from services.db import in_session
 from services.visibility import visible_application
 from store import cases as store_cases
@@ -36,7 +40,8 @@ def _clerk(request: Request, settings: Settings) -> Principal:
 
 
 def _window(request: Request, settings: Settings, rules: Rules, session: Session, me: Principal, subject: str,
-            state: FormState, status: int = 200) -> Response:
+            state: FormState, status: int = 200, lookup_state: FormState | None = None,
+            found: ApplicationPublic | None = None) -> Response:
     subject_error = ""
     records = []
     if subject:
@@ -47,7 +52,9 @@ def _window(request: Request, settings: Settings, rules: Rules, session: Session
             status = 422 if status == 200 else status
     return page(request, settings, "window.html", me, status=status, subject=subject, subject_error=subject_error,
                 records=records, form=state, hidden_subject=subject, published_on=published_on(settings),
-                action="/window", filed=store_cases.applications_of(session, filed_by=me.sub, limit=20))
+                action="/window", filed=store_cases.applications_of(session, filed_by=me.sub, limit=20),
+                lookup=lookup_state or FormState(), found=found,
+                found_steppers={c.id: stepper(c) for c in found.cases} if found else {})
 
 
 @router.get("/window", response_class=HTMLResponse)
@@ -69,6 +76,31 @@ async def window_file(request: Request, settings: SettingsDep, rules: RulesDep, 
     if created is not None:
         return RedirectResponse(f"/applications/{created}/receipt", status_code=303)
     return await in_session(settings, lambda s: _window(request, settings, rules, s, me, subject, state, status=422))
+
+
+@router.post("/window/lookup", response_class=HTMLResponse)
+async def window_lookup(request: Request, settings: SettingsDep, rules: RulesDep) -> Response:
+    """The progress of a person's application found by its query code and phone's last digits
+    (services/lookup.py), shown on the counter's page; a refusal comes back next to its field."""
+    me = _clerk(request, settings)
+    form = await request.form()
+    check_csrf(request, settings, form)
+    state = FormState(values={k: str(form.get(k, ""))[:32] for k in ("query_code", "phone_tail")})
+    blank = FormState(values={"record_ids": [], "contact_phone": "", "commitment": False})
+
+    def show(session: Session) -> Response:
+        try:
+            app = lookup.look_up(session, me, state.values["query_code"], state.values["phone_tail"])
+        except DomainError as refused:
+            if refusal_status(refused) == 403:
+                raise
+            state.refuse(refused)
+            return _window(request, settings, rules, session, me, "", blank, status=refusal_status(refused),
+                           lookup_state=state)
+        found = application_public(session, rules, app, store_cases.cases_of(session, app.id))
+        return _window(request, settings, rules, session, me, "", blank, lookup_state=state, found=found)
+
+    return await in_session(settings, show)
 
 
 @router.get("/applications/{application_id}/receipt", response_class=HTMLResponse)

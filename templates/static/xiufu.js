@@ -5,9 +5,9 @@
   var print = document.getElementById("print");
   if (print) { print.addEventListener("click", function () { window.print(); }); }
 
-  // Live progress: swap in the cases part of the page every few seconds while a case is still open. When a
-  // case's state changed, the actions it allows (a supplement's upload, the rating, withdrawing) changed
-  // with it: load the whole page again (without the one-time notice of its query string).
+  // Live progress: swap in the cases part of the page every few seconds while a case is still open. When the
+  // actions the page offers changed with a state (a supplement's upload, the rating, withdrawing), load the
+  // whole page again (without the one-time notice of its query string).
   var live = document.querySelector("[data-live]");
   if (!live || !window.fetch) { return; }
   var url = live.getAttribute("data-live");

@@ -11,7 +11,8 @@ from playwright.sync_api import expect
 
 from tests import factories
 from tests.pages.browse import check_page, sign_in
-from tests.system.steps import decide, register
+from tests.pages.conftest import PHONE
+from tests.system.steps import apply, decide, register
 
 pytestmark = pytest.mark.system
 
@@ -25,13 +26,13 @@ def test_counter_clerk_files_on_a_subjects_behalf_and_prints_the_receipt(web_sta
 
     wrong = uscc[:-1] + ("0" if uscc[-1] != "0" else "1")
     clerk.get_by_label("统一社会信用代码或身份证号码").fill(wrong)
-    clerk.get_by_role("button", name="查询").click()
+    clerk.get_by_role("button", name="查询", exact=True).click()
     assert "校验不通过" in clerk.inner_text("main")
     assert clerk.get_by_label("统一社会信用代码或身份证号码").input_value() == wrong  # what was typed is kept
     check_page(clerk, "window-invalid")
 
     clerk.get_by_label("统一社会信用代码或身份证号码").fill(uscc)
-    clerk.get_by_role("button", name="查询").click()
+    clerk.get_by_role("button", name="查询", exact=True).click()
     clerk.get_by_label(re.compile(re.escape(record["record_no"]))).check()
     clerk.get_by_label("联系电话").fill("13912345678")
     clerk.get_by_role("button", name="提交修复申请").click()
@@ -50,6 +51,31 @@ def test_counter_clerk_files_on_a_subjects_behalf_and_prints_the_receipt(web_sta
                          headers=web_stack.token("--role", "applicant", "--subject", uscc)).json()
     assert progress["channel"] == "window"
     assert len(progress["cases"]) == 1
+
+
+def test_counter_finds_an_online_application_by_the_query_code_a_person_reads_out(web_stack, new_page):
+    uscc = factories.uscc(7202)
+    record = register(web_stack, "320100-transport", uscc)
+    created = apply(web_stack, uscc, [record["id"]]).json()
+    code = created["query_code"]
+    applicant = new_page(PHONE)
+    sign_in(applicant, web_stack.token("--role", "applicant", "--subject", uscc), f"/applications/{created['id']}")
+    shown = f"{code[:4]} {code[4:7]} {code[7:]}"
+    assert shown in applicant.inner_text("main")  # what the person reads out
+
+    clerk = new_page(PHONE)
+    sign_in(clerk, web_stack.token("--role", "window", "--sub", "window-nj-08"))
+    clerk.get_by_label("查询码", exact=True).fill(shown)
+    clerk.get_by_label("申请时所留电话的后4位").fill("0000")
+    clerk.get_by_role("button", name="查询进度").click()
+    assert "没有与该查询码和联系电话后4位相符的申请" in clerk.inner_text("main")
+    assert clerk.get_by_label("查询码", exact=True).input_value() == shown
+    check_page(clerk, "window-lookup-refused")
+    clerk.get_by_label("申请时所留电话的后4位").fill("5678")
+    clerk.get_by_role("button", name="查询进度").click()
+    text = clerk.inner_text("main")
+    assert "查询结果" in text and record["record_no"] in text and "待受理" in text and "网上申请" in text
+    check_page(clerk, "window-lookup")
 
 
 def tab_to(page, element_id: str, limit: int = 80) -> None:

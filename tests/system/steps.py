@@ -43,6 +43,13 @@ def decide(stack, case_id: str, authority: str, action: str, reason: str = "") -
                       headers=stack.token("--role", "caseworker", "--authority", authority), timeout=30)
 
 
+def texts_about(stack, app_id: str, case_ids: list[str]) -> dict[str, tuple[int, str]]:
+    """The message centre's SMS about an application: {idempotency key: (times delivered, text)}."""
+    centre = httpx.get(stack.simulator + "/message-centre/messages").json()
+    mine = [k for k in centre["sent"] if k == f"filed:{app_id}" or any(f":{c}:" in k for c in case_ids)]
+    return {k: (centre["delivered"][k], centre["sent"][k]["text"]) for k in mine}
+
+
 def progress(stack, app_id: str, uscc: str) -> dict:
     r = httpx.get(stack.api + f"/api/v1/applications/{app_id}",
                   headers=stack.token("--role", "applicant", "--subject", uscc))

@@ -12,7 +12,7 @@ import pytest
 from api import clock
 from domain.periods import add_months
 from tests import factories
-from tests.system.steps import apply, decide, eventually, progress, register
+from tests.system.steps import apply, decide, eventually, progress, register, texts_about
 
 pytestmark = pytest.mark.system
 
@@ -51,6 +51,15 @@ def test_penalty_applied_for_decided_and_repaired_on_every_site(stack):
                  if e["event_type"] == "decision"]
     assert decisions == [("accept", "caseworker", "under_review"), ("approve", "caseworker", "approved")]
     assert history["run_id"] and history["workflow_id"] in history["temporal_ui_url"]
+    code = created["query_code"]
+    shown = f"{code[:4]} {code[4:7]} {code[7:]}"
+    assert done["query_code"] == code and len(code) == 10
+    case_ids = [c["id"] for c in created["cases"]]
+    texts = eventually(lambda: (t := texts_about(stack, created["id"], case_ids)) and len(t) == 5 and t)
+    purposes = sorted(k.split(":")[0] for k in texts)
+    assert purposes == ["approved", "approved", "filed", "repaired", "repaired"], purposes
+    assert all(n == 1 and shown in text and "【江苏信用修复】" in text for n, text in texts.values())
+    assert "（2项）" in texts[f"filed:{created['id']}"][1]
 
 
 def test_worker_killed_mid_sync_loses_nothing_and_applies_no_delivery_twice(stack):
@@ -76,6 +85,36 @@ def test_worker_killed_mid_sync_loses_nothing_and_applies_no_delivery_twice(stac
         assert log["applied"].get(key) == 1, (site, log["applied"])
     for site in ("creditchina_js", "gsxt_js", "city_320600"):
         httpx.post(stack.simulator + f"/control/{site}", json={})
+    # the applicant's SMS of each step, once: the workflow tasks the worker's death made run again asked for
+    # the same messages, not new ones
+    texts = eventually(lambda: (t := texts_about(stack, app["id"], [case_id])) and len(t) == 3 and t)
+    assert sorted(k.split(":")[0] for k in texts) == ["approved", "filed", "repaired"]
+    assert all(n == 1 for n, _ in texts.values())
+
+
+def test_the_worker_killed_while_an_sms_is_in_flight_sends_it_once(stack):
+    uscc = factories.uscc(9005)
+    record = register(stack, "320600-transport", uscc)
+    app = apply(stack, uscc, [record["id"]]).json()
+    case_id = app["cases"][0]["id"]
+    eventually(lambda: texts_about(stack, app["id"], [case_id]))  # the filing's SMS
+    httpx.post(stack.simulator + "/message-centre/control", json={"delay_s": 2})  # each SMS takes 2 s
+    try:
+        assert decide(stack, case_id, "320600-transport", "request_supplement",
+                      "请补充缴款凭证").status_code == 200
+        time.sleep(0.5)  # the SMS is on its way to the message centre
+        stack.kill("worker")
+        stack.start_worker()
+        texts = eventually(lambda: (t := texts_about(stack, app["id"], [case_id])) and len(t) == 2 and t,
+                           timeout=90)
+    finally:
+        httpx.post(stack.simulator + "/message-centre/control", json={})
+    time.sleep(3)  # an SMS sent again would have arrived by now
+    texts = texts_about(stack, app["id"], [case_id])
+    assert sorted(k.split(":")[0] for k in texts) == ["filed", "supplement_requested"]
+    assert all(n == 1 for n, _ in texts.values())
+    (asked,) = [text for k, (_, text) in texts.items() if k.startswith("supplement_requested")]
+    assert "南通市交通运输局要求补正" in asked and "请补充缴款凭证" in asked and "时限暂停计算" in asked
 
 
 def test_refusals(stack):

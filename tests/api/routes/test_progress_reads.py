@@ -140,7 +140,8 @@ def one_case_at_a_time(app_id: str, with_details: bool = True) -> dict:
                                     "action": e.action, "message": e.message, "reason": e.reason}
                                    for e in store_cases.events_of(s, [case.id])]
             cases.append(out)
-        return {"id": app.id, "subject": shown_subject_key(app.subject_key), "subject_name": app.subject_name,
+        return {"id": app.id, "query_code": app.query_code or "", "subject": shown_subject_key(app.subject_key),
+                "subject_name": app.subject_name,
                 "channel": app.channel, "filed_at": WHEN.dump_python(app.filed_at, mode="json"),
                 "closed": app.closed_at is not None, "cases": cases}
 

@@ -10,7 +10,8 @@ def test_a_forms_address_opened_again_leads_to_its_page(client):
     fresh(client)
     for path, page in (("/applications/app_x/withdraw", "/applications/app_x"),
                        ("/applications/app_x/evaluations", "/applications/app_x"),
-                       ("/cases/case_x/decisions", "/cases/case_x"), ("/login/demo", "/login"), ("/logout", "/")):
+                       ("/cases/case_x/decisions", "/cases/case_x"), ("/login/demo", "/login"), ("/logout", "/"),
+                       ("/window/lookup", "/window")):
         r = client.get(path, follow_redirects=False)
         assert r.status_code == 303, (path, r.status_code)
         assert r.headers["location"] == page
