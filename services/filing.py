@@ -22,6 +22,7 @@ from config.settings import Settings
 from contracts.application import ApplicationInput
 from contracts.case import limits_from
 from domain.access import Principal, can_apply_for, can_file_at_counter
+from domain.clock import beijing_date
 from domain.errors import Code, DomainError
 from domain.identifiers import checked_subject, mask_phone
 from domain.materials import needs_proof
@@ -99,13 +100,17 @@ def record_filing(settings: Settings, rules: Rules, principal: Principal, subjec
             first = next(iter(blocked.values()))[0]
             raise DomainError(Code.NOT_ELIGIBLE, f"所选信息暂不符合修复条件：{first}", reasons=blocked)
         _check_proofs(session, principal, subject, records, proofs)
+        # the acceptance deadline as the case workflow will compute it (same calendar, same start), written
+        # with the filing so that the first progress page shows it rather than waiting for the projection
+        acceptance = rules.calendar.add_workdays(beijing_date(now), rules.policy.time_limits.acceptance)
         cases = []
         for row in records:
             handler = rules.directory.get(row.handler)
             cases.append(RepairCase(id="case_" + uuid.uuid4().hex[:20], application_id=app_id, record_id=row.id,
                                     handler=row.handler, handler_region=handler.region if handler else "",
                                     repair_channel=row.repair_channel, state=CaseState.PENDING_ACCEPTANCE.value,
-                                    updated_at=now))
+                                    deadline_kind="acceptance", deadline=acceptance.due,
+                                    provisional=acceptance.provisional, updated_at=now))
         channel = Channel.WINDOW if can_file_at_counter(principal) else Channel.ONLINE
         app = Application(id=app_id, subject_key=subject, subject_name=records[0].subject_name, channel=channel.value,
                           filed_by=principal.sub, filed_by_role=principal.role.value, contact_phone=contact_phone,

@@ -26,6 +26,8 @@ def test_the_page_brings_the_actions_of_a_state_changed_elsewhere(web_stack, new
     case_id = created["cases"][0]["id"]
     applicant = new_page(PHONE)
     sign_in(applicant, web_stack.token("--role", "applicant", "--subject", uscc), f"/applications/{created['id']}")
+    first = applicant.inner_text("main")  # the page right after filing: the filing and its deadline at once
+    assert "受理期限" in first and "申请已提交" in first
     upload = applicant.locator(f"#supplement-{case_id}")
     assert upload.count() == 0
     assert applicant.get_by_role("button", name="撤回申请").is_visible()
@@ -34,6 +36,7 @@ def test_the_page_brings_the_actions_of_a_state_changed_elsewhere(web_stack, new
     assert asked.status_code == 200, asked.text
     upload.wait_for(state="attached", timeout=LIVE)
     assert "请补充法院出具的履行完毕证明" in applicant.inner_text("main")
+    assert "暂停计算，提交补正材料后恢复" in applicant.inner_text("main")
     check_page(applicant, "live-supplement-asked")
     applicant.set_input_files(f"#supplement-{case_id}", files=[{"name": "证明.png", "mimeType": "image/png",
                                                                 "buffer": png_bytes()}])
