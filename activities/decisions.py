@@ -24,6 +24,7 @@ from contracts.letters import DecisionLetterInput
 from domain.clock import beijing_date, chinese_date
 from domain.identifiers import mask_id_number
 from domain.model import KIND_LABELS, RecordKind
+from domain.text import as_clause
 from domain.transitions import REPAIR_DECIDED, Action, CaseState
 from store import cases as store_cases
 from store import decision_numbers
@@ -33,17 +34,6 @@ from store.files import write_whole
 from store.models import Application, CaseEventRow, CreditRecord, DecisionLetter, RepairCase
 
 TEMPLATE = "letters/repair_decision.html"
-
-
-# What may end a caseworker's reason already: the template closes it with "。", which is not doubled. The
-# half-width marks apart, as a reason typed on a Western keyboard has them (and none beside Chinese here).
-SENTENCE_ENDS = "。．！" + ".!"
-
-
-def as_clause(reason: str) -> str:
-    """The reason without its own full stop (or exclamation mark) and the blanks after it: "同意修复。" and
-    "同意修复" both print as 审核意见：同意修复。, never 同意修复。。 (GB/T 15834: one mark ends a sentence)."""
-    return reason.strip().rstrip(SENTENCE_ENDS).rstrip()
 
 
 def decision_content(case: RepairCase, app: Application, record: CreditRecord, approval: CaseEventRow,

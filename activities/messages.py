@@ -20,6 +20,7 @@ from contracts.letters import ProgressSms, RecordSms
 from domain.clock import chinese_date
 from domain.identifiers import mask_phone
 from domain.query_code import shown
+from domain.text import as_clause
 from store import cases as store_cases
 from store import messages as store_messages
 from store import records as store_records
@@ -28,21 +29,15 @@ from store.models import SmsMessage
 REASON_IN_SMS = 60  # characters of a caseworker's reason an SMS carries; the page shows it whole
 
 
-def message_text(settings: Settings, purpose: str, *, name: str, record_no: str, eligible_from: str) -> str:
-    texts = load_letter_texts(settings.config_dir)
-    template = " ".join(texts["sms"][purpose].split()).replace(" ", "")
-    return template.format(name=name, record_no=record_no, date=eligible_from, link=texts["apply_link"])
-
-
-def progress_text(settings: Settings, purpose: str, **values: str) -> str:
+def sms_text(settings: Settings, purpose: str, **values: str) -> str:
+    """config/letters.yaml's `sms` text of the purpose (folded from YAML's lines) with the values filled in."""
     texts = load_letter_texts(settings.config_dir)
     template = " ".join(texts["sms"][purpose].split()).replace(" ", "")
     return template.format(link=texts["apply_link"], **values)
 
 
-def short_reason(reason: str) -> str:
-    text = " ".join(reason.split()).rstrip("。.；;，,")
-    return text if len(text) <= REASON_IN_SMS else text[:REASON_IN_SMS - 1] + "…"
+def message_text(settings: Settings, purpose: str, *, name: str, record_no: str, eligible_from: str) -> str:
+    return sms_text(settings, purpose, name=name, record_no=record_no, date=eligible_from)
 
 
 def send_sms(settings: Settings, message: SmsMessage) -> str:
@@ -101,11 +96,12 @@ def send_progress_sms(request: ProgressSms) -> str:
                                type="NotProjected")  # retried: the filing's rows are written before any workflow
     if not app.contact_phone:
         return "no_phone"
-    values = {"name": app.subject_name, "code": shown(app.query_code or ""), "reason": short_reason(request.reason),
-              "count": str(count), "days": str(load_policy(settings.config_dir).time_limits.acceptance),
+    values = {"name": app.subject_name, "code": shown(app.query_code or ""),
+              "reason": as_clause(request.reason, REASON_IN_SMS), "count": str(count),
+              "days": str(load_policy(settings.config_dir).time_limits.acceptance),
               "record_no": record.record_no if record else "",
               "handler": load_directory(settings.config_dir).name_of(case.handler) if case else ""}
-    text = progress_text(settings, request.purpose, **values)
+    text = sms_text(settings, request.purpose, **values)
     return send_sms(settings, SmsMessage(id=request.key, record_id=record.id if record else None,
                                          purpose=request.purpose, phone=app.contact_phone, text=text,
                                          created_at=datetime.now(UTC)))

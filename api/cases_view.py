@@ -18,7 +18,9 @@ from config.rules import Rules
 from domain.access import Principal
 from domain.identifiers import shown_subject_key
 from domain.transitions import STATE_LABELS, CaseState
+from services import lookup
 from services.visibility import visible_lines
+from store import cases as store_cases
 from store import progress as store_progress
 from store.models import Application, RepairCase
 from store.progress import AckLine, CaseLine, Details, EventLine
@@ -92,3 +94,11 @@ def application_public(session: Session, rules: Rules, app: Application, cases: 
     statements, the records and then the timelines of all the cases."""
     lines = _lines(session, cases)
     return _application_view(rules, app, lines, store_progress.details_of(session, [c.id for c in cases]))
+
+
+def looked_up_progress(session: Session, rules: Rules, principal: Principal, query_code: str,
+                       phone_tail: str) -> ApplicationPublic:
+    """The progress of the application a counter found by its query code (services/lookup.py): the API's
+    lookup and the /window page's."""
+    app = lookup.look_up(session, principal, query_code, phone_tail)
+    return application_public(session, rules, app, store_cases.cases_of(session, app.id))

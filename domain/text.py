@@ -37,3 +37,15 @@ def mask_personal_data(text: str) -> str:
     pass their own check are touched (an 18-digit USCC is public and almost never a valid ID number)."""
     text = _ID_LIKE.sub(lambda m: mask_id_number(m.group()) if is_valid_id_number(m.group()) else m.group(), text)
     return _PHONE_LIKE.sub(lambda m: mask_phone(m.group()) if is_valid_mobile(m.group()) else m.group(), text)
+
+
+# What may end a caseworker's reason already, full-width or typed on a Western keyboard: our own sentence
+# closes it (审核意见：…。 in the decision, 理由：…。 in an SMS), and GB/T 15834 wants one mark, not 。。
+_CLOSING_MARKS = "。．！？；，" + ".!?;,"
+
+
+def as_clause(reason: str, limit: int | None = None) -> str:
+    """A person's words as a clause of our sentence: blanks folded, their closing mark taken off, and at most
+    `limit` characters (an SMS), cut with "…"."""
+    text = " ".join(reason.split()).rstrip(_CLOSING_MARKS).rstrip()
+    return text if limit is None or len(text) <= limit else text[:limit - 1] + "…"

@@ -25,6 +25,13 @@ DECISION_MESSAGES = {
     Action.WITHDRAW: "申请人撤回申请",
 }
 
+# The steps the applicant is texted about (config/letters.yaml `sms` has a text per purpose): the filing,
+# each of these decisions, and the end of the sync (REPAIRED_SMS). Accepting or extending is not texted:
+# the progress page shows them, and an SMS at every step would bury the ones that ask something.
+SMS_OF_DECISION = {Action.REQUEST_SUPPLEMENT: "supplement_requested", Action.APPROVE: "approved",
+                   Action.DENY: "denied", Action.REJECT: "not_accepted"}
+FILED_SMS, REPAIRED_SMS = "filed", "repaired"
+
 FILED = "申请已提交，已推送至处理单位"
 SYNCING = "修复结果已归集，正在同步至各信用网站"
 REPAIRED = "各信用网站均已确认，信用修复完成"

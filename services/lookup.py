@@ -1,7 +1,7 @@
 """Finding an application by its query code (查询码) for a person at a counter, whichever channel they filed
 through: the code names the application, the last four digits of its contact phone check that the person
 is the one who gave it. Both are asked for together and a mismatch reads as "not found", so trying codes
-tells nothing about which exist; every lookup is logged with the phone masked."""
+tells nothing about which exist; every lookup is logged (who asked, which application), never the phone."""
 
 from __future__ import annotations
 

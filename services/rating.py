@@ -41,9 +41,9 @@ def rate(session: Session, rules: Rules, principal: Principal, application_id: s
     app, cases = visible_application(session, principal, application_id)
     if not can_rate(principal):
         raise DomainError(Code.FORBIDDEN, "只有申请人可以评价办理服务")
-    handled = [c for c in cases if c.handler == handler]
-    if not handled or handler not in handlers_that_acted(session, cases):
+    if handler not in handlers_that_acted(session, cases):
         raise DomainError(Code.UNKNOWN_HANDLER, handler=handler)
+    handled = [c for c in cases if c.handler == handler]
     if not finished(cases):
         raise DomainError(Code.NOT_FINISHED)
     level, text = check_evaluation(rating, comment)

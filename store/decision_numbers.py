@@ -36,17 +36,13 @@ def allocate(engine: Engine, *, case_id: str, handler: str, year: int, prefix: s
     first's number."""
     try:
         with session_scope(engine) as session:
-            return _taken(session, case_id) or _take(session, case_id, handler, year, prefix)
+            return get(session, case_id) or _take(session, case_id, handler, year, prefix)
     except sa.exc.IntegrityError:
         with session_scope(engine) as session:
-            found = _taken(session, case_id)
+            found = get(session, case_id)
         if found is None:  # not the case's own row that stood in the way: the counter and the numbers disagree
             raise
         return found
-
-
-def _taken(session: Session, case_id: str) -> DecisionNumber | None:
-    return session.get(DecisionNumber, case_id)
 
 
 def _take(session: Session, case_id: str, handler: str, year: int, prefix: str) -> DecisionNumber:

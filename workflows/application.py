@@ -23,6 +23,7 @@ with workflow.unsafe.imports_passed_through():
     from contracts.application import WITHDRAW_UPDATE, ApplicationInput, WithdrawInput
     from contracts.case import WITHDRAW_SIGNAL, CaseInput, CaseView, DecisionInput, case_workflow_id
     from contracts.letters import ProgressSms
+    from domain import timeline
     from domain.access import actor, refusal_to_act
     from domain.errors import Code
     from domain.transitions import Action
@@ -63,7 +64,9 @@ class ApplicationWorkflow:
 
     async def _text_filed(self, inp: ApplicationInput) -> None:
         """The applicant's SMS that the application was filed and sent on, once per application."""
-        request = ProgressSms(key=f"filed:{inp.application_id}", application_id=inp.application_id, purpose="filed")
+        purpose = timeline.FILED_SMS
+        request = ProgressSms(key=f"{purpose}:{inp.application_id}", application_id=inp.application_id,
+                              purpose=purpose)
         try:
             await workflow.execute_activity(message_activities.send_progress_sms, request, **SMS)
         except ActivityError as err:

@@ -58,8 +58,6 @@ PROGRESS_SMS = "progress-sms"  # the applicant is texted at each step (activitie
 
 SMS = {"start_to_close_timeout": timedelta(seconds=30), "schedule_to_close_timeout": timedelta(days=1),
        "retry_policy": RetryPolicy(maximum_interval=timedelta(minutes=5))}
-SMS_OF_DECISION = {Action.REQUEST_SUPPLEMENT: "supplement_requested", Action.APPROVE: "approved",
-                   Action.DENY: "denied", Action.REJECT: "not_accepted"}
 
 
 @workflow.defn(name="RepairCaseWorkflow")
@@ -150,7 +148,7 @@ class RepairCaseWorkflow:
             self.state = CaseState.REPAIRED
             self._event("system", "system", "repaired", timeline.REPAIRED)
             await self._project()
-            self._text("repaired")
+            self._text(timeline.REPAIRED_SMS)
 
     async def _deliver_to_all(self, action: str) -> list[TargetInfo]:
         targets = await workflow.execute_activity(sync_activities.list_targets, **STORE)
@@ -240,8 +238,8 @@ class RepairCaseWorkflow:
             self.deadline.clear()
         self._event(d.actor_role.value, d.actor, d.action.value, message, d.reason)
         await self._project()
-        if d.action in SMS_OF_DECISION:
-            self._text(SMS_OF_DECISION[d.action], d.reason)
+        if d.action in timeline.SMS_OF_DECISION:
+            self._text(timeline.SMS_OF_DECISION[d.action], d.reason)
         self.changed = True
         return self.view()
 

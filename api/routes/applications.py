@@ -1,10 +1,9 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Body, Response
-from sqlmodel import Session
 
 from api import clock
-from api.cases_view import application_public, visible_progress
+from api.cases_view import application_public, looked_up_progress, visible_progress
 from api.deps import PrincipalDep, RulesDep, SettingsDep, TemporalDep
 from api.errors import refusals
 from api.schemas import (
@@ -17,10 +16,9 @@ from api.schemas import (
 )
 from domain.errors import Code
 from domain.transitions import CaseState
-from services import filing, lookup, withdrawing
+from services import filing, withdrawing
 from services.db import in_session
 from services.filing import Proof
-from store import cases as store_cases
 
 router = APIRouter(prefix="/api/v1", tags=["applications"])
 
@@ -81,8 +79,5 @@ async def look_up(payload: QueryLookup, principal: PrincipalDep, rules: RulesDep
     """A counter (窗口) finds the application of the person before it, filed online or at any counter, by the
     query code (查询码) they read out and the last 4 digits of the contact phone they gave; a code that does
     not exist and a phone that does not match answer the same 404 (services/lookup.py)."""
-    def read(session: Session) -> ApplicationPublic:
-        app = lookup.look_up(session, principal, payload.query_code, payload.phone_tail)
-        return application_public(session, rules, app, store_cases.cases_of(session, app.id))
-
-    return await in_session(settings, read)
+    return await in_session(settings, lambda s: looked_up_progress(s, rules, principal, payload.query_code,
+                                                                   payload.phone_tail))

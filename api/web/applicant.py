@@ -92,8 +92,8 @@ def application_page(application_id: str, request: Request, settings: SettingsDe
 def application_cases(application_id: str, request: Request, settings: SettingsDep, rules: RulesDep,
                       session: SessionDep) -> Response:
     """The cases part of the progress page alone: what the page's script swaps in to stay live (every 5 s
-    on every open page: two statements, as the API's progress). X-Xiufu-Actions tells the script when the
-    states changed, so that it loads the whole page with the actions they allow."""
+    on every open page: two statements, as the API's progress). X-Xiufu-Actions names the actions the
+    page offers outside this part (api/web/progress.actions_key): when they changed, the script loads the page."""
     me = require_principal(request, settings)
     context = progress_context(visible_progress(session, rules, me, application_id).view, me, request)
     headers = {"X-Xiufu-Open": "1" if context["live"] else "0", "X-Xiufu-Actions": context["actions_key"]}

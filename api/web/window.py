@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 from api import clock
-from api.cases_view import application_public
+from api.cases_view import application_public, looked_up_progress
 from api.deps import RulesDep, SessionDep, SettingsDep, TemporalDep
 from api.errors import forbidden
 from api.schemas import ApplicationPublic
@@ -24,7 +24,6 @@ from config.settings import Settings
 from domain.access import Principal, can_file_at_counter
 from domain.errors import DomainError
 from domain.identifiers import normalize_id, subject_kinds
-from services import lookup
 from services.db import in_session
 from services.visibility import visible_application
 from store import cases as store_cases
@@ -90,14 +89,13 @@ async def window_lookup(request: Request, settings: SettingsDep, rules: RulesDep
 
     def show(session: Session) -> Response:
         try:
-            app = lookup.look_up(session, me, state.values["query_code"], state.values["phone_tail"])
+            found = looked_up_progress(session, rules, me, state.values["query_code"], state.values["phone_tail"])
         except DomainError as refused:
             if refusal_status(refused) == 403:
                 raise
             state.refuse(refused)
             return _window(request, settings, rules, session, me, "", blank, status=refusal_status(refused),
                            lookup_state=state)
-        found = application_public(session, rules, app, store_cases.cases_of(session, app.id))
         return _window(request, settings, rules, session, me, "", blank, lookup_state=state, found=found)
 
     return await in_session(settings, show)

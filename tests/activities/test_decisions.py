@@ -10,8 +10,9 @@ import pytest
 from sqlmodel import Session
 from temporalio.exceptions import ApplicationError
 
-from activities.decisions import TEMPLATE, as_clause, decision_content, render_decision_once
+from activities.decisions import TEMPLATE, decision_content, render_decision_once
 from documents.render import renderer
+from domain.text import as_clause
 from store.db import engine_for, session_scope
 from store.models import Application, CaseEventRow, CreditRecord, DecisionLetter, DecisionNumber, RepairCase
 from tests import factories

@@ -21,3 +21,4 @@ def test_codes_are_ten_digits_with_a_check_digit_and_read_back_as_typed():
             assert normalised(code[:2] + code[3] + code[2] + code[4:]) is None or code[2:4] in ("09", "90")
     assert normalised("123") is None and normalised("12345678901") is None
     assert shown("3181049739") == "3181 049 739"
+

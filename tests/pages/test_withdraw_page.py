@@ -43,3 +43,7 @@ def test_withdrawing_asks_to_confirm_keeps_the_reason_and_rates_only_who_acted(w
     assert rate_forms.count() == 1  # the market authority accepted; the tax authority did nothing
     assert "南京市市场监督管理局" in rate_forms.inner_text()
     check_page(applicant, "withdrawn")
+
+    worker = new_page()  # the form says the handling authority sees the reason
+    sign_in(worker, web_stack.token("--role", "caseworker", "--authority", MARKET), f"/cases/{by_handler[MARKET]}")
+    assert "已与处罚机关沟通，暂不申请" in worker.inner_text("main")
