@@ -29,7 +29,8 @@ def _token(args: argparse.Namespace) -> int:
         return 2
     sub = args.sub or f"{args.role}:{args.authority or args.subject or args.region or 'dev'}"
     principal = Principal(
-        sub=sub, role=Role(args.role), authority=args.authority, subject=args.subject, region=args.region
+        sub=sub, role=Role(args.role), authority=args.authority, subject=args.subject, region=args.region,
+        name=args.name,
     )
     try:
         print(issue_token(settings, principal, ttl_hours=args.hours))
@@ -117,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     token.add_argument("--region", help="GB/T 2260 region a supervisor oversees")
     token.add_argument("--sub", help="the user's own id; required for window (each counter clerk sees the filings "
                                      "made under their id), otherwise derived from role and scope")
+    token.add_argument("--name", help="the person's name, shown to people (the counter's receipt names its clerk)")
     token.add_argument("--hours", type=int, help="validity in hours")
     token.set_defaults(func=_token)
 

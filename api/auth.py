@@ -37,7 +37,7 @@ def issue_token(settings: Settings, p: Principal, ttl_hours: int | None = None) 
         "iat": now,
         "exp": now + timedelta(hours=ttl_hours or settings.token_ttl_hours),
     }
-    for name in ("authority", "subject", "region"):
+    for name in ("authority", "subject", "region", "name"):
         value = getattr(p, name)
         if value:
             claims[name] = value
@@ -63,6 +63,7 @@ def decode_token(settings: Settings, token: str) -> Principal:
         authority=claims.get("authority"),
         subject=normalize_id(subject) if subject else None,
         region=claims.get("region"),
+        name=claims.get("name"),
     )
     check_principal(p)
     return p

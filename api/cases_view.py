@@ -15,13 +15,15 @@ from sqlmodel import Session
 from api.present import authority_name
 from api.schemas import ApplicationPublic, CasePublic, DeliveryPublic, TimelineEntry
 from config.rules import Rules
-from domain.access import Principal
+from domain.access import Principal, QueueScope
+from domain.authorities import region_contains, region_prefix
 from domain.identifiers import shown_subject_key
 from domain.transitions import STATE_LABELS, CaseState
 from services import lookup
 from services.visibility import visible_lines
 from store import cases as store_cases
 from store import progress as store_progress
+from store import returned as store_returned
 from store.models import Application, RepairCase
 from store.progress import AckLine, CaseLine, Details, EventLine
 
@@ -44,7 +46,7 @@ def visible_progress(session: Session, rules: Rules, principal: Principal, appli
 
 
 def case_view(rules: Rules, line: CaseLine, timeline: Sequence[EventLine] = (),
-              deliveries: Sequence[AckLine] = ()) -> CasePublic:
+              deliveries: Sequence[AckLine] = (), decision_no: str | None = None) -> CasePublic:
     case = line.case
     return CasePublic(
         id=case.id, application_id=case.application_id, record_id=case.record_id,
@@ -56,6 +58,7 @@ def case_view(rules: Rules, line: CaseLine, timeline: Sequence[EventLine] = (),
                                 reason=e.reason) for e in timeline],
         deliveries=[DeliveryPublic(target=d.target, target_name=d.target_name, acknowledged_at=d.acknowledged_at)
                     for d in deliveries],
+        decision_no=decision_no,
     )
 
 
@@ -65,8 +68,8 @@ def _lines(session: Session, cases: Sequence[RepairCase]) -> list[CaseLine]:
 
 
 def _shown(rules: Rules, lines: Sequence[CaseLine], details: Details) -> list[CasePublic]:
-    return [case_view(rules, line, details.timeline.get(line.case.id, ()), details.acks.get(line.case.id, ()))
-            for line in lines]
+    return [case_view(rules, line, details.timeline.get(line.case.id, ()), details.acks.get(line.case.id, ()),
+                      details.decision_no.get(line.case.id)) for line in lines]
 
 
 def case_public(session: Session, rules: Rules, case: RepairCase, with_details: bool = True) -> CasePublic:
@@ -102,3 +105,20 @@ def looked_up_progress(session: Session, rules: Rules, principal: Principal, que
     lookup and the /window page's."""
     app = lookup.look_up(session, principal, query_code, phone_tail)
     return application_public(session, rules, app, store_cases.cases_of(session, app.id))
+
+
+
+def queue_within(session: Session, rules: Rules, scope: QueueScope, *, state: str | None = None,
+                 handler: str | None = None, region: str | None = None) -> tuple[list[CasePublic], set[str]]:
+    """The queue of a scope (domain/access.queue_scope), narrowed to one handling authority or one region
+    when a count on /supervision is opened: the scope's own limits still hold, so a handler or a region
+    outside them gives nothing. Also the cases back from the applicant with a supplement
+    (store/returned.py), in the same statement."""
+    if handler and scope.handler and handler != scope.handler:
+        return [], set()
+    if region and scope.region and not region_contains(scope.region, region):
+        return [], set()
+    within = region or scope.region
+    prefix = region_prefix(within) if within else None
+    rows = store_returned.queue(session, handler=handler or scope.handler, region_prefix=prefix, state=state)
+    return queue_public(rules, [line for line, _ in rows]), {line.case.id for line, back in rows if back}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from api.schemas import EligibilityPublic, RecordPublic, SubjectPublic
 from config.rules import Rules
@@ -59,3 +60,12 @@ def record_public(row: CreditRecord, rules: Rules, today: date | None = None) ->
         eligibility=record_eligibility(row, today) if today else None,
         needs_proof=needs_proof(row.kind, row.penalty_types, row.obligations_fulfilled),
     )
+
+
+def penalty_line(penalty_types: list[str], fine_amount: Decimal | None) -> str:
+    """What the penalty was, as a person says it: "警告、罚款 20,000.00 元", the fine once with its amount in
+    thousands (not "罚款，罚款 20000 元"); empty for a record that is no penalty."""
+    fine = f"罚款 {fine_amount:,.2f} 元" if fine_amount else ""
+    kinds = [k for k in penalty_types if not (fine and k == "罚款")]
+    return "、".join(kinds + ([fine] if fine else []))
+

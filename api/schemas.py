@@ -146,6 +146,8 @@ class CasePublic(BaseModel):
     shielded: bool
     deliveries: list[DeliveryPublic] = []
     timeline: list[TimelineEntry] = []
+    # the repair decision's number (宁市监信修决〔2026〕第12号), taken when the case is approved
+    decision_no: str | None = None
 
 
 class ApplicationPublic(BaseModel):
@@ -205,9 +207,13 @@ class HistoryEntry(BaseModel):
     event_type: str
     actor: str | None = None
     actor_role: str | None = None
+    actor_name: str | None = None  # the person's name, where their sign-in gave one
     action: str | None = None
     reason: str | None = None
     outcome: str | None = None
+    target: str | None = None  # a delivery: the site it went to (sync target code)
+    target_name: str | None = None
+    attempts: int | None = None  # a delivery: the attempts the activity took (retries inside one schedule)
 
 
 class CaseHistory(BaseModel):

@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     temporal_namespace: str = "default"
     task_queue: str = "xiufu"
     temporal_ui_url: str = "http://127.0.0.1:8233"
+    # Whether the pages link to the Temporal Web UI: only where people's browsers can reach it (the dev
+    # server's UI listens on the developer's own machine; in production it is usually behind the firewall).
+    # Unset: shown in development only (`make run` starts the UI); XIUFU_TEMPORAL_UI_SHOWN=1 to show it elsewhere.
+    temporal_ui_shown: bool | None = None
 
     secret_key: str = DEV_SECRET
     jwt_algorithm: str = "HS256"
@@ -93,6 +97,11 @@ class Settings(BaseSettings):
                 "development (it signs page sessions and CSRF tokens, also with an external token issuer)"
             )
         return self
+
+    @property
+    def links_temporal_ui(self) -> bool:
+        """Whether the audit pages link to the Temporal Web UI (`temporal_ui_shown`; unset: development)."""
+        return self.env == "development" if self.temporal_ui_shown is None else self.temporal_ui_shown
 
     @property
     def materials_dir(self) -> Path:

@@ -63,6 +63,8 @@ class DecisionInput(BaseModel):
     actor_role: Role
     actor_authority: str | None = None
     actor_subject: str | None = None
+    # the person's name as their sign-in gave it, for the audit trail to name them; never decides anything
+    actor_name: str | None = None
 
 
 class CaseEvent(BaseModel):

@@ -23,6 +23,9 @@ class Principal:
     authority: str | None = None  # caseworker, integrator, window (the service centre)
     subject: str | None = None  # applicant: the uscc or id_number they act for
     region: str | None = None  # supervisor: the GB/T 2260 region they oversee
+    # the person's name as their credential gives it (OIDC `name`, a token's `name`, a demo identity's):
+    # shown and recorded (the counter's receipt names its clerk), never used to decide anything
+    name: str | None = None
 
 
 # What a principal of each role is scoped by: a caseworker without an authority would see nothing, or
@@ -68,14 +71,16 @@ def can_apply_for(p: Principal, subject_key: str) -> bool:
 
 
 def can_see_case(
-    p: Principal, *, subject_key: str, filed_by: str, handler: str, handler_region: str
+    p: Principal, *, subject_key: str, filed_by: str, handler: str, handler_region: str, vouched: bool = False
 ) -> bool:
+    """`vouched`: a counter clerk proved in this session that the person before them holds the
+    application (`counter_may_act_for`)."""
     if p.role in (Role.ADMIN, Role.AUDITOR):
         return True
     if p.role is Role.APPLICANT:
         return p.subject == subject_key
     if p.role is Role.WINDOW:
-        return p.sub == filed_by
+        return counter_may_act_for(p, filed_by=filed_by, vouched=vouched)
     if p.role is Role.CASEWORKER:
         return p.authority == handler
     if p.role is Role.SUPERVISOR:
@@ -106,6 +111,19 @@ def can_withdraw(p: Principal) -> bool:
 def can_rate(p: Principal) -> bool:
     """好差评 is given by whoever applied (the subject, or the counter on its behalf)."""
     return is_applicant_side(p)
+
+
+def counter_may_act_for(p: Principal, *, filed_by: str, vouched: bool) -> bool:
+    """A counter clerk acts for an application (sees it, answers a supplement on the applicant's behalf)
+    when they filed it themselves, or when `vouched`: in this browser session, within the last minutes,
+    they looked it up with its query code and the last four digits of its contact phone
+    (services/lookup.py), which only the person standing at the counter can give.
+
+    Not every counter for every application: a clerk who could open any application by its id would be a
+    way round the code-and-phone check, and the 查询码 is read out, not secret. The proof of the lookup is
+    a grant signed for this clerk, this session and this application, valid for a short time
+    (api/web/counter_grant.py); it is never stored, so a new visit means a new lookup."""
+    return p.role is Role.WINDOW and (p.sub == filed_by or vouched)
 
 
 def can_file_at_counter(p: Principal) -> bool:

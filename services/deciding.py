@@ -39,15 +39,19 @@ async def decide(settings: Settings, temporal: Temporal, principal: Principal, c
         raise DomainError(Code.FORBIDDEN, "只有处理单位的经办人可以作出决定")
     return await send_decision(temporal, case_id, DecisionInput(
         action=action, reason=reason, actor=principal.sub, actor_role=principal.role,
-        actor_authority=principal.authority))
+        actor_authority=principal.authority, actor_name=principal.name))
 
 
 async def supplement(settings: Settings, temporal: Temporal, principal: Principal, case_id: str,
-                     material_ids: list[str]) -> CaseView:
+                     material_ids: list[str], *, vouched_for: str | None = None, note: str = "") -> CaseView:
     """The applicant answers a supplement request with the materials uploaded for it; the paused clock
     runs again. The materials are attached before the Update and detached again if the workflow refuses
-    it, so a refusal leaves them free to use and an interrupted call leaves them with the case, never lost."""
-    app, case = await in_session(settings, lambda s: visible_case(s, principal, case_id))
+    it, so a refusal leaves them free to use and an interrupted call leaves them with the case, never lost.
+
+    A counter answering for a walk-in passes the application it looked up (`vouched_for`, see
+    domain.access.counter_may_act_for) and a `note` that the timeline keeps as the event's reason (done
+    at the counter on the applicant's behalf, by whom); the Update's actor is the clerk."""
+    app, case = await in_session(settings, lambda s: visible_case(s, principal, case_id, vouched_for=vouched_for))
     if not can_answer_supplement(principal):
         raise DomainError(Code.FORBIDDEN, "只有申请人可以提交补正材料")
     ids = list(dict.fromkeys(material_ids))
@@ -55,8 +59,8 @@ async def supplement(settings: Settings, temporal: Temporal, principal: Principa
         await in_session(settings, lambda s: _attach(s, principal, app.subject_key, case, ids))
     try:
         return await send_decision(temporal, case_id, DecisionInput(
-            action=Action.SUPPLEMENT, actor=principal.sub, actor_role=principal.role,
-            actor_subject=principal.subject))
+            action=Action.SUPPLEMENT, reason=note, actor=principal.sub, actor_role=principal.role,
+            actor_subject=principal.subject, actor_name=principal.name))
     except DomainError as refused:
         # detached only when the workflow said no: when Temporal could not be reached the Update may have
         # been taken, and the materials must stay with the case it answered

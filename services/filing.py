@@ -113,7 +113,8 @@ def record_filing(settings: Settings, rules: Rules, principal: Principal, subjec
                                     provisional=acceptance.provisional, updated_at=now))
         channel = Channel.WINDOW if can_file_at_counter(principal) else Channel.ONLINE
         app = Application(id=app_id, subject_key=subject, subject_name=records[0].subject_name, channel=channel.value,
-                          filed_by=principal.sub, filed_by_role=principal.role.value, contact_phone=contact_phone,
+                          filed_by=principal.sub, filed_by_role=principal.role.value,
+                          filed_by_name=(principal.name or "").strip()[:64] or None, contact_phone=contact_phone,
                           filed_at=now, query_code=store_cases.free_query_code(session))
         try:
             store_cases.file_application(session, app, cases)

@@ -54,6 +54,9 @@ class Application(SQLModel, table=True):
     channel: str = Field(max_length=16)
     filed_by: str = Field(index=True, max_length=128)
     filed_by_role: str = Field(max_length=16)
+    # the filer's name as their sign-in gave it (a counter's receipt names its clerk); None before 0013 and
+    # for a credential without a name
+    filed_by_name: str | None = Field(default=None, max_length=64)
     contact_phone: str = Field(max_length=20)
     filed_at: datetime
     # 查询码: ten digits a person reads out (domain/query_code.py); None only while the migration backfills

@@ -23,7 +23,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from store.models import Application, CaseEventRow, CreditRecord, RepairCase, SyncDelivery
+from store.models import Application, CaseEventRow, CreditRecord, DecisionNumber, RepairCase, SyncDelivery
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,7 @@ class Details:
 
     timeline: dict[str, list[EventLine]] = field(default_factory=lambda: defaultdict(list))
     acks: dict[str, list[AckLine]] = field(default_factory=lambda: defaultdict(list))
+    decision_no: dict[str, str] = field(default_factory=dict)  # the repair decision's number, once taken
 
 
 # Built once: composing a statement costs more than running it (SQLAlchemy coerces every clause anew), and
@@ -81,6 +82,7 @@ def _details() -> sa.Select:
     UNION's select list.
     """
     events, acks = CaseEventRow.__table__.c, SyncDelivery.__table__.c  # type: ignore[attr-defined]
+    numbers = DecisionNumber.__table__.c  # type: ignore[attr-defined]
     case_ids = sa.bindparam("case_ids", expanding=True)
     empty = sa.literal_column("''", sa.String)
     both = sa.union_all(
@@ -90,6 +92,9 @@ def _details() -> sa.Select:
         sa.select(acks.case_id, sa.literal_column("1", sa.Integer), acks.acknowledged_at,
                   sa.literal_column("0", sa.Integer), acks.target, acks.target_name, empty, empty)
         .where(acks.case_id.in_(case_ids), acks.action == sa.bindparam("action")),
+        sa.select(numbers.case_id, sa.literal_column("2", sa.Integer), numbers.allocated_at,
+                  sa.literal_column("0", sa.Integer), numbers.doc_no, empty, empty, empty)
+        .where(numbers.case_id.in_(case_ids)),
     )
     cols = both.selected_columns
     return both.order_by(cols.part, cols.at, cols.seq, cols.a)  # type: ignore[return-value]
@@ -127,6 +132,8 @@ def details_of(session: Session, case_ids: Sequence[str], action: str = "repair"
     for case_id, part, at, _, a, b, c, d in rows:
         if part == 0:
             details.timeline[case_id].append(EventLine(at=at, actor_role=a, action=b, message=c, reason=d))
+        elif part == 2:
+            details.decision_no[case_id] = a
         else:
             details.acks[case_id].append(AckLine(target=a, target_name=b, acknowledged_at=at))
     return details

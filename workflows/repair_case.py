@@ -18,6 +18,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities import cases as case_activities
+    from activities import decisions as decision_activities
     from activities import messages as message_activities
     from activities import sync as sync_activities
     from contracts.case import (
@@ -32,7 +33,7 @@ with workflow.unsafe.imports_passed_through():
         ResyncInput,
         TargetInfo,
     )
-    from contracts.letters import ProgressSms
+    from contracts.letters import DecisionLetterInput, ProgressSms
     from domain import timeline
     from domain.access import actor, can_resync, refusal_to_act
     from domain.clock import beijing_date
@@ -55,7 +56,12 @@ RELEASED = frozenset({CaseState.NOT_ACCEPTED, CaseState.DENIED, CaseState.WITHDR
 ACKS_PROJECTED_TOGETHER = "acks-projected-together"  # one projection after all acks, not one per ack
 SHIELD_PUSHED = "shield-pushed-to-sites"  # shielding also taken to the sync targets
 PROGRESS_SMS = "progress-sms"  # the applicant is texted at each step (activities/messages.send_progress_sms)
+DECISION_AT_APPROVAL = "decision-at-approval"  # the repair decision rendered (and numbered) when approved
 
+# the decision document: rendering is seconds; a day of retries, then the first download renders it
+DECISION = {"start_to_close_timeout": timedelta(minutes=2), "schedule_to_close_timeout": timedelta(days=1),
+            "retry_policy": RetryPolicy(maximum_interval=timedelta(minutes=5),
+                                        non_retryable_error_types=["CaseNotDecided", "AuthorityUnknown"])}
 SMS = {"start_to_close_timeout": timedelta(seconds=30), "schedule_to_close_timeout": timedelta(days=1),
        "retry_policy": RetryPolicy(maximum_interval=timedelta(minutes=5))}
 
@@ -79,7 +85,7 @@ class RepairCaseWorkflow:
         self.resync_requested = False
         self.shield_task: asyncio.Task[list[TargetInfo]] | None = None
         self.filed = False
-        self.texts: list[asyncio.Task[None]] = []
+        self.beside: list[asyncio.Task[None]] = []  # SMS and the decision document, awaited before the end
 
     # ---- the process -------------------------------------------------------------------------
     @workflow.run
@@ -101,7 +107,7 @@ class RepairCaseWorkflow:
             if self.state in RELEASED:
                 await self._deliver_to_all("unshield")  # the record goes back up where it was hidden
         await workflow.wait_condition(workflow.all_handlers_finished)
-        await asyncio.gather(*self.texts)
+        await asyncio.gather(*self.beside)
         return self.view()
 
     async def _wait_for_change_or_deadline(self) -> None:
@@ -240,6 +246,8 @@ class RepairCaseWorkflow:
         await self._project()
         if d.action in timeline.SMS_OF_DECISION:
             self._text(timeline.SMS_OF_DECISION[d.action], d.reason)
+        if d.action is Action.APPROVE:
+            self._render_decision()
         self.changed = True
         return self.view()
 
@@ -303,7 +311,24 @@ class RepairCaseWorkflow:
             except ActivityError as err:
                 workflow.logger.warning("SMS %s given up: %s", request.key, err.cause or err)
 
-        self.texts.append(asyncio.create_task(send()))
+        self.beside.append(asyncio.create_task(send()))
+
+    def _render_decision(self) -> None:
+        """The repair decision made when the case is approved, beside the sync: its number is then the
+        approval's (in the order of approvals, not of first downloads) and the document is ready when the
+        subject asks for it. The download's own RepairDecisionWorkflow finds it rendered; a case approved
+        before this patch is rendered there, at its first download, as before."""
+        if not workflow.patched(DECISION_AT_APPROVAL):
+            return
+        inp = DecisionLetterInput(case_id=self._in.spec.case_id)
+
+        async def render() -> None:
+            try:
+                await workflow.execute_activity(decision_activities.render_decision, inp, **DECISION)
+            except ActivityError as err:  # the download renders it again (activities/decisions.py)
+                workflow.logger.warning("decision of %s not rendered: %s", inp.case_id, err.cause or err)
+
+        self.beside.append(asyncio.create_task(render()))
 
     def _event(self, role: str, actor: str, action: str, message: str, reason: str = "") -> None:
         self.seq += 1

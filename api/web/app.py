@@ -15,8 +15,8 @@ from api.web.session import CsrfRefused, LoginRequired, principal_of
 from config.settings import get_settings
 from domain.errors import Code
 
-HEADINGS = {401: "请先登录", 403: "无权访问", 404: "页面不存在", 409: "无法办理", 422: "无法办理",
-            503: "服务暂时不可用"}
+HEADINGS = {401: "请先登录", 403: "无权访问", 404: "页面不存在", 405: "无法打开该页面", 409: "无法办理",
+            413: "文件过大", 422: "无法办理", 429: "操作过于频繁", 500: "系统出错", 503: "服务暂时不可用"}
 
 
 def is_page(request: Request) -> bool:
@@ -28,9 +28,24 @@ def is_page_path(path: str) -> bool:
 
 
 def error_page(request: Request, status: int, code: str, message: str) -> Response:
+    """The message in Chinese first and the code after it (for a call to 12345), then the ways back that fit
+    the one who is lost: their own start page by role, the page they came from (same site only), sign-in."""
     settings = get_settings()
     return page(request, settings, "error.html", principal_of(request, settings), status=status,
-                heading=HEADINGS.get(status, "出错了"), code=code, message=message)
+                heading=HEADINGS.get(status, "出错了"), code=code, message=message, back=came_from(request),
+                http_status=status)
+
+
+def came_from(request: Request) -> str:
+    """The page the person came from, as a path on this site (never another site's address: an open redirect
+    in a link), or "" when unknown or it is the page that failed."""
+    from urllib.parse import urlsplit
+
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc != request.url.netloc or not referer.path.startswith("/") or referer.path.startswith("//"):
+        return ""
+    back = referer.path + (f"?{referer.query}" if referer.query else "")
+    return "" if referer.path == request.url.path else back
 
 
 def install(app: FastAPI) -> None:

@@ -17,9 +17,8 @@ from api.deps import RulesDep, SessionDep, SettingsDep, TemporalDep
 from api.errors import field_error, forbidden
 from api.routes.decisions import decision_file
 from api.routes.evaluations import rating_slots
-from api.routes.materials import check_uploader
 from api.schemas import WITHDRAW_REASON_MAX, ApplicationPublic, CasePublic, EvaluationCreate, WithdrawCreate
-from api.web.filing import file, judge_files, keep_files, published_on, read_filing, records_of, uploads_in
+from api.web.filing import answer_supplement, file, published_on, read_filing, records_of
 from api.web.forms import FormState, refusal_status
 from api.web.progress import progress_context
 from api.web.render import fragment, page
@@ -30,7 +29,7 @@ from domain.access import Principal, can_answer_supplement, has_own_subject
 from domain.errors import DomainError
 from domain.evaluation import COMMENT_MAX, RATING_LABELS
 from domain.transitions import Action, CaseState
-from services import deciding, rating, withdrawing
+from services import rating, withdrawing
 from services.db import in_session
 from services.visibility import visible_case
 from store import cases as store_cases
@@ -79,7 +78,7 @@ def _application(request: Request, settings: Settings, rules: Rules, session: Se
                 slots=rating_slots(session, rules, me, found.app, found.cases), rating=rating or FormState(),
                 levels=list(RATING_LABELS.items()), comment_max=COMMENT_MAX,
                 withdrawal=withdrawal or FormState(), reason_max=WITHDRAW_REASON_MAX,
-                **progress_context(found.view, me, request))
+                **progress_context(found.view, me, request, rules))
 
 
 @router.get("/applications/{application_id}", response_class=HTMLResponse)
@@ -95,10 +94,11 @@ def application_cases(application_id: str, request: Request, settings: SettingsD
     on every open page: two statements, as the API's progress). X-Xiufu-Actions names the actions the
     page offers outside this part (api/web/progress.actions_key): when they changed, the script loads the page."""
     me = require_principal(request, settings)
-    context = progress_context(visible_progress(session, rules, me, application_id).view, me, request)
+    context = progress_context(visible_progress(session, rules, me, application_id).view, me, request, rules)
     headers = {"X-Xiufu-Open": "1" if context["live"] else "0", "X-Xiufu-Actions": context["actions_key"]}
     return fragment("_cases.html", headers=headers, app=context["app"],
-                    steppers=context["steppers"], with_decision=context["with_decision"])
+                    steppers=context["steppers"], with_decision=context["with_decision"],
+                    expected=context["expected"])
 
 
 @router.post("/applications/{application_id}/withdraw", response_class=HTMLResponse)
@@ -194,19 +194,9 @@ async def case_supplement(case_id: str, request: Request, settings: SettingsDep,
     check_csrf(request, settings, form)
     app, _ = await in_session(settings, lambda s: visible_case(s, me, case_id))
     state = FormState(values={"case_id": case_id})
-    judged, refused = await judge_files(uploads_in(form, "supplement"), rules)
-    if not refused and not judged:
-        refused = "请选择要提交的补正材料"
+    refused = await answer_supplement(form, me, app.subject_key, case_id, rules, settings, temporal)
     if not refused:
-        try:
-            check_uploader(me, app.subject_key)
-            ids = await keep_files(judged, me, app.subject_key, settings)
-            await deciding.supplement(settings, temporal, me, case_id, ids)
-            return RedirectResponse(f"/applications/{app.id}?supplemented=1", status_code=303)
-        except DomainError as failure:
-            if refusal_status(failure) in (403, 404):
-                raise
-            refused = failure.message
+        return RedirectResponse(f"/applications/{app.id}?supplemented=1", status_code=303)
     state.errors[case_id] = refused
     return await in_session(settings, lambda s: _application(request, settings, rules, s, me, app.id, status=422,
                                                              supplement=state))

@@ -33,7 +33,7 @@ def _load(config_dir: Path) -> tuple[Demo, ...]:
     raw: dict[str, Any] = yaml.safe_load(path.read_text("utf-8")) or {}
     return tuple(Demo(key=d["key"], label=d["label"], note=d.get("note", ""), principal=Principal(
         sub=f"demo-{d['key']}", role=Role(d["role"]), authority=d.get("authority"), subject=d.get("subject"),
-        region=d.get("region"))) for d in raw.get("identities", []))
+        region=d.get("region"), name=d.get("name"))) for d in raw.get("identities", []))
 
 
 def demo_identities(settings: Settings) -> tuple[Demo, ...]:

@@ -16,13 +16,13 @@ from api.present import record_public
 from api.routes.materials import check_uploader
 from api.schemas import ApplicationCreate, MaterialPublic, MaterialRef, RecordPublic
 from api.uploads import clean_name, judge, keep_upload, public, read_capped
-from api.web.forms import FormState
+from api.web.forms import FormState, refusal_status
 from config.loader import load_letter_texts
 from config.rules import Rules
 from config.settings import Settings
 from domain.access import Principal
 from domain.errors import Code, DomainError
-from services import filing
+from services import deciding, filing
 from services.db import in_session
 from services.filing import Proof
 from services.temporal import Temporal
@@ -53,13 +53,15 @@ def read_filing(form: Any) -> FormState:
 
 async def file(state: FormState, subject: str, principal: Principal, rules: Rules, settings: Settings,
                temporal: Temporal) -> str | None:
-    """The application's id, or None with the refusals written into `state`. Nothing is stored unless every
-    upload passes; an upload kept before a later refusal is offered again with the form."""
+    """The application's id, or None with the refusals written into `state`. A refused upload is never
+    stored; every upload that passes is kept at once (unattached, purged by the daily sweep if no application
+    takes it) and offered again with the form, so a refusal of another field never drops a good proof."""
     values = state.values
     if not values["record_ids"]:
         state.errors["record_ids"] = "请至少选择一条失信信息"
     if not values["commitment"]:
         state.errors["commitment"] = "请阅读信用承诺书并勾选“我承诺”"
+    payload: ApplicationCreate | None = None
     try:
         payload = ApplicationCreate(subject=subject, record_ids=values["record_ids"] or ["-"],
                                     contact_phone=values["contact_phone"], commitment_signed=values["commitment"])
@@ -68,15 +70,16 @@ async def file(state: FormState, subject: str, principal: Principal, rules: Rule
             found = field_error(dict(err))
             key = "contact_phone" if found["field"].startswith("contact_phone") else found["field"] or "general"
             state.errors.setdefault(key, found["message"])
-        await _offer_kept(state, principal, settings)
+    try:
+        check_uploader(principal, subject)
+        refs = await _keep_uploads(state, await _judge_uploads(state, rules), principal, subject, settings)
+    except DomainError as refused:
+        state.refuse(refused)
         return None
-    judged = await _judge_uploads(state, rules)
-    if state.errors:
+    if state.errors or payload is None:
         await _offer_kept(state, principal, settings)
         return None
     try:
-        check_uploader(principal, subject)
-        refs = await _keep_uploads(state, judged, principal, subject, settings)
         filed = await filing.file_application(
             settings, rules, temporal, principal, subject=payload.subject, record_ids=payload.record_ids,
             contact_phone=payload.contact_phone, commitment_signed=payload.commitment_signed,
@@ -89,6 +92,26 @@ async def file(state: FormState, subject: str, principal: Principal, rules: Rule
                 state.errors[f"proof-{rid}"] = "请上传已履行义务的证明材料（PDF、JPG 或 PNG）"
         await _offer_kept(state, principal, settings)
         return None
+
+
+async def answer_supplement(form: Any, principal: Principal, subject: str, case_id: str, rules: Rules,
+                            settings: Settings, temporal: Temporal, *, vouched_for: str | None = None,
+                            note: str = "") -> str:
+    """A supplement request answered with the form's uploads, by the applicant or a counter on their behalf
+    (`vouched_for`, `note`: services/deciding.supplement): "" once the case took them, else the refusal to
+    show next to the field. A refused upload stores nothing; 403 and 404 are raised, for the error page."""
+    judged, refused = await judge_files(uploads_in(form, "supplement"), rules)
+    if refused or not judged:
+        return refused or "请选择要提交的补正材料"
+    try:
+        check_uploader(principal, subject)
+        ids = await keep_files(judged, principal, subject, settings)
+        await deciding.supplement(settings, temporal, principal, case_id, ids, vouched_for=vouched_for, note=note)
+    except DomainError as failure:
+        if refusal_status(failure) in (403, 404):
+            raise
+        return failure.message
+    return ""
 
 
 Judged = list[tuple[str, bytes, str]]  # (file name, bytes, content type) of uploads the rules accept
@@ -120,11 +143,16 @@ async def keep_files(judged: Judged, principal: Principal, subject: str, setting
 
 
 async def _judge_uploads(state: FormState, rules: Rules) -> dict[str, Judged]:
+    """Each file on its own: the good ones of a field are kept even when another file of it is refused."""
     judged: dict[str, Judged] = {}
     for rid, uploads in state.values["uploads"].items():
-        judged[rid], refused = await judge_files(uploads, rules)
-        if refused:
-            state.errors[f"proof-{rid}"] = refused
+        judged[rid], refusals = [], []
+        for upload in uploads:
+            accepted, refused = await judge_files([upload], rules)
+            judged[rid] += accepted
+            refusals += [refused] if refused else []
+        if refusals:
+            state.errors[f"proof-{rid}"] = "；".join(refusals)
     return judged
 
 

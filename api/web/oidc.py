@@ -53,7 +53,7 @@ def principal_from_claims(claims: dict[str, Any], settings: Settings) -> Princip
     subject = claims.get(settings.oidc_subject_claim)
     return Principal(sub=f"oidc:{claims['sub']}", role=role, authority=claims.get(settings.oidc_authority_claim),
                      subject=normalize_id(str(subject)) if subject else None,
-                     region=claims.get(settings.oidc_region_claim))
+                     region=claims.get(settings.oidc_region_claim), name=claims.get("name"))
 
 
 @router.get("/login/oidc")

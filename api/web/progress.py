@@ -8,8 +8,10 @@ from typing import Any
 from fastapi import Request
 
 from api.schemas import ApplicationPublic, CasePublic
+from config.rules import Rules
 from domain.access import Principal, can_withdraw
 from domain.transitions import DECIDED, REPAIR_DECIDED, TERMINAL, CaseState
+from domain.workdays import Deadline
 
 STAGES = ("提交申请", "受理", "审核", "作出决定", "各网站下线", "办结")
 _STAGE_OF = {
@@ -42,12 +44,28 @@ def actions_key(view: ApplicationPublic, can_withdraw: bool) -> str:
     return f"withdraw={int(can_withdraw)} supplement={','.join(asked)} rate={int(ended)}"
 
 
-def progress_context(view: ApplicationPublic, me: Principal, request: Request) -> dict[str, Any]:
+def expected_decision(case: CasePublic, rules: Rules) -> Deadline | None:
+    """The latest day the repair should be decided, in plain words for the applicant: awaiting acceptance,
+    the acceptance deadline plus the decision limit (the decision counts from acceptance, at the latest
+    that day); under review, its own deadline (an extension already in it). None while the clock stands
+    (a supplement awaited: it restarts with the answer) and once decided."""
+    if case.deadline is None:
+        return None
+    if case.state == CaseState.UNDER_REVIEW:
+        return Deadline(case.deadline, case.provisional)
+    if case.state == CaseState.PENDING_ACCEPTANCE:
+        later = rules.calendar.add_workdays(case.deadline, rules.policy.time_limits.decision)
+        return Deadline(later.due, later.provisional or case.provisional)
+    return None
+
+
+def progress_context(view: ApplicationPublic, me: Principal, request: Request, rules: Rules) -> dict[str, Any]:
     open_cases = [c for c in view.cases if CaseState(c.state) not in DECIDED]
     withdrawable = bool(open_cases) and can_withdraw(me)
     return {
         "app": view,
         "steppers": {c.id: stepper(c) for c in view.cases},
+        "expected": {c.id: due for c in view.cases if (due := expected_decision(c, rules))},
         "can_withdraw": withdrawable,
         "flash": flash(request),
         "repaired": [c for c in view.cases if c.state == CaseState.REPAIRED],

@@ -12,7 +12,7 @@ import jinja2
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
-from api.present import authority_name
+from api.present import authority_name, penalty_line
 from api.web.session import csrf_anchor, csrf_token
 from config.rules import rules_for
 from config.settings import Settings
@@ -29,9 +29,9 @@ NAV = {
     Role.APPLICANT: [("/my", "我的信用信息")],
     Role.WINDOW: [("/window", "窗口代办")],
     Role.CASEWORKER: [("/workbench", "待办事项")],
-    Role.SUPERVISOR: [("/supervision", "督办")],
-    Role.AUDITOR: [("/supervision", "事项总览")],
-    Role.ADMIN: [("/supervision", "事项总览")],
+    Role.SUPERVISOR: [("/supervision", "督办"), ("/workbench", "事项列表"), ("/audit", "办理历史")],
+    Role.AUDITOR: [("/supervision", "事项总览"), ("/workbench", "事项列表"), ("/audit", "办理历史")],
+    Role.ADMIN: [("/supervision", "事项总览"), ("/workbench", "事项列表"), ("/audit", "办理历史")],
 }
 
 
@@ -59,7 +59,8 @@ def environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES / "pages"),
                              autoescape=jinja2.select_autoescape(default=True), undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(day=_day, moment=_moment, subject_id=shown_subject_key, query_code=query_code.shown,
+    env.filters.update(penalty=lambda r: penalty_line(r.penalty_types, r.fine_amount),
+                       day=_day, moment=_moment, subject_id=shown_subject_key, query_code=query_code.shown,
                        kind=_label({k.value: v for k, v in KIND_LABELS.items()}),
                        severity=_label({k.value: v for k, v in SEVERITY_LABELS.items()}),
                        record_state=_label({k.value: v for k, v in RECORD_STATE_LABELS.items()}),
@@ -78,7 +79,7 @@ def page(request: Request, settings: Settings, template: str, principal: Princip
         nav=NAV.get(principal.role, []) if principal else [],
         upload_mb=rules.policy.uploads.max_bytes // (1024 * 1024),
         csrf=csrf_token(settings, anchor or csrf_anchor(request, settings)), dev=settings.env != "production",
-        **context)
+        failed=status >= 400, **context)
     return HTMLResponse(html, status_code=status)
 
 

@@ -55,7 +55,7 @@ def session_token(settings: Settings, p: Principal, ttl_hours: int | None = None
     claims: dict[str, Any] = {"iss": settings.jwt_issuer, "aud": PAGE_AUDIENCE, "sub": p.sub, "role": p.role.value,
                               "iat": now, "exp": now + timedelta(hours=ttl_hours or settings.token_ttl_hours),
                               "jti": secrets.token_urlsafe(18)}  # what a logout revokes
-    claims.update({name: getattr(p, name) for name in ("authority", "subject", "region") if getattr(p, name)})
+    claims.update({name: getattr(p, name) for name in ("authority", "subject", "region", "name") if getattr(p, name)})
     return jwt.encode(claims, settings.secret_key, algorithm="HS256")
 
 
@@ -86,7 +86,7 @@ def _principal(request: Request, settings: Settings) -> Principal | None:
         return None
     try:
         principal = Principal(sub=str(claims["sub"]), role=Role(claims["role"]), authority=claims.get("authority"),
-                              subject=claims.get("subject"), region=claims.get("region"))
+                              subject=claims.get("subject"), region=claims.get("region"), name=claims.get("name"))
         check_principal(principal)
     except (KeyError, ValueError, DomainError):
         return None

@@ -1,37 +1,42 @@
-"""The caseworker's pages: the queue of their authority (/workbench) and one case (/cases/{id}) with the
-decision forms, which send the same Temporal Updates as the API; the workflow validator's refusal comes
-back as a message on the page."""
+"""The caseworker's pages: the queue of their authority (/workbench; for supervisors and auditors the cases
+they oversee) and one case (/cases/{id}) with the decision forms, which send the same Temporal Updates as
+the API; the workflow validator's refusal comes back as a message on the page. The case page follows the
+case live (its fragment /cases/{id}/live, the progress page's mechanism), and the notice after a decision
+is shown once (api/web/once.py)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlmodel import Session
 
 from api import clock
-from api.cases_view import case_public
+from api.audit_view import site_order, sites_once
+from api.cases_view import case_public, queue_within
 from api.deps import RulesDep, SessionDep, SettingsDep, TemporalDep
-from api.errors import field_error
+from api.errors import field_error, forbidden
 from api.present import record_public
-from api.routes.cases import list_cases
 from api.routes.materials import material_response
 from api.schemas import DecisionCreate
+from api.web import once
 from api.web.forms import FormState, refusal_status
-from api.web.progress import flash
-from api.web.render import page
+from api.web.render import fragment, page
 from api.web.session import check_csrf, require_principal
 from config.rules import Rules
 from config.settings import Settings
-from domain.access import Principal, can_decide
+from domain.access import Principal, can_decide, can_read_history, queue_scope
 from domain.errors import Code, DomainError
-from domain.model import RecordKind
+from domain.model import RecordKind, Role
 from domain.transitions import (
     ACTION_LABELS,
     CASEWORKER_ACTIONS,
     REASON_REQUIRED,
+    REPAIR_DECIDED,
+    TERMINAL,
     Action,
     CaseFacts,
     CaseState,
@@ -41,12 +46,14 @@ from services import deciding
 from services.db import in_session
 from services.visibility import visible_case
 from store import materials as store_materials
+from store import returned as store_returned
 from store.models import CreditRecord
 
 router = APIRouter(include_in_schema=False)
 
 ORDER = [Action.ACCEPT, Action.REJECT, Action.REQUEST_SUPPLEMENT, Action.APPROVE, Action.DENY, Action.EXTEND,
          Action.SHIELD]
+ACKS = frozenset({"sync_ack", "shield_ack", "unshield_ack"})  # listed once per site on the page, not per ack
 REASON_LABEL = {Action.REJECT: "不予受理的理由", Action.DENY: "不予修复的理由",
                 Action.REQUEST_SUPPLEMENT: "需要补正的材料（逐项列出）", Action.EXTEND: "延长的理由",
                 Action.SHIELD: "暂时屏蔽的理由", Action.ACCEPT: "备注（可不填）", Action.APPROVE: "备注（可不填）"}
@@ -54,18 +61,37 @@ REASON_LABEL = {Action.REJECT: "不予受理的理由", Action.DENY: "不予修�
 
 @router.get("/workbench", response_class=HTMLResponse)
 def workbench(request: Request, settings: SettingsDep, rules: RulesDep, session: SessionDep,
-              state: str = "", kind: str = "") -> Response:
+              state: str = "", kind: str = "", handler: str = "", region: str = "") -> Response:
+    return queue_page(request, settings, rules, session, state=state, kind=kind, handler=handler, region=region)
+
+
+def queue_page(request: Request, settings: Settings, rules: Rules, session: Session, *, state: str, kind: str,
+               handler: str, region: str = "", trail: bool = False) -> Response:
+    """A caseworker's queue, or, for supervisors and auditors, the cases behind a count on /supervision
+    (`?handler=&state=`), within what domain/access.queue_scope lets them see (`trail`: the same list
+    leading to each case's audit trail, /audit). Cases the applicant has answered a supplement for come
+    first, marked: they wait for the caseworker again."""
     me = require_principal(request, settings)
-    cases = list_cases(me, rules, session, state=state or None)
+    scope = queue_scope(me)
+    if scope is None or (trail and not can_read_history(me)):
+        raise forbidden("只有经办人、督办人员和审计人员可以查看事项列表")
+    region = region if len(region) == 6 and region.isdigit() else ""  # a figure's region (GB/T 2260), else none
+    cases, returned = queue_within(session, rules, scope, state=state or None, handler=handler or None,
+                                   region=region or None)
     if kind:
         cases = [c for c in cases if c.record_kind == kind]
+    cases.sort(key=lambda c: c.id not in returned)  # stable: by deadline within each part
     today = clock.today()
     return page(request, settings, "workbench.html", me, cases=cases, today=today, soon=today + timedelta(days=1),
-                state=state, kind=kind, states=[s.value for s in CaseState], kinds=[k.value for k in RecordKind])
+                state=state, kind=kind, handler=handler, region=region, returned=returned,
+                oversight=me.role is not Role.CASEWORKER, audit=can_read_history(me), trail=trail,
+                region_name=rules.directory.region_name(region) if region else "",
+                action="/audit" if trail else "/workbench", states=[s.value for s in CaseState],
+                kinds=[k.value for k in RecordKind])
 
 
-def _case(request: Request, settings: Settings, rules: Rules, session: Session, me: Principal, case_id: str,
-          form: FormState | None = None, status: int = 200) -> Response:
+def _case_context(session: Session, settings: Settings, rules: Rules, me: Principal, case_id: str) -> dict[str, Any]:
+    """What the case page shows, its live part included (the same for the page and the fragment)."""
     _, row = visible_case(session, me, case_id)
     view = case_public(session, rules, row)
     record = session.get(CreditRecord, row.record_id)
@@ -73,16 +99,44 @@ def _case(request: Request, settings: Settings, rules: Rules, session: Session, 
                       max_extensions=rules.policy.time_limits.max_extensions, shielded=row.shielded)
     actions = [a for a in ORDER if a in allowed_actions(facts) and a in CASEWORKER_ACTIONS] if can_decide(
         me, row.handler) else []
-    materials = store_materials.of_cases(session, [row.id])
-    return page(request, settings, "case.html", me, status=status, case=view, materials=materials,
-                record=record_public(record, rules, clock.today()) if record else None, actions=actions,
-                labels=ACTION_LABELS, reason_label=REASON_LABEL, needs_reason=REASON_REQUIRED,
-                form=form or FormState(), flash=flash(request))
+    state = CaseState(row.state)
+    return {
+        "case": view, "materials": store_materials.of_cases(session, [row.id]),
+        "record": record_public(record, rules, clock.today()) if record else None,
+        "actions": actions, "returned": store_returned.answered(session, row.id),
+        "timeline": [e for e in view.timeline if e.action not in ACKS],
+        "sites": sites_once(view.deliveries, site_order(settings)),
+        "with_decision": state in REPAIR_DECIDED, "live": state not in TERMINAL,
+        # the actions the page offers outside its live part: another answer makes the page's script reload it
+        "actions_key": "actions=" + ",".join(a.value for a in actions),
+    }
+
+
+def _case(request: Request, settings: Settings, rules: Rules, session: Session, me: Principal, case_id: str,
+          form: FormState | None = None, status: int = 200) -> Response:
+    context = _case_context(session, settings, rules, me, case_id)
+    response = page(request, settings, "case.html", me, status=status, labels=ACTION_LABELS,
+                    reason_label=REASON_LABEL, needs_reason=REASON_REQUIRED, form=form or FormState(),
+                    flash=once.notice(request) if status == 200 else "", **context)
+    return once.shown(request, response, settings)
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
 def case_page(case_id: str, request: Request, settings: SettingsDep, rules: RulesDep, session: SessionDep) -> Response:
     return _case(request, settings, rules, session, require_principal(request, settings), case_id)
+
+
+@router.get("/cases/{case_id}/live", response_class=HTMLResponse)
+def case_live(case_id: str, request: Request, settings: SettingsDep, rules: RulesDep,
+              session: SessionDep) -> Response:
+    """The case page's live part alone, swapped in by templates/static/xiufu.js every 5 s as on the progress
+    page (api/web/applicant.application_cases): X-Xiufu-Actions names the decisions the page offers, so
+    when the applicant answers a supplement or withdraws, the page is loaded again with the forms the new
+    state allows; X-Xiufu-Open 0 once the case has ended stops the script."""
+    me = require_principal(request, settings)
+    context = _case_context(session, settings, rules, me, case_id)
+    headers = {"X-Xiufu-Open": "1" if context["live"] else "0", "X-Xiufu-Actions": context["actions_key"]}
+    return fragment("_case_live.html", headers=headers, me=me, **context)
 
 
 @router.get("/materials/{material_id}")
@@ -112,4 +166,4 @@ async def case_decide(case_id: str, request: Request, settings: SettingsDep, rul
             raise
         state.refuse(refused)
         return await in_session(settings, lambda s: _case(request, settings, rules, s, me, case_id, state, status))
-    return RedirectResponse(f"/cases/{case_id}?decided=1", status_code=303)
+    return once.redirect_with(f"/cases/{case_id}", "decided", settings)

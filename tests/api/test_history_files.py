@@ -12,6 +12,7 @@ import pytest
 from starlette.requests import Request
 from temporalio.client import WorkflowHistory
 
+from api.audit_view import SYNC_ACTIONS, readable, site_order
 from api.history import history_entries
 from api.schemas import CaseHistory
 from api.web.oversight import EVENT_LABELS
@@ -74,8 +75,17 @@ def test_every_update_in_the_trail_has_actor_reason_and_outcome(path: Path):
     request = Request({"type": "http", "method": "GET", "path": "/audit/cases/c", "headers": [], "query_string": b""})
     case = {"record_no": "宁市监罚〔2026〕1号", "id": "c", "handler_name": "南京市市场监督管理局",
             "state_label": "已修复", "overdue": False, "application_id": "a"}
+    shown = readable(trail, site_order(get_settings()), None, case["handler_name"])
     html = page(request, get_settings(), "audit_case.html", Principal(sub="auditor:x", role=Role.AUDITOR), case=case,
-                trail=trail, event_labels=EVENT_LABELS).body.decode()
-    assert html.count("<tr>") == len(entries) + 1
+                trail=trail, readable=shown, event_labels=EVENT_LABELS, sync_actions=SYNC_ACTIONS,
+                show_ui=False).body.decode()
+    # one row a step, and one a site (its deliveries folded under it), each table with its header row
+    assert html.count("<tr>") == len(shown.steps) + 1 + (len(shown.sites) + 1 if shown.sites else 0)
+    deliveries = [e for e in entries if e.event_type == "delivery_scheduled"]
+    assert sum(len(site.attempts) for site in shown.sites) == len(deliveries)
+    assert all(e.target and e.target_name and e.outcome for e in deliveries), deliveries
+    started = [e for e in entries if e.event_type == "workflow_started"]
+    assert started and all(e.actor and e.actor_role for e in started)  # the filer is the start's actor
+    assert "Temporal 界面" not in html
     if "resync" in _updates(path):
         assert "重新同步" in html

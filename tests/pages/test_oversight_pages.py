@@ -1,8 +1,8 @@
 """Rating and oversight through the pages: a case driven to repaired over HTTP, the applicant rates the
 authority (a bad rating without a comment refused next to the field, then accepted with one), the city's
 supervisor sees the counts and the comment on /supervision and another city's does not, an auditor reads
-the decisions with their reasons from Temporal on /audit/cases/{id} with a link to the Temporal UI, and
-narrows the province's overview to one city."""
+the decisions with their reasons from Temporal on /audit/cases/{id} (no link to the Temporal UI, which
+the tests do not configure as reachable), and narrows the province's overview to one city."""
 
 from __future__ import annotations
 
@@ -79,9 +79,8 @@ def test_applicant_rates_and_oversight_sees_it(web_stack, new_page):
     text = auditor.inner_text("main")
     assert "材料齐全，予以受理" in text and "已履行行政处罚义务，同意修复" in text
     assert "受理" in text and "同意修复" in text and "经办人" in text
-    link = auditor.get_by_role("link", name=re.compile("在 Temporal 界面中打开"))
-    href = link.get_attribute("href")
-    assert href and href.startswith("http") and f"/workflows/case-{case_id}/" in href
+    # the Temporal Web UI is linked only where configured reachable (XIUFU_TEMPORAL_UI_SHOWN; off in the tests)
+    assert auditor.get_by_role("link", name=re.compile("在 Temporal 界面中打开")).count() == 0
     check_page(auditor, "audit-case")
 
     # the province's view can be narrowed to a city, without JavaScript: a plain GET form

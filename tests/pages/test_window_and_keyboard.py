@@ -21,7 +21,7 @@ def test_counter_clerk_files_on_a_subjects_behalf_and_prints_the_receipt(web_sta
     uscc = factories.uscc(7201)
     record = register(web_stack, "320100-transport", uscc)
     clerk = new_page()
-    sign_in(clerk, web_stack.token("--role", "window", "--sub", "window-nj-07"))
+    sign_in(clerk, web_stack.token("--role", "window", "--sub", "window-nj-07", "--name", "陈静"))
     assert clerk.url.endswith("/window")
 
     wrong = uscc[:-1] + ("0" if uscc[-1] != "0" else "1")
@@ -43,7 +43,7 @@ def test_counter_clerk_files_on_a_subjects_behalf_and_prints_the_receipt(web_sta
     clerk.get_by_role("button", name="提交修复申请").click()
     clerk.wait_for_url(re.compile(r"/applications/app_\w+/receipt"))
     text = clerk.inner_text("main")
-    assert "受理回执" in text and "南京市交通运输局" in text and "政务服务中心窗口代办" in text
+    assert "提交回执" in text and "南京市交通运输局" in text and "政务服务中心窗口代办" in text and "陈静" in text
     check_page(clerk, "receipt")
 
     app_id = clerk.url.split("/")[-2]

@@ -44,6 +44,34 @@ async def test_an_approved_case_s_decision_downloads_as_a_numbered_document(api)
     assert again.content == r.content  # kept: the same document, the same number
 
 
+async def test_decisions_are_numbered_in_the_order_of_their_approvals_before_any_download(api):
+    """The number is the approval's (the case workflow renders the decision when it approves), so two cases
+    approved one after the other are numbered in that order, whichever is downloaded first."""
+    cases = []
+    for _ in range(2):
+        uscc = factories.uscc()
+        record = await registered(api, uscc)
+        app = await filed(api, uscc, [record["id"]])
+        cases.append((app["id"], app["cases"][0]["id"], token("applicant", subject=uscc)))
+    for _, case_id, _ in cases:
+        for action in ("accept", "approve"):
+            r = await api.post(f"/api/v1/cases/{case_id}/decisions", json={"action": action}, headers=CASEWORKER)
+            assert r.status_code == 200, r.text
+    numbers: dict[str, str] = {}
+
+    async def numbered() -> None:
+        for app_id, case_id, applicant in cases:
+            progress = await api.get(f"/api/v1/applications/{app_id}", headers=applicant)
+            numbers[case_id] = progress.json()["cases"][0]["decision_no"]
+            assert numbers[case_id]
+
+    await eventually(numbered, seconds=60)
+    first, second = (int(re.search(r"第(\d+)号", numbers[c]).group(1)) for _, c, _ in cases)
+    assert second == first + 1
+    later = await api.get(f"/api/v1/cases/{cases[1][1]}/decision.pdf", headers=cases[1][2])
+    assert numbers[cases[1][1]] in pdf_text(later.content)
+
+
 def test_the_file_name_takes_the_record_number_and_no_folder():
     header = attachment("case_x", "宁市监罚/2026/88号")
     assert header == ("attachment; filename=\"decision-case_x.pdf\"; filename*=UTF-8''"

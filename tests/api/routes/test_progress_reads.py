@@ -29,6 +29,7 @@ from domain.transitions import STATE_LABELS, CaseState
 from services.commands import RecordCreate
 from services.registering import register
 from store import cases as store_cases
+from store import decision_numbers
 from store.db import engine_for, session_scope
 from store.migrate import upgrade
 from store.models import Application, CaseEventRow, CreditRecord, RepairCase, SyncDelivery
@@ -111,6 +112,10 @@ def filed(states: list[tuple[str, str]], subject: str | None = None) -> tuple[st
                                          acknowledged_at=now + timedelta(minutes=n % 5))
                 s.add(SyncDelivery(id=f"{case.id}:{SITES[0][0]}:shield", case_id=case.id, target=SITES[0][0],
                                    target_name=SITES[0][1], ack_id="s", acknowledged_at=now, action="shield"))
+    for case in cases:
+        if case.state == "repaired":  # numbered when approved (the case workflow renders its decision)
+            decision_numbers.allocate(engine_for(settings.db_url), case_id=case.id, handler=case.handler,
+                                      year=now.year, prefix="宿市监信修决")
     return app_id, subject
 
 
@@ -130,7 +135,7 @@ def one_case_at_a_time(app_id: str, with_details: bool = True) -> dict:
                    "state_label": STATE_LABELS[CaseState(case.state)], "deadline_kind": case.deadline_kind,
                    "deadline": case.deadline.isoformat() if case.deadline else None,
                    "provisional": case.provisional, "overdue": case.overdue, "shielded": case.shielded,
-                   "deliveries": [], "timeline": []}
+                   "deliveries": [], "timeline": [], "decision_no": None}
             if with_details:
                 acks = sorted(store_cases.acks_of(s, [case.id]), key=lambda d: (d.acknowledged_at, d.target))
                 out["deliveries"] = [{"target": d.target, "target_name": d.target_name,
@@ -139,6 +144,8 @@ def one_case_at_a_time(app_id: str, with_details: bool = True) -> dict:
                 out["timeline"] = [{"at": WHEN.dump_python(e.at, mode="json"), "actor_role": e.actor_role,
                                     "action": e.action, "message": e.message, "reason": e.reason}
                                    for e in store_cases.events_of(s, [case.id])]
+                number = decision_numbers.get(s, case.id)
+                out["decision_no"] = number.doc_no if number else None
             cases.append(out)
         return {"id": app.id, "query_code": app.query_code or "", "subject": shown_subject_key(app.subject_key),
                 "subject_name": app.subject_name,
@@ -164,6 +171,7 @@ def test_the_progress_of_three_cases_is_read_in_two_queries_with_the_same_json(q
     assert body == one_case_at_a_time(app_id)
     repaired = body["cases"][[c["state"] for c in body["cases"]].index("repaired")]
     assert len(repaired["timeline"]) == 21 and len(repaired["deliveries"]) == 16
+    assert repaired["decision_no"].startswith("宿市监信修决〔")
     assert [e["at"] for e in repaired["timeline"]] == sorted(e["at"] for e in repaired["timeline"])
 
 
