@@ -19,6 +19,7 @@ from temporalio.exceptions import ApplicationError
 from activities.letters import SUBJECT_LABELS
 from activities.shared import transaction
 from config.loader import load_directory, load_letter_texts
+from config.rules import rules_for
 from config.settings import Settings, get_settings
 from contracts.letters import DecisionLetterInput
 from domain.clock import beijing_date, chinese_date
@@ -42,9 +43,11 @@ def decision_content(case: RepairCase, app: Application, record: CreditRecord, a
     record's number and the filed date."""
     texts = load_letter_texts(settings.config_dir)
     directory = load_directory(settings.config_dir)
+    track = rules_for(settings.config_dir).track_of_case(case.track, record.kind, record.issuer)
     person = record.subject_kind == "person"
     return {
-        "title": "信用修复决定书",
+        "title": track.decision_name,  # the track's name for it: 移出经营异常名录决定书, 信用修复决定书
+        "basis": track.basis or "《信用修复管理办法》",
         "doc_no": doc_no,
         "subject_name": record.subject_name,
         "subject_label": SUBJECT_LABELS[record.subject_kind],

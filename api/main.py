@@ -30,7 +30,6 @@ from api.web import app as web
 from config.logs import configure_logging
 from config.rules import rules_for
 from config.settings import get_settings
-from contracts.case import limits_from
 from services import outbox
 from services.temporal import get_client
 
@@ -44,8 +43,7 @@ async def lifespan(_: FastAPI):  # type: ignore[no-untyped-def]
     log.info("loaded %d authorities from %s", len(rules.directory), settings.config_dir)
     for warning in calendar_warnings(rules):
         log.warning("HOLIDAY CALENDAR MISSING: %s", warning)
-    limits = limits_from(rules.policy.time_limits)
-    sweeper = asyncio.create_task(outbox.sweep_forever(get_client, settings, limits))
+    sweeper = asyncio.create_task(outbox.sweep_forever(get_client, settings, rules))
     # What was made at start (modules, config, the app) lives as long as the process: moved out of the
     # collector's generations, so its full collections stop walking it during requests (bench/progress.py:
     # the progress read's p99 was mostly these pauses)

@@ -137,6 +137,7 @@ class CasePublic(BaseModel):
     handler: str
     handler_name: str
     repair_channel: str
+    track: str | None = None  # 修复路径 (config/policy.yaml tracks) the case was filed on; None before tracks
     state: str
     state_label: str
     deadline_kind: str | None

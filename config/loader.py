@@ -17,6 +17,7 @@ from domain.authorities import Authority, Directory
 from domain.materials import UploadRules
 from domain.model import RecordKind, Severity
 from domain.policy import PenaltyHandler, PeriodOverride, PeriodRule, Policy, TimeLimits
+from domain.tracks import DecisionFrom, Track, TrackLimits
 from domain.workdays import WorkCalendar, YearCalendar
 
 
@@ -57,7 +58,25 @@ def parse_policy(raw: dict[str, Any]) -> Policy:
         abnormal_list_sectors=frozenset(routing.get("abnormal_list_sectors", ["market_regulation"])),
         penalty_types=frozenset(raw.get("penalty_types", [])),
         uploads=_uploads(raw.get("materials", {})),
+        tracks=_tracks(raw.get("tracks", [])),
     )
+
+
+def _tracks(raw: list[dict[str, Any]]) -> tuple[Track, ...]:
+    """Each track as written, refused at start-up when a key repeats or two tracks claim one kind and sector
+    (which would make the choice depend on the order of the file)."""
+    tracks = tuple(Track(
+        key=t["key"], name=t["name"], kind=RecordKind(t["kind"]), sectors=frozenset(t.get("sectors", [])),
+        limits=TrackLimits(**{**t.get("limits", {}),
+                              "decision_from": DecisionFrom(t.get("limits", {}).get("decision_from", "acceptance"))}),
+        decision_name=t.get("decision_name", "信用修复决定书"), conditions=tuple(t.get("conditions", [])),
+        materials=tuple(t.get("materials", [])), basis=t.get("basis", ""), source=t.get("source", ""),
+        confidence=t.get("confidence", "to verify")) for t in raw)
+    keys = [t.key for t in tracks]
+    claims = [(t.kind, sector) for t in tracks for sector in (t.sectors or {"*"})]
+    if len(set(keys)) != len(keys) or len(set(claims)) != len(claims):
+        raise ValueError("config/policy.yaml tracks: a key repeats, or two tracks claim the same kind and sector")
+    return tracks
 
 
 def _uploads(raw: dict[str, Any]) -> UploadRules:

@@ -10,6 +10,7 @@ from pathlib import Path
 from config.loader import load_calendar, load_directory, load_policy
 from domain.authorities import Directory
 from domain.policy import Policy
+from domain.tracks import Track
 from domain.workdays import WorkCalendar
 
 
@@ -23,6 +24,15 @@ class Rules:
     def calendar(self) -> WorkCalendar:
         """The holiday calendar as holidays.yaml says now (a year may be added while the process runs)."""
         return load_calendar(self.config_dir)
+
+    def track_of(self, kind: str, issuer: str) -> Track:
+        """谁认定、谁修复: the track of a record of this kind decided or listed by this authority (its sector)."""
+        authority = self.directory.get(issuer)
+        return self.policy.track(kind, authority.sector if authority else "")
+
+    def track_of_case(self, track: str | None, kind: str, issuer: str) -> Track:
+        """The track a case was filed on (kept with it), or for a case filed before tracks its record's."""
+        return (self.policy.track_named(track) if track else None) or self.track_of(kind, issuer)
 
 
 @lru_cache

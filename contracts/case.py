@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from domain.model import Role
 from domain.policy import TimeLimits
+from domain.tracks import DecisionFrom, Track
 from domain.transitions import Action, CaseState
 
 CASE_WORKFLOW = "RepairCaseWorkflow"
@@ -22,17 +23,28 @@ def case_workflow_id(case_id: str) -> str:
 
 
 class Limits(BaseModel):
-    """Working-day limits in force when the application was filed (config/policy.yaml)."""
+    """Working-day limits in force when the application was filed (config/policy.yaml). `decision_from`:
+    the decision limit counts from the acceptance, or from the application (a removal from the abnormal
+    list); histories from before tracks have none and count from the acceptance, as they did."""
 
     acceptance: int = 3
     decision: int = 7
     extension: int = 5
     max_extensions: int = 1
+    decision_from: str = DecisionFrom.ACCEPTANCE.value
 
 
 def limits_from(time_limits: TimeLimits) -> Limits:
-    """The case's limits as config/policy.yaml gives them at filing time."""
-    return Limits(**{name: getattr(time_limits, name) for name in Limits.model_fields})
+    """The application's limits as config/policy.yaml `time_limits` gives them at filing time (a case with
+    a track carries its own: `limits_of`)."""
+    return Limits(**{name: getattr(time_limits, name) for name in Limits.model_fields if name != "decision_from"})
+
+
+def limits_of(track: Track) -> Limits:
+    """A case's limits, its track's at filing time: a later change of config/policy.yaml never moves them."""
+    t = track.limits
+    return Limits(acceptance=t.acceptance, decision=t.decision, extension=t.extension,
+                  max_extensions=t.max_extensions, decision_from=t.decision_from.value)
 
 
 class CaseSpec(BaseModel):
@@ -43,6 +55,8 @@ class CaseSpec(BaseModel):
     handler: str
     handler_region: str
     repair_channel: str
+    track: str = ""  # 修复路径 (config/policy.yaml tracks); "" in histories from before tracks
+    limits: Limits | None = None  # the track's limits; None: the application's (histories before tracks)
 
 
 class CaseInput(BaseModel):

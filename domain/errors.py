@@ -63,6 +63,7 @@ class Code(StrEnum):
     UNKNOWN_PENALTY_TYPE = "UNKNOWN_PENALTY_TYPE"
     PENALTY_TYPES_NOT_ALLOWED = "PENALTY_TYPES_NOT_ALLOWED"
     ABNORMAL_LIST_ISSUER = "ABNORMAL_LIST_ISSUER"
+    NO_TRACK = "NO_TRACK"
     DECIDED_IN_FUTURE = "DECIDED_IN_FUTURE"
     RECORD_CONFLICT = "RECORD_CONFLICT"
     # eligibility (the reasons a record cannot be repaired yet)
@@ -159,6 +160,7 @@ CATALOGUE: dict[Code, Entry] = {
     Code.UNKNOWN_PENALTY_TYPE: Entry(_R.INVALID, "不支持的处罚种类", "penalty_types"),
     Code.PENALTY_TYPES_NOT_ALLOWED: Entry(_R.INVALID, "只有行政处罚信息可以填写处罚种类", "penalty_types"),
     Code.ABNORMAL_LIST_ISSUER: Entry(_R.INVALID, "经营异常名录由市场监督管理部门或其他法定列入机关列入", "issuer"),
+    Code.NO_TRACK: Entry(_R.INVALID, "该类信息在该领域没有配置修复路径，无法登记", "kind"),
     Code.DECIDED_IN_FUTURE: Entry(_R.INVALID, "决定日期不能晚于今天", "decided_on"),
     Code.RECORD_CONFLICT: Entry(_R.CONFLICT, "该决定文书号已登记，且内容不同", "record_no"),
     Code.NOT_ELIGIBLE: Entry(_R.INVALID, "所选信息暂不符合修复条件", "record_ids"),

@@ -79,6 +79,12 @@ KIND_LABELS = {
     RecordKind.ABNORMAL_LIST: "经营异常名录",
     RecordKind.SERIOUS_LIST: "严重失信主体名单",
 }
+SECTOR_LABELS = {
+    Sector.DEVELOPMENT_REFORM: "发展改革部门", Sector.MARKET_REGULATION: "市场监管部门",
+    Sector.NATURAL_RESOURCES: "自然资源部门", Sector.COURT: "人民法院", Sector.TAX: "税务部门",
+    Sector.TRANSPORT: "交通运输部门", Sector.EMERGENCY_MANAGEMENT: "应急管理部门", Sector.DATA: "数据部门",
+    Sector.ECOLOGY_ENVIRONMENT: "生态环境部门", Sector.HOUSING_CONSTRUCTION: "住房城乡建设部门",
+}
 SEVERITY_LABELS = {Severity.MINOR: "轻微", Severity.GENERAL: "一般", Severity.SERIOUS: "严重"}
 RECORD_STATE_LABELS = {
     RecordState.PUBLISHED: "公示中",

@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from domain.materials import UploadRules
 from domain.model import RecordKind, Severity
+from domain.tracks import DecisionFrom, Track, TrackLimits, track_for
 
 
 @dataclass(frozen=True)
@@ -80,3 +81,27 @@ class Policy:
     abnormal_list_sectors: frozenset[str] = frozenset({"market_regulation", "natural_resources"})
     penalty_types: frozenset[str] = frozenset()
     uploads: UploadRules = UploadRules()
+    tracks: tuple[Track, ...] = ()  # 修复路径 (domain/tracks.py); when none is configured, `all_tracks` derives them
+
+    @property
+    def all_tracks(self) -> tuple[Track, ...]:
+        """The configured tracks, or (a config of before tracks) one per kind from `time_limits`, the
+        abnormal list's removal counted from the application for the sectors that list."""
+        if self.tracks:
+            return self.tracks
+        t = self.time_limits
+        general = TrackLimits(acceptance=t.acceptance, decision=t.decision, extension=t.extension,
+                              max_extensions=t.max_extensions)
+        removal = TrackLimits(acceptance=t.acceptance, decision=t.abnormal_list_removal, extension=0,
+                              max_extensions=0, decision_from=DecisionFrom.APPLICATION)
+        return (Track("penalty", "行政处罚信息信用修复", RecordKind.PENALTY, limits=general),
+                Track("abnormal_list", "移出经营异常名录", RecordKind.ABNORMAL_LIST,
+                      sectors=self.abnormal_list_sectors, limits=removal, decision_name="移出经营异常名录决定书"),
+                Track("serious_list", "严重失信主体名单信用修复", RecordKind.SERIOUS_LIST, limits=general))
+
+    def track(self, kind: RecordKind | str, sector: str) -> Track:
+        return track_for(self.all_tracks, kind, sector)
+
+    def track_named(self, key: str) -> Track | None:
+        """A case's track by the key kept with it (None: a case filed before tracks, or a key since removed)."""
+        return next((t for t in self.all_tracks if t.key == key), None)

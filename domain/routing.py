@@ -26,7 +26,7 @@ def route(policy: Policy, directory: Directory, *, kind: RecordKind, issuer: Aut
     """
     if issuer.sector == Sector.MARKET_REGULATION:
         return Routing(RepairChannel.GSXT_JS, issuer.code)
-    if kind is RecordKind.ABNORMAL_LIST and issuer.sector not in policy.abnormal_list_sectors:
+    if kind is RecordKind.ABNORMAL_LIST and not _lists_abnormal(policy, issuer.sector):
         raise DomainError(Code.ABNORMAL_LIST_ISSUER,
             f"{issuer.name}不是经营异常名录的认定单位（仅市场监管、自然资源部门可列入）",
         )
@@ -36,3 +36,9 @@ def route(policy: Policy, directory: Directory, *, kind: RecordKind, issuer: Aut
         if centre is not None:
             handler = centre.code
     return Routing(RepairChannel.CREDITCHINA_JS, handler)
+
+
+def _lists_abnormal(policy: Policy, sector: str) -> bool:
+    """Whether the sector lists businesses as abnormal: it has an abnormal-list track (config/policy.yaml)."""
+    return any(t.kind is RecordKind.ABNORMAL_LIST and (sector in t.sectors or not t.sectors)
+               for t in policy.all_tracks)

@@ -20,7 +20,6 @@ from sqlmodel import Session
 from config.rules import Rules
 from config.settings import Settings
 from contracts.application import ApplicationInput
-from contracts.case import limits_from
 from domain.access import Principal, can_apply_for, can_file_at_counter
 from domain.clock import beijing_date
 from domain.errors import Code, DomainError
@@ -102,15 +101,16 @@ def record_filing(settings: Settings, rules: Rules, principal: Principal, subjec
         _check_proofs(session, principal, subject, records, proofs)
         # the acceptance deadline as the case workflow will compute it (same calendar, same start), written
         # with the filing so that the first progress page shows it rather than waiting for the projection
-        acceptance = rules.calendar.add_workdays(beijing_date(now), rules.policy.time_limits.acceptance)
         cases = []
         for row in records:
             handler = rules.directory.get(row.handler)
+            track = rules.track_of(row.kind, row.issuer)
+            acceptance = rules.calendar.add_workdays(beijing_date(now), track.limits.acceptance)
             cases.append(RepairCase(id="case_" + uuid.uuid4().hex[:20], application_id=app_id, record_id=row.id,
                                     handler=row.handler, handler_region=handler.region if handler else "",
-                                    repair_channel=row.repair_channel, state=CaseState.PENDING_ACCEPTANCE.value,
-                                    deadline_kind="acceptance", deadline=acceptance.due,
-                                    provisional=acceptance.provisional, updated_at=now))
+                                    repair_channel=row.repair_channel, track=track.key,
+                                    state=CaseState.PENDING_ACCEPTANCE.value, deadline_kind="acceptance",
+                                    deadline=acceptance.due, provisional=acceptance.provisional, updated_at=now))
         channel = Channel.WINDOW if can_file_at_counter(principal) else Channel.ONLINE
         app = Application(id=app_id, subject_key=subject, subject_name=records[0].subject_name, channel=channel.value,
                           filed_by=principal.sub, filed_by_role=principal.role.value,
@@ -125,7 +125,7 @@ def record_filing(settings: Settings, rules: Rules, principal: Principal, subjec
             if not store_materials.attach(session, proof.material_id, application_id=app_id,
                                           case_id=case_of[proof.record_id], record_id=proof.record_id):
                 raise DomainError(Code.UNKNOWN_MATERIAL, material_ids=[proof.material_id])
-        return application_input(app, cases, {r.id: r for r in records}, limits_from(rules.policy.time_limits))
+        return application_input(app, cases, {r.id: r for r in records}, rules)
 
 
 def _check_proofs(session: Session, principal: Principal, subject: str, rows: list[CreditRecord],

@@ -19,9 +19,10 @@ from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
+from config.rules import Rules
 from config.settings import Settings
 from contracts.application import APPLICATION_WORKFLOW, ApplicationInput, application_workflow_id
-from contracts.case import CaseSpec, Limits
+from contracts.case import CaseSpec, limits_from, limits_of
 from domain.model import Role
 from store import cases as store_cases
 from store.db import engine_for, session_scope
@@ -31,14 +32,20 @@ log = logging.getLogger("xiufu.outbox")
 
 
 def application_input(app: Application, cases: list[RepairCase], records: dict[str, CreditRecord],
-                      limits: Limits) -> ApplicationInput:
+                      rules: Rules) -> ApplicationInput:
+    """What the application's workflow is started with: each case with its track's limits (the track kept
+    with the case at filing, so a start by the outbox later counts what the filing promised)."""
+    specs = []
+    for c in cases:
+        record = records[c.record_id]
+        track = rules.track_of_case(c.track, record.kind, record.issuer)
+        specs.append(CaseSpec(case_id=c.id, record_id=c.record_id, record_no=record.record_no,
+                              record_kind=record.kind, handler=c.handler, handler_region=c.handler_region,
+                              repair_channel=c.repair_channel, track=track.key, limits=limits_of(track)))
     return ApplicationInput(
         application_id=app.id, subject_key=app.subject_key, channel=app.channel, filed_by=app.filed_by,
-        filed_by_role=Role(app.filed_by_role), filed_at=app.filed_at, limits=limits, query_code=app.query_code or "",
-        cases=[CaseSpec(case_id=c.id, record_id=c.record_id, record_no=records[c.record_id].record_no,
-                        record_kind=records[c.record_id].kind, handler=c.handler, handler_region=c.handler_region,
-                        repair_channel=c.repair_channel) for c in cases],
-    )
+        filed_by_role=Role(app.filed_by_role), filed_at=app.filed_at,
+        limits=limits_from(rules.policy.time_limits), query_code=app.query_code or "", cases=specs)
 
 
 async def start_application(client: Client, settings: Settings, inp: ApplicationInput) -> None:
@@ -55,15 +62,15 @@ def _mark_started(settings: Settings, application_id: str) -> None:
         store_cases.mark_started(session, application_id)
 
 
-async def sweep_once(client: Client, settings: Settings, limits: Limits, min_age: timedelta) -> int:
-    pending = await asyncio.to_thread(_unstarted, settings, limits, min_age)
+async def sweep_once(client: Client, settings: Settings, rules: Rules, min_age: timedelta) -> int:
+    pending = await asyncio.to_thread(_unstarted, settings, rules, min_age)
     for inp in pending:
         await start_application(client, settings, inp)
         log.warning("started the workflow of application %s after an interrupted filing", inp.application_id)
     return len(pending)
 
 
-def _unstarted(settings: Settings, limits: Limits, min_age: timedelta) -> list[ApplicationInput]:
+def _unstarted(settings: Settings, rules: Rules, min_age: timedelta) -> list[ApplicationInput]:
     with Session(engine_for(settings.db_url)) as session:
         pending = []
         for app in store_cases.unstarted(session):
@@ -73,15 +80,15 @@ def _unstarted(settings: Settings, limits: Limits, min_age: timedelta) -> list[A
             cases = store_cases.cases_of(session, app.id)
             # a case's record is never deleted (its reservation points at it)
             records = {c.record_id: session.get_one(CreditRecord, c.record_id) for c in cases}
-            pending.append(application_input(app, cases, records, limits))
+            pending.append(application_input(app, cases, records, rules))
     return pending
 
 
 async def sweep_forever(get_client: Callable[[Settings], Awaitable[Client]], settings: Settings,
-                        limits: Limits) -> None:
+                        rules: Rules) -> None:
     while True:
         try:
-            await sweep_once(await get_client(settings), settings, limits,
+            await sweep_once(await get_client(settings), settings, rules,
                              timedelta(seconds=settings.outbox_min_age_s))
         except Exception as exc:  # noqa: BLE001 - Temporal or the database down: try again next round
             log.warning("outbox sweep failed: %s: %s", type(exc).__name__, exc)

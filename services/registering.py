@@ -67,6 +67,7 @@ def register(
         raise DomainError(Code.UNKNOWN_ISSUER, f"认定单位编码 {payload.issuer} 未配置", issuer=payload.issuer)
     validate(rules, payload, today)
     routing = route(rules.policy, rules.directory, kind=payload.kind, issuer=issuer)
+    rules.policy.track(payload.kind, issuer.sector)  # a kind with no track in the sector is refused: NO_TRACK
     window = publicity_window(
         rules.policy,
         kind=payload.kind,

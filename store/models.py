@@ -76,6 +76,7 @@ class RepairCase(SQLModel, table=True):
     handler: str = Field(index=True, max_length=64)
     handler_region: str = Field(index=True, max_length=6)
     repair_channel: str = Field(max_length=32)
+    track: str | None = Field(default=None, max_length=64)  # 修复路径 filed on (config/policy.yaml tracks)
     state: str = Field(index=True, max_length=32)
     deadline_kind: str | None = Field(default=None, max_length=16)
     deadline: date | None = None

@@ -10,7 +10,7 @@ never decides by itself. What the timeline says is domain/timeline.py's.
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import date, timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -29,6 +29,7 @@ with workflow.unsafe.imports_passed_through():
         CaseView,
         DecisionInput,
         DeliveryInput,
+        Limits,
         OverdueNotice,
         ResyncInput,
         TargetInfo,
@@ -38,6 +39,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.access import actor, can_resync, refusal_to_act
     from domain.clock import beijing_date
     from domain.errors import Code, DomainError
+    from domain.tracks import DecisionFrom
     from domain.transitions import (
         TERMINAL,
         Action,
@@ -91,7 +93,7 @@ class RepairCaseWorkflow:
     @workflow.run
     async def run(self, inp: CaseInput) -> CaseView:
         async with self.lock:
-            await self.deadline.start("acceptance", beijing_date(inp.filed_at), inp.limits.acceptance)
+            await self.deadline.start("acceptance", beijing_date(inp.filed_at), self._limits.acceptance)
             self._event(inp.filed_by_role.value, inp.filed_by, "file", timeline.FILED)
             await self._project()
             self.filed = True
@@ -233,10 +235,10 @@ class RepairCaseWorkflow:
             await self.deadline.resume()
             self.resume_state = None
         elif d.action is Action.ACCEPT:
-            await self.deadline.start("decision", beijing_date(workflow.now()), self._in.limits.decision)
+            await self.deadline.start("decision", self._decision_counts_from(), self._limits.decision)
         elif d.action is Action.EXTEND:
-            await self.deadline.extend(self._in.limits.extension)
-            message = timeline.extended(self._in.limits.extension)
+            await self.deadline.extend(self._limits.extension)
+            message = timeline.extended(self._limits.extension)
         elif d.action is Action.SHIELD:
             self.shielded = True
         self.state = target
@@ -274,7 +276,7 @@ class RepairCaseWorkflow:
             raise ApplicationError(refused, type=Code.FORBIDDEN)
         facts = CaseFacts(state=self.state, resume_state=self.resume_state, overdue=self.deadline.overdue,
                           extensions_used=self.deadline.extensions_used,
-                          max_extensions=self._in.limits.max_extensions, shielded=self.shielded)
+                          max_extensions=self._limits.max_extensions, shielded=self.shielded)
         try:
             return next_state(facts, d.action, d.reason)
         except DomainError as err:
@@ -289,6 +291,18 @@ class RepairCaseWorkflow:
     def _in(self) -> CaseInput:
         assert self.input is not None
         return self.input
+
+    @property
+    def _limits(self) -> Limits:
+        """The case's track's limits; a case started before tracks has the application's."""
+        return self._in.spec.limits or self._in.limits
+
+    def _decision_counts_from(self) -> date:
+        """The day the decision limit counts from: the acceptance, or the application itself where the
+        track says so (a removal from the abnormal list is decided within 5 working days of the filing)."""
+        if self._limits.decision_from == DecisionFrom.APPLICATION:
+            return beijing_date(self._in.filed_at)
+        return beijing_date(workflow.now())
 
     def view(self) -> CaseView:
         return CaseView(case_id=self._in.spec.case_id, state=self.state, deadline=self.deadline.due,

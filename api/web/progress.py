@@ -10,6 +10,7 @@ from fastapi import Request
 from api.schemas import ApplicationPublic, CasePublic
 from config.rules import Rules
 from domain.access import Principal, can_withdraw
+from domain.tracks import DecisionFrom, TrackLimits
 from domain.transitions import DECIDED, REPAIR_DECIDED, TERMINAL, CaseState
 from domain.workdays import Deadline
 
@@ -44,17 +45,33 @@ def actions_key(view: ApplicationPublic, can_withdraw: bool) -> str:
     return f"withdraw={int(can_withdraw)} supplement={','.join(asked)} rate={int(ended)}"
 
 
+def case_limits(case: CasePublic, rules: Rules) -> TrackLimits:
+    """The limits of the case's track (kept with it at filing); a case filed before tracks has the policy's
+    general ones, which its workflow was given."""
+    track = rules.policy.track_named(case.track) if case.track else None
+    if track is not None:
+        return track.limits
+    t = rules.policy.time_limits
+    return TrackLimits(acceptance=t.acceptance, decision=t.decision, extension=t.extension,
+                       max_extensions=t.max_extensions)
+
+
 def expected_decision(case: CasePublic, rules: Rules) -> Deadline | None:
     """The latest day the repair should be decided, in plain words for the applicant: awaiting acceptance,
     the acceptance deadline plus the decision limit (the decision counts from acceptance, at the latest
-    that day); under review, its own deadline (an extension already in it). None while the clock stands
-    (a supplement awaited: it restarts with the answer) and once decided."""
+    that day), or, where the track counts the decision from the application (a removal from the abnormal
+    list), the filing day plus the limit: the acceptance deadline plus the difference, the same working day;
+    under review, its own deadline (an extension already in it). None while the clock stands (a supplement
+    awaited: it restarts with the answer) and once decided."""
     if case.deadline is None:
         return None
     if case.state == CaseState.UNDER_REVIEW:
         return Deadline(case.deadline, case.provisional)
     if case.state == CaseState.PENDING_ACCEPTANCE:
-        later = rules.calendar.add_workdays(case.deadline, rules.policy.time_limits.decision)
+        limits = case_limits(case, rules)
+        more = (max(limits.decision - limits.acceptance, 0) if limits.decision_from == DecisionFrom.APPLICATION
+                else limits.decision)
+        later = rules.calendar.add_workdays(case.deadline, more)
         return Deadline(later.due, later.provisional or case.provisional)
     return None
 

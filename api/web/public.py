@@ -40,7 +40,7 @@ def home(request: Request, rules: RulesDep, settings: SettingsDep) -> Response:
     policy = rules.policy
     periods = [(s.value, policy.periods[s]) for s in Severity if s in policy.periods]
     return page(request, settings, "home.html", principal_of(request, settings), periods=periods,
-                overrides=policy.overrides, limits=policy.time_limits, months=months,
+                overrides=policy.overrides, limits=policy.time_limits, tracks=policy.all_tracks, months=months,
                 texts=load_letter_texts(settings.config_dir))
 
 

@@ -14,9 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from api.schemas import CasePublic
-from api.web.progress import expected_decision
+from api.web.progress import case_limits, expected_decision
 from config.rules import Rules
 from domain.clock import chinese_date
+from domain.tracks import DecisionFrom, TrackLimits
 from domain.transitions import CaseState
 
 
@@ -27,7 +28,7 @@ class Step:
 
 
 def next_steps(case: CasePublic, rules: Rules) -> list[Step]:
-    limits = rules.policy.time_limits
+    limits = case_limits(case, rules)
     extend = ("" if limits.max_extensions < 1 else
               f"（因情况复杂需核查的，可延长{limits.extension}个工作日）" if limits.max_extensions == 1 else
               f"（因情况复杂需核查的，每次可延长{limits.extension}个工作日，至多{limits.max_extensions}次）")
@@ -37,7 +38,7 @@ def next_steps(case: CasePublic, rules: Rules) -> list[Step]:
         expected = expected_decision(case, rules)
         by = f"，预计{chinese_date(expected.due)}前" if expected else ""
         return [Step("受理", f"{case.handler_name}于{chinese_date(case.deadline)}前作出是否受理的决定{provisional}。"),
-                Step("审核决定", f"受理后{limits.decision}个工作日内作出是否同意修复的决定{by}{extend}。")]
+                Step("审核决定", f"{_counted(limits)}{limits.decision}个工作日内作出是否同意修复的决定{by}{extend}。")]
     if state is CaseState.SUPPLEMENT_REQUESTED:
         return [Step("补正材料", "办理机关要求补正材料，请按短信或进度页面的要求提交；补正期间办理时限暂停计算。")]
     if state is CaseState.UNDER_REVIEW and case.deadline:
@@ -45,3 +46,7 @@ def next_steps(case: CasePublic, rules: Rules) -> list[Step]:
         return [Step("审核决定", f"已受理，{case.handler_name}于{chinese_date(case.deadline)}前作出是否同意修复的决定"
                                 f"{provisional}。")]
     return [Step("办理结果", f"{case.state_label}，详见办理进度页面。")]
+
+
+def _counted(limits: TrackLimits) -> str:
+    return "自申请之日起" if limits.decision_from == DecisionFrom.APPLICATION else "受理后"

@@ -20,7 +20,7 @@ from domain import query_code
 from domain.access import Principal
 from domain.clock import beijing_date, beijing_time, chinese_date
 from domain.identifiers import shown_subject_key
-from domain.model import KIND_LABELS, RECORD_STATE_LABELS, ROLE_LABELS, SEVERITY_LABELS, Role
+from domain.model import KIND_LABELS, RECORD_STATE_LABELS, ROLE_LABELS, SECTOR_LABELS, SEVERITY_LABELS, Role
 from domain.transitions import ACTION_LABELS, OTHER_ACTION_LABELS, STATE_LABELS
 
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
@@ -63,6 +63,7 @@ def environment() -> jinja2.Environment:
                        day=_day, moment=_moment, subject_id=shown_subject_key, query_code=query_code.shown,
                        kind=_label({k.value: v for k, v in KIND_LABELS.items()}),
                        severity=_label({k.value: v for k, v in SEVERITY_LABELS.items()}),
+                       sector=_label({k.value: v for k, v in SECTOR_LABELS.items()}),
                        record_state=_label({k.value: v for k, v in RECORD_STATE_LABELS.items()}),
                        case_state=_label({k.value: v for k, v in STATE_LABELS.items()}),
                        action=_label({k.value: v for k, v in ACTION_LABELS.items()} | OTHER_ACTION_LABELS),

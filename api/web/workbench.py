@@ -24,6 +24,7 @@ from api.routes.materials import material_response
 from api.schemas import DecisionCreate
 from api.web import once
 from api.web.forms import FormState, refusal_status
+from api.web.progress import case_limits
 from api.web.render import fragment, page
 from api.web.session import check_csrf, require_principal
 from config.rules import Rules
@@ -96,7 +97,7 @@ def _case_context(session: Session, settings: Settings, rules: Rules, me: Princi
     view = case_public(session, rules, row)
     record = session.get(CreditRecord, row.record_id)
     facts = CaseFacts(state=CaseState(row.state), overdue=row.overdue, extensions_used=row.extensions_used,
-                      max_extensions=rules.policy.time_limits.max_extensions, shielded=row.shielded)
+                      max_extensions=case_limits(view, rules).max_extensions, shielded=row.shielded)
     actions = [a for a in ORDER if a in allowed_actions(facts) and a in CASEWORKER_ACTIONS] if can_decide(
         me, row.handler) else []
     state = CaseState(row.state)

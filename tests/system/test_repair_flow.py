@@ -4,7 +4,7 @@ repaired; the worker SIGKILLed mid-sync and restarted loses nothing and applies 
 from __future__ import annotations
 
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import httpx
 import pytest
@@ -216,3 +216,55 @@ def test_a_bulk_import_gets_its_letters_in_the_background(stack):
     letter = httpx.get(stack.api + f"/api/v1/records/{ids[1]}/letter.pdf",
                        headers=stack.token("--role", "integrator", "--authority", issuer))
     assert letter.status_code == 200 and letter.content.startswith(b"%PDF-")
+
+
+def test_an_abnormal_list_and_a_serious_list_record_are_repaired_on_their_own_tracks(stack):
+    """One application for the two other kinds (issue 11): each case takes its track's limits (the abnormal
+    list's removal within 5 working days of the filing, the court's deletion within 3), is decided by the
+    unit that listed it, and is taken off every site; the decision document carries the track's name."""
+    from config.rules import rules_for
+    from config.settings import get_settings
+    from domain.clock import beijing_date
+    from tests.pdf import pdf_text
+
+    uscc = factories.uscc(9010)
+    bodies = {
+        "320500-market_regulation": factories.record_body(
+            issuer="320500-market_regulation", kind="abnormal_list", penalty_types=[], fine_amount=None,
+            summary="未按规定报送2025年度年度报告", decided_on=str(add_months(clock.today(), -2)),
+            subject={"uscc": uscc, "name": "苏州某某科技有限公司", "contact_phone": "13912345678"}),
+        "320500-court": factories.record_body(
+            issuer="320500-court", kind="serious_list", severity="serious", penalty_types=[], fine_amount=None,
+            record_no="（2025）苏05执123号", summary="有履行能力而拒不履行生效法律文书确定的义务",
+            decided_on=str(add_months(clock.today(), -13)),
+            subject={"uscc": uscc, "name": "苏州某某科技有限公司", "contact_phone": "13912345678"}),
+    }
+    records = {}
+    for issuer, body in bodies.items():
+        r = httpx.post(stack.api + "/api/v1/records", json=body,
+                       headers=stack.token("--role", "integrator", "--authority", issuer))
+        assert r.status_code == 201, r.text
+        records[issuer] = r.json()
+    r = apply(stack, uscc, [rec["id"] for rec in records.values()])
+    assert r.status_code == 201, r.text
+    created = r.json()
+    cases = {c["handler"]: c for c in created["cases"]}
+    assert set(cases) == set(bodies)  # 谁认定、谁修复: each goes to the unit that listed it
+    calendar = rules_for(get_settings().config_dir).calendar
+    filed_on = beijing_date(datetime.fromisoformat(progress(stack, created["id"], uscc)["filed_at"]))
+    for issuer, days in (("320500-market_regulation", 5), ("320500-court", 3)):
+        accepted = decide(stack, cases[issuer]["id"], issuer, "accept").json()
+        assert accepted["deadline"] == calendar.add_workdays(filed_on, days).due.isoformat(), issuer
+        assert decide(stack, cases[issuer]["id"], issuer, "approve").json()["state"] == "approved"
+    done = eventually(lambda: (p := progress(stack, created["id"], uscc)) and all(
+        c["state"] == "repaired" for c in p["cases"]) and p)
+    by_handler = {c["handler"]: c for c in done["cases"]}
+    assert by_handler["320500-market_regulation"]["track"] == "abnormal_list_market_regulation"
+    assert by_handler["320500-court"]["track"] == "serious_list_court"
+    assert all(len(c["deliveries"]) == 16 for c in done["cases"])
+    site = httpx.get(stack.simulator + f"/sites/gsxt_js/records/{records['320500-market_regulation']['id']}")
+    assert site.json()["published"] is False
+    decision = httpx.get(stack.api + f"/api/v1/cases/{by_handler['320500-market_regulation']['id']}/decision.pdf",
+                         headers=stack.token("--role", "applicant", "--subject", uscc), timeout=60)
+    text = pdf_text(decision.content)
+    assert "移出经营异常名录决定书" in text and "市场监管总局令第107号" in text

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from config.rules import rules_for
 from config.settings import get_settings
@@ -17,7 +18,7 @@ from tests import factories
 
 
 def file_application(n_records: int = 1, issuers: tuple[str, ...] = ("320100-transport",),
-                     filed_at: datetime | None = None) -> ApplicationInput:
+                     filed_at: datetime | None = None, **record: Any) -> ApplicationInput:
     """Registers records and files an application for them through the filing service's own transaction
     (services/filing.record_filing), as the API does, without starting the workflow: the tests start it on
     a task queue of their own."""
@@ -33,7 +34,7 @@ def file_application(n_records: int = 1, issuers: tuple[str, ...] = ("320100-tra
             # published, whatever day the test server's clock has reached
             decided = add_months(beijing_date(now), -4)
             body = factories.record_body(issuer=issuers[i % len(issuers)], decided_on=str(decided),
-                                         subject={"uscc": subject, "name": "测试有限公司"})
+                                         subject={"uscc": subject, "name": "测试有限公司"}, **record)
             row, _ = register(session, rules, admin, RecordCreate(**body), now.date(), now)
             record_ids.append(row.id)
     applicant = Principal("applicant:t", Role.APPLICANT, subject=subject)

@@ -13,8 +13,10 @@ from sqlmodel import Session
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 
+from config.rules import rules_for
 from config.settings import get_settings
 from contracts.case import CaseView, DecisionInput, ResyncInput
+from domain.clock import beijing_date
 from domain.model import Role
 from store import cases as store_cases
 from store.db import engine_for
@@ -214,3 +216,35 @@ async def test_update_refused_by_validator_leaves_no_trace(env, worker, d, code)
     assert view.state == "pending_acceptance"
     history = await case.fetch_history()
     assert not any(e.HasField("workflow_execution_update_accepted_event_attributes") for e in history.events)
+
+
+ABNORMAL = {"kind": "abnormal_list", "penalty_types": [], "fine_amount": None, "summary": "未按期公示年度报告"}
+
+
+async def test_an_abnormal_list_removal_is_decided_within_5_working_days_of_the_application(env, worker):
+    """The track's limit counts from the filing, not from the acceptance: accepted two days late, the case is
+    still due 5 working days after it was filed (holidays counted: the calendar's own add_workdays)."""
+    market = "320100-market_regulation"
+    inp = file_application(issuers=(market,), **ABNORMAL)
+    spec = inp.cases[0]
+    assert (spec.track, spec.limits.decision, spec.limits.decision_from) == (
+        "abnormal_list_market_regulation", 5, "application")
+    _, (case,) = await start(env, worker, inp)
+    await env.sleep(timedelta(days=2))
+    view = await decide(case, decision("accept", authority=market))
+    calendar = rules_for(get_settings().config_dir).calendar
+    assert view.deadline == calendar.add_workdays(beijing_date(inp.filed_at), 5).due
+    row, _ = store_case(spec.case_id)
+    assert (row.track, row.deadline) == ("abnormal_list_market_regulation", view.deadline)
+
+
+async def test_a_market_regulation_penalty_is_decided_within_7_working_days_of_its_acceptance(env, worker):
+    market = "320100-market_regulation"
+    inp = file_application(issuers=(market,))
+    assert (inp.cases[0].track, inp.cases[0].limits.decision_from) == ("penalty_market_regulation", "acceptance")
+    _, (case,) = await start(env, worker, inp)
+    await env.sleep(timedelta(days=2))
+    accepted_on = beijing_date(await env.get_current_time())
+    view = await decide(case, decision("accept", authority=market))
+    calendar = rules_for(get_settings().config_dir).calendar
+    assert view.deadline == calendar.add_workdays(accepted_on, 7).due

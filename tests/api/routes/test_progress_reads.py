@@ -131,7 +131,7 @@ def one_case_at_a_time(app_id: str, with_details: bool = True) -> dict:
             out = {"id": case.id, "application_id": case.application_id, "record_id": case.record_id,
                    "record_no": record.record_no if record else "", "record_kind": record.kind if record else "",
                    "handler": case.handler, "handler_name": rules.directory.name_of(case.handler),
-                   "repair_channel": case.repair_channel, "state": case.state,
+                   "repair_channel": case.repair_channel, "track": case.track, "state": case.state,
                    "state_label": STATE_LABELS[CaseState(case.state)], "deadline_kind": case.deadline_kind,
                    "deadline": case.deadline.isoformat() if case.deadline else None,
                    "provisional": case.provisional, "overdue": case.overdue, "shielded": case.shielded,
