@@ -70,6 +70,13 @@ class TimeLimits:
     abnormal_list_removal: int = 5
     bad_review_follow_up: int = 5  # 差评整改: answer and rectify a bad review (to verify)
 
+    @property
+    def general(self) -> TrackLimits:
+        """These limits as a case counts them: what a case filed before tracks, or a config without
+        tracks, is given."""
+        return TrackLimits(acceptance=self.acceptance, decision=self.decision, extension=self.extension,
+                           max_extensions=self.max_extensions)
+
 
 @dataclass(frozen=True)
 class Policy:
@@ -90,8 +97,7 @@ class Policy:
         if self.tracks:
             return self.tracks
         t = self.time_limits
-        general = TrackLimits(acceptance=t.acceptance, decision=t.decision, extension=t.extension,
-                              max_extensions=t.max_extensions)
+        general = t.general
         removal = TrackLimits(acceptance=t.acceptance, decision=t.abnormal_list_removal, extension=0,
                               max_extensions=0, decision_from=DecisionFrom.APPLICATION)
         return (Track("penalty", "行政处罚信息信用修复", RecordKind.PENALTY, limits=general),

@@ -51,9 +51,7 @@ def case_limits(case: CasePublic, rules: Rules) -> TrackLimits:
     track = rules.policy.track_named(case.track) if case.track else None
     if track is not None:
         return track.limits
-    t = rules.policy.time_limits
-    return TrackLimits(acceptance=t.acceptance, decision=t.decision, extension=t.extension,
-                       max_extensions=t.max_extensions)
+    return rules.policy.time_limits.general
 
 
 def expected_decision(case: CasePublic, rules: Rules) -> Deadline | None:
