@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from api.schemas import EligibilityPublic, RecordPublic, SubjectPublic
 from config.rules import Rules
+from domain.errors import DomainError
 from domain.identifiers import mask_id_number, mask_phone
 from domain.materials import needs_proof
 from store import records as store_records
@@ -59,6 +60,8 @@ def record_public(row: CreditRecord, rules: Rules, today: date | None = None) ->
         registered_at=row.registered_at,
         eligibility=record_eligibility(row, today) if today else None,
         needs_proof=needs_proof(row.kind, row.penalty_types, row.obligations_fulfilled),
+        track=_track(rules, row),
+        obligations_confirmed_on=row.obligations_confirmed_on,
     )
 
 
@@ -69,3 +72,12 @@ def penalty_line(penalty_types: list[str], fine_amount: Decimal | None) -> str:
     kinds = [k for k in penalty_types if not (fine and k == "罚款")]
     return "、".join(kinds + ([fine] if fine else []))
 
+
+
+def _track(rules: Rules, row: CreditRecord) -> str:
+    """The record's track, or "" for one registered under a config that had its track and this one has not
+    (the read must not fail: a new application for it is refused at filing, with the reason)."""
+    try:
+        return rules.track_of(row.kind, row.issuer).key
+    except DomainError:
+        return ""

@@ -54,6 +54,15 @@ class RecordPublic(BaseModel):
     eligibility: EligibilityPublic | None = None
     # an application for this record must carry proof that the obligations are fulfilled (domain/materials.py)
     needs_proof: bool = True
+    track: str = ""  # 修复路径 (config/policy.yaml tracks) an application for this record is handled on
+    # the day the issuer confirmed the obligations fulfilled after registration (POST .../obligations-fulfilled)
+    obligations_confirmed_on: date | None = None
+
+
+class ObligationsFulfilled(Incoming):
+    """The issuer confirms that a record's obligations are fulfilled (a fine paid later)."""
+
+    fulfilled_on: date
 
 
 class AuthorityPublic(BaseModel):

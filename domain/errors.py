@@ -64,8 +64,15 @@ class Code(StrEnum):
     PENALTY_TYPES_NOT_ALLOWED = "PENALTY_TYPES_NOT_ALLOWED"
     ABNORMAL_LIST_ISSUER = "ABNORMAL_LIST_ISSUER"
     NO_TRACK = "NO_TRACK"
+    FULFILLED_IN_FUTURE = "FULFILLED_IN_FUTURE"
     DECIDED_IN_FUTURE = "DECIDED_IN_FUTURE"
     RECORD_CONFLICT = "RECORD_CONFLICT"
+    # importing a spreadsheet of records (services/importing.py)
+    IMPORT_NOT_XLSX = "IMPORT_NOT_XLSX"
+    IMPORT_BAD_HEADER = "IMPORT_BAD_HEADER"
+    IMPORT_NO_ROWS = "IMPORT_NO_ROWS"
+    IMPORT_TOO_MANY_ROWS = "IMPORT_TOO_MANY_ROWS"
+    INVALID_OBLIGATIONS = "INVALID_OBLIGATIONS"
     # eligibility (the reasons a record cannot be repaired yet)
     NOT_ELIGIBLE = "NOT_ELIGIBLE"
     NOT_REPAIRABLE = "NOT_REPAIRABLE"
@@ -159,7 +166,13 @@ CATALOGUE: dict[Code, Entry] = {
     Code.UNKNOWN_ISSUER: Entry(_R.INVALID, "认定单位编码未配置", "issuer"),
     Code.UNKNOWN_PENALTY_TYPE: Entry(_R.INVALID, "不支持的处罚种类", "penalty_types"),
     Code.PENALTY_TYPES_NOT_ALLOWED: Entry(_R.INVALID, "只有行政处罚信息可以填写处罚种类", "penalty_types"),
+    Code.IMPORT_NOT_XLSX: Entry(_R.INVALID, "上传的文件不是 Excel 工作簿（.xlsx），请下载导入模板填写后上传", "file"),
+    Code.IMPORT_BAD_HEADER: Entry(_R.INVALID, "表头与导入模板不一致，请下载导入模板，按模板第1行的列名填写", "file"),
+    Code.IMPORT_NO_ROWS: Entry(_R.INVALID, "文件中没有可导入的数据（第1行为表头，数据从第2行开始）", "file"),
+    Code.IMPORT_TOO_MANY_ROWS: Entry(_R.INVALID, "每个文件至多1000行数据，请分成几个文件导入", "file"),
+    Code.INVALID_OBLIGATIONS: Entry(_R.INVALID, "“已履行法定义务”只能填写“是”“否”或留空", "obligations_fulfilled"),
     Code.ABNORMAL_LIST_ISSUER: Entry(_R.INVALID, "经营异常名录由市场监督管理部门或其他法定列入机关列入", "issuer"),
+    Code.FULFILLED_IN_FUTURE: Entry(_R.INVALID, "履行完毕的日期不能晚于今天", "fulfilled_on"),
     Code.NO_TRACK: Entry(_R.INVALID, "该类信息在该领域没有配置修复路径，无法登记", "kind"),
     Code.DECIDED_IN_FUTURE: Entry(_R.INVALID, "决定日期不能晚于今天", "decided_on"),
     Code.RECORD_CONFLICT: Entry(_R.CONFLICT, "该决定文书号已登记，且内容不同", "record_no"),

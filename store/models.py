@@ -29,6 +29,9 @@ class CreditRecord(SQLModel, table=True):
     fine_amount: Decimal | None = Field(default=None, sa_column=sa.Column(sa.Numeric(16, 2), nullable=True))
     summary: str | None = Field(default=None, max_length=2000)
     obligations_fulfilled: bool | None = None
+    # the day the issuer confirmed the obligations fulfilled after registration (a fine paid later), if it did
+    obligations_confirmed_on: date | None = None
+    obligations_confirmed_by: str | None = Field(default=None, max_length=128)
     min_publicity_end: date
     max_publicity_end: date = Field(index=True)
     eligible_from: date = Field(index=True)

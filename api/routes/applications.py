@@ -26,7 +26,7 @@ router = APIRouter(prefix="/api/v1", tags=["applications"])
 @router.post("/applications", response_model=ApplicationCreated, status_code=201, responses=refusals(
     Code.FORBIDDEN, Code.INVALID_SUBJECT, Code.COMMITMENT_REQUIRED, Code.UNKNOWN_RECORD, Code.CASE_OPEN,
     Code.NOT_ELIGIBLE, Code.PROOF_REQUIRED, Code.UNKNOWN_MATERIAL, Code.INVALID_PHONE, Code.INVALID_RECORD_IDS,
-    write=True))
+    Code.NO_TRACK, write=True))
 async def create_application(payload: ApplicationCreate, principal: PrincipalDep, rules: RulesDep,
                              settings: SettingsDep, temporal: TemporalDep) -> ApplicationCreated:
     """File one application for several records (applicant for their subject; a counter on its behalf).

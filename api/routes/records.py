@@ -3,24 +3,28 @@ from __future__ import annotations
 import logging
 from urllib.parse import quote
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Form, Response, UploadFile
 from fastapi.responses import FileResponse
 from pydantic import ValidationError
 from sqlmodel import Session
 from temporalio.common import WorkflowIDReusePolicy
 
-from api import clock
+from api import clock, sheets
 from api.deps import PrincipalDep, RulesDep, SessionDep, SettingsDep, TemporalDep
-from api.errors import PDF, ApiError, field_error, not_found, refusals
+from api.errors import PDF, ApiError, field_error, forbidden, not_found, refusals
 from api.present import record_public
-from api.schemas import BatchResult, MessagePublic, RecordBatch, RecordPublic, RowResult
-from domain.access import can_read_letter, can_read_record_messages
+from api.schemas import BatchResult, MessagePublic, ObligationsFulfilled, RecordBatch, RecordPublic, RowResult
+from api.uploads import read_capped
+from config.rules import Rules
+from config.settings import Settings
+from domain.access import Principal, can_read_letter, can_read_record_messages, can_register_record
 from domain.errors import Code, DomainError
 from domain.identifiers import mask_phone
-from services import registering
+from domain.model import Role
+from services import importing, record_life, registering
 from services.commands import RecordCreate
 from services.db import in_session
-from services.temporal import made_on_request
+from services.temporal import Temporal, made_on_request
 from store import letters as store_letters
 from store import messages as store_messages
 from store import records as store_records
@@ -34,7 +38,7 @@ log = logging.getLogger("xiufu.intake")
     **refusals(Code.FORBIDDEN, Code.RECORD_CONFLICT, Code.UNKNOWN_ISSUER, Code.UNKNOWN_PENALTY_TYPE,
                Code.PENALTY_TYPES_NOT_ALLOWED, Code.ABNORMAL_LIST_ISSUER, Code.DECIDED_IN_FUTURE, Code.INVALID_USCC,
                Code.INVALID_ID_NUMBER, Code.INVALID_PHONE, Code.SUBJECT_KEY_REQUIRED, Code.INVALID_KIND,
-               Code.INVALID_SEVERITY, Code.INVALID_DATE, write=True)})
+               Code.INVALID_SEVERITY, Code.INVALID_DATE, Code.NO_TRACK, write=True)})
 async def create_record(
     payload: RecordCreate, principal: PrincipalDep, rules: RulesDep, settings: SettingsDep, response: Response,
     temporal: TemporalDep,
@@ -92,6 +96,53 @@ async def create_records(batch: RecordBatch, principal: PrincipalDep, rules: Rul
                        failed=sum(r.status == "error" for r in results), results=results)
 
 
+
+@router.get("/records/import-template.xlsx", response_class=Response,
+            responses={200: sheets.XLSX, **refusals(Code.FORBIDDEN)})
+def import_template(principal: PrincipalDep, rules: RulesDep) -> Response:
+    """The .xlsx template for bulk registration (integrators, admin): one sheet of records with Chinese headers
+    (a comment on each), drop-down lists for the kind, severity and yes/no columns, and a guide sheet with
+    each column's allowed values. Fill it and send it to POST /records/import (or `xiufu import`)."""
+    if principal.role not in (Role.INTEGRATOR, Role.ADMIN):
+        raise forbidden("导入模板供信息报送单位的对接人员使用")
+    return Response(importing.template(rules.policy.penalty_types), media_type=importing.XLSX_TYPE, headers={
+        "Content-Disposition": "attachment; filename=\"import-template.xlsx\"; "
+                               f"filename*=UTF-8''{quote('失信信息批量登记模板.xlsx')}"})
+
+
+@router.post("/records/import", response_model=sheets.ImportResult, responses=refusals(
+    Code.FORBIDDEN, Code.IMPORT_NOT_XLSX, Code.IMPORT_BAD_HEADER, Code.IMPORT_NO_ROWS, Code.IMPORT_TOO_MANY_ROWS,
+    write=True))
+async def import_records(file: UploadFile, issuer: str | None = Form(None, max_length=64), *,
+                         principal: PrincipalDep, rules: RulesDep, settings: SettingsDep,
+                         temporal: TemporalDep) -> sheets.ImportResult:
+    """Bulk registration from a filled template (multipart `file`; `issuer` defaults to the integrator's own
+    authority, the admin names it). Each row is answered by its row number: one the sheet cannot even be read
+    for (a bad date, an unknown kind label) with its code and the column; the others registered as
+    POST /records/batch registers them (idempotent per row, NO_TRACK, RECORD_CONFLICT, letters in the
+    background). At most 1,000 rows a file; a file that is no .xlsx workbook is refused (IMPORT_NOT_XLSX)."""
+    data, size = await read_capped(file, sheets.MAX_FILE_BYTES)
+    if size > sheets.MAX_FILE_BYTES:
+        raise ApiError(Code.BODY_TOO_LARGE, "文件过大，请分成几个文件导入（每个文件至多1000行）")
+    return await register_sheet(data, issuer, principal, rules, settings, temporal)
+
+
+async def register_sheet(data: bytes, issuer: str | None, principal: Principal, rules: Rules, settings: Settings,
+                         temporal: Temporal) -> sheets.ImportResult:
+    """The reading (services/importing.py), then the good rows through create_records, the batch's own path:
+    the page /import calls this too."""
+    issuer = issuer or principal.authority
+    if not issuer or not can_register_record(principal, issuer):
+        raise forbidden("只能登记本单位的失信信息" if issuer else "请指定登记单位（issuer）")
+    sheet = importing.read(data, issuer)
+    bodies = [body for _, body in sheet.bodies]
+    batch = await create_records(RecordBatch(records=bodies), principal, rules, settings, temporal) if bodies else None
+    result = sheets.merged(sheet, batch)
+    log.info("sheet of %d rows for %s: %d created, %d existing, %d errors", len(result.rows), issuer,
+             result.created, result.existing, result.failed)
+    return result
+
+
 LETTER_WAIT_S = 30
 
 
@@ -130,3 +181,19 @@ def notifications(record_id: str, principal: PrincipalDep, session: SessionDep) 
     return [MessagePublic(id=m.id, purpose=m.purpose, phone_masked=mask_phone(m.phone), text=m.text,
                           status=m.status, created_at=m.created_at, sent_at=m.sent_at, error=m.error)
             for m in store_messages.of_record(session, record_id)]
+
+
+@router.post("/records/{record_id}/obligations-fulfilled", response_model=RecordPublic, status_code=201,
+             responses={200: {"model": RecordPublic, "description": "already known to be fulfilled: nothing changed"},
+                        **refusals(Code.NOT_FOUND, Code.FULFILLED_IN_FUTURE, Code.INVALID_DATE, write=True)})
+async def confirm_obligations(record_id: str, payload: ObligationsFulfilled, principal: PrincipalDep,
+                              rules: RulesDep, settings: SettingsDep, response: Response) -> RecordPublic:
+    """The issuer (its integrator, or the admin) confirms the record's obligations fulfilled after it was
+    registered, for example a fine paid later: an application for it then asks for no proof, and the
+    eligibility no longer names unpaid obligations. Sent again, it answers 200 and changes nothing."""
+    today = clock.today()
+    row, changed = await in_session(settings, lambda s: record_life.confirm_obligations(
+        s, principal, record_id, payload.fulfilled_on, today))
+    if not changed:
+        response.status_code = 200
+    return record_public(row, rules, today)

@@ -25,7 +25,7 @@ from domain.model import Role, Severity
 
 router = APIRouter(include_in_schema=False)
 
-HOME_OF = {Role.APPLICANT: "/my", Role.WINDOW: "/window", Role.CASEWORKER: "/workbench",
+HOME_OF = {Role.APPLICANT: "/my", Role.WINDOW: "/window", Role.CASEWORKER: "/workbench", Role.INTEGRATOR: "/import",
            Role.SUPERVISOR: "/supervision", Role.AUDITOR: "/supervision", Role.ADMIN: "/supervision"}
 
 

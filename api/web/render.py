@@ -29,6 +29,7 @@ NAV = {
     Role.APPLICANT: [("/my", "我的信用信息")],
     Role.WINDOW: [("/window", "窗口代办")],
     Role.CASEWORKER: [("/workbench", "待办事项")],
+    Role.INTEGRATOR: [("/import", "批量登记")],
     Role.SUPERVISOR: [("/supervision", "督办"), ("/workbench", "事项列表"), ("/audit", "办理历史")],
     Role.AUDITOR: [("/supervision", "事项总览"), ("/workbench", "事项列表"), ("/audit", "办理历史")],
     Role.ADMIN: [("/supervision", "事项总览"), ("/workbench", "事项列表"), ("/audit", "办理历史")],
@@ -77,6 +78,7 @@ def page(request: Request, settings: Settings, template: str, principal: Princip
     rules = rules_for(settings.config_dir)
     html = environment().get_template(template).render(
         request=request, me=principal, authority_label=lambda code: authority_name(rules, code),
+        track_named=rules.policy.track_named,
         nav=NAV.get(principal.role, []) if principal else [],
         upload_mb=rules.policy.uploads.max_bytes // (1024 * 1024),
         csrf=csrf_token(settings, anchor or csrf_anchor(request, settings)), dev=settings.env != "production",

@@ -67,9 +67,9 @@ def simulator():  # type: ignore[no-untyped-def]
     return serve_simulator(os.environ["XIUFU_SIMULATOR_URL"])
 
 
-def caseworker(action: str, reason: str = "") -> DecisionInput:
+def caseworker(action: str, reason: str = "", authority: str = AUTHORITY) -> DecisionInput:
     return DecisionInput(action=action, reason=reason, actor="caseworker:1", actor_role=Role.CASEWORKER,
-                         actor_authority=AUTHORITY)
+                         actor_authority=authority)
 
 
 def applicant(action: str) -> DecisionInput:
@@ -115,6 +115,25 @@ async def approved(client: Client, queue: str) -> None:
     if await decision.result() is not True:
         raise RuntimeError("the repair decision was not rendered")
     await save("decision_rendered", decision)
+
+
+async def tracks(client: Client, queue: str) -> None:
+    """(a3) The other kinds on their own tracks (issue 11): an abnormal-list removal by market regulation,
+    its decision counted from the application, and a court's serious-list entry, each approved."""
+    market, court = "320100-market_regulation", "320100-court"
+    none = {"penalty_types": [], "fine_amount": None}
+    for name, issuer, record in (
+        ("case_abnormal_list_approved", market, {"kind": "abnormal_list", **none}),
+        ("case_serious_list_court_approved", court, {"kind": "serious_list", "severity": "serious",
+                                                     "decided_on": str(date.today() - timedelta(days=400)),
+                                                     **none}),
+    ):
+        inp = file_application(issuers=(issuer,), **record)
+        handle, (case,) = await start(client, queue, inp)
+        await decide(case, caseworker("accept", authority=issuer), "under_review")
+        await decide(case, caseworker("approve", authority=issuer), "approved")
+        await finish(handle, ["repaired"])
+        await save(name, case)
 
 
 async def supplement_deny(client: Client, queue: str) -> None:
@@ -403,7 +422,7 @@ async def main(only: set[str]) -> None:
         async with await WorkflowEnvironment.start_time_skipping(
             test_server_existing_path=str(path), data_converter=DATA_CONVERTER
         ) as env:
-            for scenario in (approved, supplement_deny, withdrawn, withdrawn_together, notice, sweep):
+            for scenario in (approved, tracks, supplement_deny, withdrawn, withdrawn_together, notice, sweep):
                 if only and scenario.__name__ not in only:
                     continue
                 queue = str(uuid.uuid4())

@@ -37,6 +37,8 @@ def test_records_read_as_what_they_are_and_a_refused_form_keeps_the_good_proof(w
     warned = _register(web_stack, ECOLOGY, uscc, 4, obligations_fulfilled=None, penalty_types=["警告", "罚款"],
                        fine_amount="3500.5", summary="未按规定设置排污口标志")
     recent = _register(web_stack, NATURAL, uscc, 1, summary="擅自开采砂石")
+    listed = _register(web_stack, MARKET, uscc, 2, kind="abnormal_list", penalty_types=[], fine_amount=None,
+                       summary="通过登记的住所无法联系")
     repaired = register(web_stack, MARKET, uscc)
     case_id = apply(web_stack, uscc, [repaired["id"]]).json()["cases"][0]["id"]
     assert decide(web_stack, case_id, MARKET, "accept").status_code == 200
@@ -56,7 +58,11 @@ def test_records_read_as_what_they_are_and_a_refused_form_keeps_the_good_proof(w
     assert "警告、罚款 3,500.50 元" in main
     assert "其中 2 条需要上传已履行法定义务的证明材料" in main
     # only what can be applied for is offered as a box; the others say what they are
-    assert page.locator("input[name=record_ids]").count() == 2
+    assert page.locator("input[name=record_ids]").count() == 3
+    # each record says its track: the abnormal list's removal counted from the application (issue 11)
+    removal = page.locator("li.card", has_text=listed["record_no"]).inner_text()
+    assert "移出经营异常名录：自申请之日起 5 个工作日内作出决定" in removal and "补报未报年份的年度报告" in removal
+    assert "行政处罚信息信用修复：受理后 7 个工作日内作出决定" in main
     others = page.locator("li.card", has_text=recent["record_no"])
     assert "暂不能申请" in others.inner_text() and "最短公示期未满" in others.inner_text()
     done = page.locator("li.card", has_text=repaired["record_no"])

@@ -33,8 +33,8 @@ def file_application(n_records: int = 1, issuers: tuple[str, ...] = ("320100-tra
             # decided four months before the filing: eligible (a general penalty, 3 months minimum) and still
             # published, whatever day the test server's clock has reached
             decided = add_months(beijing_date(now), -4)
-            body = factories.record_body(issuer=issuers[i % len(issuers)], decided_on=str(decided),
-                                         subject={"uscc": subject, "name": "测试有限公司"}, **record)
+            body = factories.record_body(**{"issuer": issuers[i % len(issuers)], "decided_on": str(decided),
+                                            "subject": {"uscc": subject, "name": "测试有限公司"}, **record})
             row, _ = register(session, rules, admin, RecordCreate(**body), now.date(), now)
             record_ids.append(row.id)
     applicant = Principal("applicant:t", Role.APPLICANT, subject=subject)

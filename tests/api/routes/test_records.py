@@ -114,3 +114,37 @@ def test_batch_is_bounded(client):
     r = client.post("/api/v1/records/batch", json={"records": [factories.record_body()] * 1001}, headers=MR)
     assert r.status_code == 422
     assert client.post("/api/v1/records/batch", json={"records": []}, headers=MR).status_code == 422
+
+
+def test_a_fine_paid_later_is_confirmed_by_the_issuer_and_the_record_becomes_repairable(client):
+    """Issue 11: a record registered with its fine unpaid can become repairable; only its issuer confirms it,
+    not a day in the future, and a second confirmation changes nothing."""
+    uscc = factories.uscc()
+    body = factories.record_body(obligations_fulfilled=False, decided_on=str(clock.today() - timedelta(days=200)),
+                                 subject={"uscc": uscc, "name": "南京某某有限公司"})
+    record = client.post("/api/v1/records", json=body, headers=MR).json()
+    applicant = token("applicant", subject=uscc)
+
+    def mine() -> dict:
+        (row,) = [r for r in client.get(f"/api/v1/subjects/{uscc}/records", headers=applicant).json()
+                  if r["id"] == record["id"]]
+        return row
+
+    assert "OBLIGATIONS_UNFULFILLED" in mine()["eligibility"]["reason_codes"] and mine()["needs_proof"]
+    url = f"/api/v1/records/{record['id']}/obligations-fulfilled"
+    today = clock.today()
+    other = client.post(url, json={"fulfilled_on": str(today)}, headers=token("integrator", authority="320100-tax"))
+    assert (other.status_code, other.json()["code"]) == (404, "NOT_FOUND")
+    future = client.post(url, json={"fulfilled_on": str(today + timedelta(days=1))}, headers=MR)
+    assert (future.status_code, future.json()["code"]) == (422, "FULFILLED_IN_FUTURE")
+    assert "OBLIGATIONS_UNFULFILLED" in mine()["eligibility"]["reason_codes"]  # nothing stored
+    confirmed = client.post(url, json={"fulfilled_on": str(today)}, headers=MR)
+    assert confirmed.status_code == 201, confirmed.text
+    assert confirmed.json()["obligations_confirmed_on"] == str(today)
+    assert mine()["eligibility"]["eligible"] and not mine()["needs_proof"]
+    again = client.post(url, json={"fulfilled_on": str(today - timedelta(days=3))}, headers=MR)
+    assert again.status_code == 200 and again.json()["obligations_confirmed_on"] == str(today)
+    applied = client.post("/api/v1/applications", json={"subject": uscc, "record_ids": [record["id"]],
+                                                        "contact_phone": "13912345678", "commitment_signed": True},
+                          headers=applicant)
+    assert applied.status_code == 201, applied.text  # no proof asked: the issuer's data says it is paid
