@@ -70,7 +70,8 @@ def _tracks(raw: list[dict[str, Any]]) -> tuple[Track, ...]:
         limits=TrackLimits(**{**t.get("limits", {}),
                               "decision_from": DecisionFrom(t.get("limits", {}).get("decision_from", "acceptance"))}),
         decision_name=t.get("decision_name", "信用修复决定书"), conditions=tuple(t.get("conditions", [])),
-        materials=tuple(t.get("materials", [])), basis=t.get("basis", ""), source=t.get("source", ""),
+        materials=tuple(t.get("materials", [])), proof=t.get("proof", "已履行法定责任和义务的凭证"),
+        basis=t.get("basis", ""), source=t.get("source", ""),
         confidence=t.get("confidence", "to verify")) for t in raw)
     keys = [t.key for t in tracks]
     claims = [(t.kind, sector) for t in tracks for sector in (t.sectors or {"*"})]

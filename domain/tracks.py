@@ -42,6 +42,7 @@ class Track:
     decision_name: str = "信用修复决定书"
     conditions: tuple[str, ...] = ()
     materials: tuple[str, ...] = ()
+    proof: str = "已履行法定责任和义务的凭证"  # what the upload asked for on the form is (a fine's receipt, ...)
     basis: str = ""  # 办理依据, as the guide pages and letters cite it
     source: str = ""  # where the numbers come from, and how sure we are (rules.md)
     confidence: str = "to verify"  # confirmed | one source | to verify

@@ -24,6 +24,8 @@ def test_every_track_names_its_source_basis_conditions_and_materials():
         assert track.source and track.basis and track.conditions and track.materials, track.key
         assert track.confidence in ("confirmed", "one source", "to verify"), track.key
         assert track.limits.acceptance > 0 and track.limits.decision > 0, track.key
+        assert track.proof, track.key
+    assert policy.track("abnormal_list", "market_regulation").proof == "已纠正被列入情形的证明材料"  # not a fine's
 
 
 @pytest.mark.parametrize(("kind", "sector", "key", "decision", "counts_from"), [
