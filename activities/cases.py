@@ -7,9 +7,11 @@ from datetime import UTC, datetime
 
 from temporalio import activity
 
+from activities.decisions import number_of
 from activities.shared import transaction
+from config.settings import get_settings
 from contracts.case import CaseSnapshot, OverdueNotice
-from domain.transitions import CaseState
+from domain.transitions import Action, CaseState
 from store import cases as store_cases
 from store.models import Notification
 
@@ -43,6 +45,12 @@ def project_case(snapshot: CaseSnapshot) -> None:
             record_effect=effect,
             now=datetime.now(UTC),
         )
+        case = store_cases.get_case(session, snapshot.case_id)
+    approvals = [e for e in snapshot.events if e.action == Action.APPROVE]
+    if approvals and case is not None:
+        # the decision's number taken with the approval's projection, before the Update answers: numbers
+        # follow the order of approvals (a retried projection finds its number taken)
+        number_of(get_settings(), case, approvals[-1].at)
 
 
 @activity.defn

@@ -70,15 +70,16 @@ def decision_file(case: RepairCase) -> Path:
     return Path("decisions") / case.handler / f"{case.id}.pdf"
 
 
-def number_of(settings: Settings, case: RepairCase, approval: CaseEventRow) -> str:
+def number_of(settings: Settings, case: RepairCase, approved_at: datetime) -> str:
     """The case's decision number, counted within its handler and the approval's year in Beijing, taken
-    (and committed) once."""
+    (and committed) once: by the approval's own projection (activities/cases.project_case), so numbers
+    follow the order of approvals; the rendering finds it taken."""
     authority = load_directory(settings.config_dir).get(case.handler)
     if authority is None:
         raise ApplicationError(f"case {case.id}: handler {case.handler} is not in authorities.yaml",
                                type="AuthorityUnknown", non_retryable=True)
     return decision_numbers.allocate(engine_for(settings.db_url), case_id=case.id, handler=case.handler,
-                                     year=beijing_date(approval.at).year, prefix=authority.doc_prefix).doc_no
+                                     year=beijing_date(approved_at).year, prefix=authority.doc_prefix).doc_no
 
 
 def render_decision_once(settings: Settings, case_id: str) -> bool:
@@ -97,7 +98,7 @@ def render_decision_once(settings: Settings, case_id: str) -> bool:
     if app is None or record is None or not approvals:
         raise ApplicationError(f"case {case_id} lacks its application, record or approval", type="CaseNotDecided",
                                non_retryable=True)
-    doc_no = number_of(settings, case, approvals[-1])
+    doc_no = number_of(settings, case, approvals[-1].at)
     pdf = renderer(settings.fonts_dir).render_one(
         decision_content(case, app, record, approvals[-1], settings, doc_no), template=TEMPLATE)
     relative = decision_file(case)

@@ -75,8 +75,10 @@ def _tracks(raw: list[dict[str, Any]]) -> tuple[Track, ...]:
         confidence=t.get("confidence", "to verify")) for t in raw)
     keys = [t.key for t in tracks]
     claims = [(t.kind, sector) for t in tracks for sector in (t.sectors or {"*"})]
-    if len(set(keys)) != len(keys) or len(set(claims)) != len(claims):
-        raise ValueError("config/policy.yaml tracks: a key repeats, or two tracks claim the same kind and sector")
+    if len(set(keys)) != len(keys):
+        raise ValueError("config/policy.yaml tracks: a key repeats")
+    if len(set(claims)) != len(claims):
+        raise ValueError("config/policy.yaml tracks: two tracks claim the same kind and sector")
     return tracks
 
 

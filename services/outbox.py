@@ -34,7 +34,8 @@ log = logging.getLogger("xiufu.outbox")
 def application_input(app: Application, cases: list[RepairCase], records: dict[str, CreditRecord],
                       rules: Rules) -> ApplicationInput:
     """What the application's workflow is started with: each case with its track's limits (the track kept
-    with the case at filing, so a start by the outbox later counts what the filing promised)."""
+    with the case at filing; its numbers as the config says at the start, which for a start by the outbox
+    is a minute later, not the filing's own moment)."""
     specs = []
     for c in cases:
         record = records[c.record_id]

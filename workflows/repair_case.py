@@ -328,9 +328,9 @@ class RepairCaseWorkflow:
         self.beside.append(asyncio.create_task(send()))
 
     def _render_decision(self) -> None:
-        """The repair decision made when the case is approved, beside the sync: its number is then the
-        approval's (in the order of approvals, not of first downloads) and the document is ready when the
-        subject asks for it. The download's own RepairDecisionWorkflow finds it rendered; a case approved
+        """The repair decision made when the case is approved, beside the sync, so the document is ready when
+        the subject asks for it (its number was taken by the approval's projection, in the order of
+        approvals). The download's own RepairDecisionWorkflow finds it rendered; a case approved
         before this patch is rendered there, at its first download, as before."""
         if not workflow.patched(DECISION_AT_APPROVAL):
             return
