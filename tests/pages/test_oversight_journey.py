@@ -93,8 +93,10 @@ def test_supervisor_from_the_figures_to_the_audit_trail(web_stack, new_page):
     check_page(supervisor, "journey-supervision")
     figures = supervisor.get_by_role("region", name=re.compile("各办理机关按状态统计的事项数"))
     figures.focus()  # reached with the keyboard and scrolled with it
+    assert figures.evaluate("e => document.activeElement === e && e.scrollWidth > e.clientWidth")
     supervisor.keyboard.press("ArrowRight")
-    assert figures.evaluate("e => e.scrollLeft") > 0
+    # the browser may scroll smoothly: wait for the scroll to start rather than read it at once
+    supervisor.wait_for_function("e => e.scrollLeft > 0", arg=figures.element_handle(), timeout=5_000)
     row = supervisor.get_by_role("table", name="各办理机关按状态统计的事项数").get_by_role("row", name=re.compile(NAME))
     row.get_by_role("link", name=re.compile("件已修复")).click()
     supervisor.wait_for_url(re.compile(r"/workbench\?handler=320600-market_regulation&state=repaired"))
