@@ -11,13 +11,19 @@ from domain.model import Role
 
 def _token(args: argparse.Namespace) -> int:
     from api.auth import issue_token
-    from config.loader import load_directory
+    from config.loader import load_directory, load_handling_systems
     from config.settings import get_settings
     from domain.access import Principal
     from domain.errors import DomainError
 
     settings = get_settings()
-    if args.authority and load_directory(settings.config_dir).get(args.authority) is None:
+    if args.role == Role.HANDLING_SYSTEM.value:  # a vertical system's credential names the system
+        known = [s.code for s in load_handling_systems(settings.config_dir, "")]
+        if args.authority not in known:
+            print("xiufu token: 处理系统的令牌须用 --authority 指定 config/handling.yaml 中的系统代码"
+                  f"（{'、'.join(known)}） (UNKNOWN_SYSTEM)", file=sys.stderr)
+            return 2
+    elif args.authority and load_directory(settings.config_dir).get(args.authority) is None:
         print(f"xiufu token: 未知的单位代码 {args.authority}（见 GET /api/v1/authorities 或 config/authorities.yaml）"
               " (UNKNOWN_AUTHORITY)", file=sys.stderr)
         return 2

@@ -151,7 +151,8 @@ class Stack:
                 raise StartFailed(f"port {port} is taken: is another xiufu ({name}) running?")
         log_file = self.logs / f"{name}.log"
         with log_file.open("ab") as log:
-            proc = self.procs[name] = subprocess.Popen(argv, cwd=ROOT, env=self.env, stdout=log,
+            env = {**self.env, **self._handling_token()} if name == "simulator" else self.env
+            proc = self.procs[name] = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log,
                                                        stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + timeout
         while ports and not _listening(ports[0]):
@@ -236,7 +237,7 @@ class Stack:
             self.tokens[args] = self._token(*args)
         return self.tokens[args]
 
-    def signed(self, role: str, **scope: str) -> dict[str, str]:
+    def signed(self, role: str, ttl_hours: int | None = None, **scope: str) -> dict[str, str]:
         """A token signed in this process with the stack's secret: for benchmarks that need thousands of
         callers, where a process start per token would be what is measured."""
         from api.auth import issue_token
@@ -246,7 +247,19 @@ class Stack:
 
         settings = Settings(**{k: v for k, v in {"secret_key": self.env.get("XIUFU_SECRET_KEY")}.items() if v})
         principal = Principal(sub=f"{role}:{'/'.join(scope.values()) or 'dev'}", role=Role(role), **scope)
-        return {"Authorization": f"Bearer {issue_token(settings, principal)}"}
+        return {"Authorization": f"Bearer {issue_token(settings, principal, ttl_hours)}"}
+
+    def _handling_token(self) -> dict[str, str]:
+        """The credential the simulated publicity system reports its decisions with (config/handling.yaml's
+        first system; role handling_system), signed with the stack's secret for 30 days, as an admin would
+        issue one to the real system with `xiufu token --role handling_system --authority gsxt_js`."""
+        from config.loader import load_handling_systems
+
+        systems = load_handling_systems(Path(self.env.get("XIUFU_CONFIG_DIR") or ROOT / "config"), "")
+        if not systems:
+            return {}
+        header = self.signed("handling_system", authority=systems[0].code, ttl_hours=24 * 30)
+        return {"XIUFU_SIMULATOR_HANDLING_TOKEN": header["Authorization"].removeprefix("Bearer ")}
 
     def _token(self, *args: str) -> dict[str, str]:
         out = subprocess.run([str(BIN / "xiufu"), "token", *args], env=self.env, check=True, capture_output=True,
@@ -255,10 +268,12 @@ class Stack:
 
 
 @contextmanager
-def start_stack(var: Path, database_url: str | None = None, oidc: bool = False) -> Iterator[Stack]:
+def start_stack(var: Path, database_url: str | None = None, oidc: bool = False,
+                extra: dict[str, str] | None = None) -> Iterator[Stack]:
     """Starts the four processes on free ports with their data in `var` (and the store in `database_url`
     when given, else SQLite in `var`); stops them on exit. `oidc`: the pages sign in through the
-    simulator's identity service too (client `xiufu-test`, registered there once it runs)."""
+    simulator's identity service too (client `xiufu-test`, registered there once it runs). `extra`: settings
+    of the test's own (another config directory, say)."""
     ports = Ports.free()
     env = {**os.environ, "XIUFU_ENV": "test", "XIUFU_VAR_DIR": str(var),
            "TEMPORAL_ADDRESS": f"127.0.0.1:{ports.temporal}", "XIUFU_TASK_QUEUE": "system-test",
@@ -266,6 +281,7 @@ def start_stack(var: Path, database_url: str | None = None, oidc: bool = False) 
            "PYTHONUNBUFFERED": "1", "XIUFU_OUTBOX_EVERY_S": "1", "XIUFU_OUTBOX_MIN_AGE_S": "2"}
     env.pop("DATABASE_URL", None)
     env.pop("XIUFU_DATABASE_URL", None)
+    env.update(extra or {})
     if database_url:
         env["DATABASE_URL"] = database_url
     if oidc:

@@ -26,6 +26,7 @@ from temporalio.worker import Worker
 from activities import calendar as calendar_activities
 from activities import cases as case_activities
 from activities import decisions as decision_activities
+from activities import handling as handling_activities
 from activities import letters as letter_activities
 from activities import messages as message_activities
 from activities import monitoring as monitoring_activities
@@ -52,6 +53,8 @@ ACTIVITIES = [
     calendar_activities.remaining_workdays,
     sync_activities.list_targets,
     sync_activities.deliver,
+    handling_activities.hand_over,
+    handling_activities.tell_system,
     letter_activities.render_letters,
     decision_activities.render_decision,
     message_activities.send_record_sms,

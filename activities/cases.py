@@ -44,6 +44,7 @@ def project_case(snapshot: CaseSnapshot) -> None:
             events=[e.model_dump(mode="python") for e in snapshot.events],
             record_effect=effect,
             now=datetime.now(UTC),
+            handled_in=snapshot.handled_in,
         )
         case = store_cases.get_case(session, snapshot.case_id)
     approvals = [e for e in snapshot.events if e.action == Action.APPROVE]

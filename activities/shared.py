@@ -31,13 +31,21 @@ def post_delivery(base_url: str, target_name: str, key: str, payload: dict[str, 
 
     A refusal (4xx) is `DeliveryRefused`, not retryable: the target will refuse it again. Outages and
     timeouts are `TargetUnavailable`, retried."""
+    return post_keyed(f"{base_url}/deliveries", target_name, key, payload, refused="DeliveryRefused")
+
+
+def post_keyed(url: str, who: str, key: str, payload: dict[str, Any], *, refused: str,
+               headers: dict[str, str] | None = None) -> dict[str, Any]:
+    """POSTs `payload` with its Idempotency-Key to a system outside ours (a site, a vertical system): a 4xx
+    but 408/429 is the `refused` error type, not retried (it would be refused again); an outage, a timeout
+    or a 5xx is `TargetUnavailable`, retried by the activity's policy."""
     try:
-        response = http.post(f"{base_url}/deliveries", json=payload, headers={"Idempotency-Key": key})
+        response = http.post(url, json=payload, headers={"Idempotency-Key": key, **(headers or {})})
     except httpx.HTTPError as exc:
-        raise ApplicationError(f"{target_name} unreachable: {type(exc).__name__}", type="TargetUnavailable") from exc
+        raise ApplicationError(f"{who} unreachable: {type(exc).__name__}", type="TargetUnavailable") from exc
     if 400 <= response.status_code < 500 and response.status_code not in (408, 429):
-        raise ApplicationError(f"{target_name} refused the delivery: {response.status_code} {response.text[:200]}",
-                               type="DeliveryRefused", non_retryable=True)
+        raise ApplicationError(f"{who} refused: {response.status_code} {response.text[:200]}",
+                               type=refused, non_retryable=True)
     if response.status_code >= 300:
-        raise ApplicationError(f"{target_name} answered {response.status_code}", type="TargetUnavailable")
+        raise ApplicationError(f"{who} answered {response.status_code}", type="TargetUnavailable")
     return dict(response.json())

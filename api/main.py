@@ -18,6 +18,7 @@ from api.routes import (
     cases,
     decisions,
     evaluations,
+    handling,
     health,
     materials,
     monitoring,
@@ -76,7 +77,7 @@ def create_app() -> FastAPI:
     app.add_middleware(BodyLimit, settings=settings, answer=refuse,
                        uploads=rules_for(settings.config_dir).policy.uploads)
     for module in (health, authorities, records, subjects, applications, cases, decisions, materials, monitoring,
-                   evaluations, supervision):
+                   evaluations, supervision, handling):
         app.include_router(module.router)
     web.install(app)
     return app

@@ -147,6 +147,9 @@ class CasePublic(BaseModel):
     handler_name: str
     repair_channel: str
     track: str | None = None  # 修复路径 (config/policy.yaml tracks) the case was filed on; None before tracks
+    # the vertical system its handler decides it in (config/handling.yaml), None for xiufu's workbench
+    handled_in: str | None = None
+    handled_in_name: str | None = None
     state: str
     state_label: str
     deadline_kind: str | None
@@ -174,6 +177,15 @@ class ApplicationPublic(BaseModel):
 class DecisionCreate(Incoming):
     action: str
     reason: str = Field(default="", max_length=2000)
+
+
+class SystemDecisionCreate(Incoming):
+    """A decision a vertical system's caseworker took on a case handed to it (config/handling.yaml)."""
+
+    event_id: str = Field(min_length=1, max_length=128)  # the system's id of the decision: a repeat is taken once
+    action: str
+    reason: str = Field(default="", max_length=2000)
+    handled_by: str = Field(default="", max_length=64)  # the caseworker's name in that system, for the trail
 
 
 class SupplementCreate(Incoming):
@@ -209,6 +221,7 @@ class CaseDecided(BaseModel):
     provisional: bool
     overdue: bool
     refused: list[str] = []  # sync targets that refused the repair (an admin may resync them)
+    handled_in: str = ""  # the vertical system deciding it (config/handling.yaml), "" for the workbench
 
 
 class HistoryEntry(BaseModel):

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from domain.authorities import Authority, Directory
+from domain.handling import HandlingSystem
 from domain.materials import UploadRules
 from domain.model import RecordKind, Severity
 from domain.policy import PenaltyHandler, PeriodOverride, PeriodRule, Policy, TimeLimits
@@ -72,7 +73,7 @@ def _tracks(raw: list[dict[str, Any]]) -> tuple[Track, ...]:
         decision_name=t.get("decision_name", "信用修复决定书"), conditions=tuple(t.get("conditions", [])),
         materials=tuple(t.get("materials", [])), proof=t.get("proof", "已履行法定责任和义务的凭证"),
         basis=t.get("basis", ""), source=t.get("source", ""),
-        confidence=t.get("confidence", "to verify")) for t in raw)
+        confidence=t.get("confidence", "to verify"), handled_in=t.get("handled_in", "")) for t in raw)
     keys = [t.key for t in tracks]
     claims = [(t.kind, sector) for t in tracks for sector in (t.sectors or {"*"})]
     if len(set(keys)) != len(keys):
@@ -186,6 +187,15 @@ def load_targets(config_dir: Path, simulator_url: str) -> tuple[SyncTarget, ...]
         SyncTarget(t["code"], t["name"], t["base_url"].replace("{simulator}", simulator_url.rstrip("/")))
         for t in raw["targets"]
     )
+
+
+@lru_cache
+def load_handling_systems(config_dir: Path, simulator_url: str) -> tuple[HandlingSystem, ...]:
+    """The vertical systems of config/handling.yaml (none when the file is absent)."""
+    path = config_dir / "handling.yaml"
+    raw = _read(path) if path.exists() else {}
+    return tuple(HandlingSystem(s["code"], s["name"], s["base_url"].replace("{simulator}", simulator_url.rstrip("/")))
+                 for s in raw.get("systems") or [])
 
 
 @lru_cache

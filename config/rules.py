@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from config.loader import load_calendar, load_directory, load_policy
+from config.loader import load_calendar, load_directory, load_handling_systems, load_policy
 from domain.authorities import Directory
+from domain.handling import HandlingSystem
 from domain.policy import Policy
 from domain.tracks import Track
 from domain.workdays import WorkCalendar
@@ -35,6 +36,17 @@ class Rules:
         return (self.policy.track_named(track) if track else None) or self.track_of(kind, issuer)
 
 
+    def handling_system(self, code: str | None) -> HandlingSystem | None:
+        """The vertical system a case is handled in (its name for the pages; the activities resolve its
+        address with the simulator's URL: activities/handling.py), or None for the hub's workbench."""
+        return next((s for s in load_handling_systems(self.config_dir, "") if s.code == code), None) if code else None
+
+
 @lru_cache
 def rules_for(config_dir: Path) -> Rules:
-    return Rules(load_policy(config_dir), load_directory(config_dir), config_dir)
+    rules = Rules(load_policy(config_dir), load_directory(config_dir), config_dir)
+    unknown = sorted({t.handled_in for t in rules.policy.all_tracks
+                      if t.handled_in and rules.handling_system(t.handled_in) is None})
+    if unknown:  # refused at start-up: a case of that track would be handed to nowhere
+        raise ValueError(f"config/policy.yaml tracks: handled_in names no system of config/handling.yaml: {unknown}")
+    return rules

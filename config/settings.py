@@ -83,6 +83,9 @@ class Settings(BaseSettings):
 
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+    # The API's address as other systems reach it (a vertical system's callbacks: config/handling.yaml);
+    # unset: http://<api_host>:<api_port>. Behind a gateway, give the gateway's address.
+    public_url: str = ""
     simulator_url: str = "http://127.0.0.1:8900"
     # The provincial message centre (SMS); by default the simulator's stand-in.
     message_centre_url: str = ""
@@ -113,6 +116,10 @@ class Settings(BaseSettings):
         """Rendered letters; in production a directory every API and worker replica shares (or a mount of
         object storage)."""
         return self.letters_path or self.var_dir / "letters"
+
+    @property
+    def public_api_url(self) -> str:
+        return self.public_url or f"http://{self.api_host}:{self.api_port}"
 
     @property
     def sms_url(self) -> str:

@@ -57,6 +57,9 @@ class CaseSpec(BaseModel):
     repair_channel: str
     track: str = ""  # 修复路径 (config/policy.yaml tracks); "" in histories from before tracks
     limits: Limits | None = None  # the track's limits; None: the application's (histories before tracks)
+    # the vertical system its handlers decide in (config/handling.yaml), and its name; "": xiufu's workbench
+    handled_in: str = ""
+    handled_in_name: str = ""
 
 
 class CaseInput(BaseModel):
@@ -79,6 +82,8 @@ class DecisionInput(BaseModel):
     actor_subject: str | None = None
     # the person's name as their sign-in gave it, for the audit trail to name them; never decides anything
     actor_name: str | None = None
+    # a handling system's own id of the decision (its callback may come twice): applied once per case
+    event_id: str | None = None
 
 
 class CaseEvent(BaseModel):
@@ -90,6 +95,7 @@ class CaseEvent(BaseModel):
     state: CaseState
     message: str
     reason: str = ""
+    external_id: str = ""  # a handling system's id of the decision this event records
 
 
 class Deadline(BaseModel):
@@ -112,6 +118,7 @@ class CaseSnapshot(BaseModel):
     shielded: bool
     extensions_used: int
     events: list[CaseEvent]
+    handled_in: str | None = None  # None: unchanged (histories from before vertical systems)
 
 
 class CaseView(BaseModel):
@@ -123,6 +130,7 @@ class CaseView(BaseModel):
     provisional: bool
     overdue: bool
     refused: list[str] = []  # sync targets that refused the repair, waiting for an admin's resync
+    handled_in: str = ""  # the vertical system deciding it, "" for the workbench
 
 
 # Every Update a case workflow takes, by name, with the type of its one argument: whoever reads a history
@@ -188,3 +196,26 @@ class OverdueNotice(BaseModel):
 class DueDate(BaseModel):
     due: date
     provisional: bool
+
+
+class HandOverInput(BaseModel):
+    """A case handed to the vertical system its track names (activities/handling.hand_over)."""
+
+    case_id: str
+    system: str
+
+
+class HandOverAck(BaseModel):
+    reference: str  # the system's own number for the case
+    replayed: bool = False
+
+
+class HandlingNotice(BaseModel):
+    """What the applicant did on a handed-over case, passed on to the system deciding it."""
+
+    case_id: str
+    system: str
+    kind: str  # supplement | withdrawn
+    seq: int  # the case event it reports: the notice's idempotency key with the case
+    at: datetime
+    reason: str = ""

@@ -35,6 +35,7 @@ SCOPE_OF_ROLE = {
     Role.CASEWORKER: "authority",
     Role.INTEGRATOR: "authority",
     Role.SUPERVISOR: "region",
+    Role.HANDLING_SYSTEM: "authority",  # the system's code (config/handling.yaml)
 }
 
 
@@ -152,13 +153,21 @@ def can_read_record_messages(p: Principal, issuer: str) -> bool:
     return p.role is Role.ADMIN or can_act_as_issuer(p, issuer)
 
 
-def refusal_to_act(p: Principal, action: Action, handler: str) -> str | None:
+def refusal_to_act(p: Principal, action: Action, handler: str, handled_in: str = "") -> str | None:
     """Why `p` may not take `action` on a case handled by `handler` (None: allowed). One rule for the
     route and the workflow's Update validator: a caseworker's actions by the handling authority's
-    caseworkers only, the applicant's (supplement, withdraw) by the applicant's side only."""
+    caseworkers only, or by the vertical system the case was handed to (`handled_in`) and then by it
+    alone (one decider); the applicant's (supplement, withdraw) by the applicant's side only."""
+    if action in CASEWORKER_ACTIONS and handled_in:
+        return None if decides_in_system(p, handled_in) else f"该事项已转交{handled_in}办理，由该系统作出决定"
     if action in CASEWORKER_ACTIONS:
         return None if can_decide(p, handler) else f"只有处理单位（{handler}）的经办人可以{ACTION_LABELS[action]}"
     return None if is_applicant_side(p) else f"只有申请人可以{ACTION_LABELS[action]}"
+
+
+def decides_in_system(p: Principal, system: str) -> bool:
+    """The vertical system a case was handed to reports its decisions (its token names the system)."""
+    return p.role is Role.HANDLING_SYSTEM and bool(system) and p.authority == system
 
 
 def can_resync(p: Principal) -> bool:

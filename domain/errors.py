@@ -99,6 +99,7 @@ class Code(StrEnum):
     EXTENSION_USED = "EXTENSION_USED"
     REASON_REQUIRED = "REASON_REQUIRED"
     NOTHING_TO_RESYNC = "NOTHING_TO_RESYNC"
+    HANDLED_ELSEWHERE = "HANDLED_ELSEWHERE"
     # documents
     LETTER_NOT_READY = "LETTER_NOT_READY"
     NOT_APPROVED = "NOT_APPROVED"
@@ -200,6 +201,7 @@ CATALOGUE: dict[Code, Entry] = {
     Code.EXTENSION_USED: Entry(_R.CONFLICT, "办理时限已延长过，不能再次延长", "action"),
     Code.REASON_REQUIRED: Entry(_R.INVALID, "请填写理由", "reason"),
     Code.NOTHING_TO_RESYNC: Entry(_R.CONFLICT, "没有被拒收的同步，无需重新同步"),
+    Code.HANDLED_ELSEWHERE: Entry(_R.CONFLICT, "该事项已转交国垂、省垂系统办理，请在该系统中作出决定", "action"),
     Code.LETTER_NOT_READY: Entry(_R.UNAVAILABLE, "告知书正在生成，请稍后再试"),
     Code.NOT_APPROVED: Entry(_R.CONFLICT, "该事项尚未作出同意修复的决定，没有信用修复决定书"),
     Code.DECISION_NOT_READY: Entry(_R.UNAVAILABLE, "信用修复决定书正在生成，请稍后再试"),

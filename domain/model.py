@@ -49,6 +49,8 @@ class Role(StrEnum):
     AUDITOR = "auditor"
     INTEGRATOR = "integrator"
     ADMIN = "admin"
+    # a vertical system deciding handed-over cases (config/handling.yaml); its token's authority is the system
+    HANDLING_SYSTEM = "handling_system"
 
 
 class Channel(StrEnum):
@@ -100,4 +102,5 @@ ROLE_LABELS = {
     Role.AUDITOR: "审计人员",
     Role.INTEGRATOR: "对接系统",
     Role.ADMIN: "系统管理员",
+    Role.HANDLING_SYSTEM: "办理系统",
 }

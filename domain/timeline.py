@@ -67,3 +67,11 @@ def refused(site: str, delivery: str) -> str:
 
 def resent(sites: list[str]) -> str:
     return f"重新同步至{'、'.join(sites)}"
+
+
+def handed_over(system: str, reference: str) -> str:
+    return f"已转交{system}办理（该系统受理编号：{reference}），办理结果将回传本平台"
+
+
+def hand_over_failed(system: str) -> str:
+    return f"{system}未能接收本事项，改由处理单位在本平台办理"

@@ -46,6 +46,8 @@ class Track:
     basis: str = ""  # 办理依据, as the guide pages and letters cite it
     source: str = ""  # where the numbers come from, and how sure we are (rules.md)
     confidence: str = "to verify"  # confirmed | one source | to verify
+    # the vertical system its handlers decide in (config/handling.yaml), or "" for xiufu's own workbench
+    handled_in: str = ""
 
     @property
     def to_verify(self) -> bool:

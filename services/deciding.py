@@ -6,14 +6,16 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from config.rules import rules_for
 from config.settings import Settings
 from contracts.case import RESYNC_UPDATE, CaseView, DecisionInput, ResyncInput
-from domain.access import Principal, can_answer_supplement, can_decide, can_resync
+from domain.access import Principal, can_answer_supplement, can_decide, can_resync, decides_in_system
 from domain.errors import Code, DomainError, Refusal
-from domain.transitions import CASEWORKER_ACTIONS, Action
+from domain.transitions import CASEWORKER_ACTIONS, Action, CaseState
 from services.db import in_session
 from services.temporal import Temporal, send_decision, send_update
 from services.visibility import visible_case
+from store import cases as store_cases
 from store import materials as store_materials
 from store.models import RepairCase
 
@@ -37,9 +39,31 @@ async def decide(settings: Settings, temporal: Temporal, principal: Principal, c
     _, case = await in_session(settings, lambda s: visible_case(s, principal, case_id))
     if not can_decide(principal, case.handler):
         raise DomainError(Code.FORBIDDEN, "只有处理单位的经办人可以作出决定")
+    system = rules_for(settings.config_dir).handling_system(case.handled_in)
+    if system is not None:  # one decider: the system it was handed to
+        raise DomainError(Code.HANDLED_ELSEWHERE, f"该事项已转交{system.name}办理，请在该系统中作出决定",
+                          handled_in=system.code)
     return await send_decision(temporal, case_id, DecisionInput(
         action=action, reason=reason, actor=principal.sub, actor_role=principal.role,
         actor_authority=principal.authority, actor_name=principal.name))
+
+
+async def decide_in_system(settings: Settings, temporal: Temporal, principal: Principal, case_id: str, *,
+                           event_id: str, action_name: str, reason: str, handled_by: str) -> CaseView:
+    """A vertical system reports a decision taken by its caseworker on a case handed to it: the same Update
+    as a caseworker's on the workbench, keyed by the system's event id (a callback sent twice is taken
+    once). A case not handed to this system is not found, as a case another authority handles is."""
+    action = caseworker_action(action_name)
+    case, taken = await in_session(settings, lambda s: (store_cases.get_case(s, case_id),
+                                                        store_cases.decided_by_system(s, case_id, event_id)))
+    if case is None or not decides_in_system(principal, case.handled_in or ""):
+        raise DomainError(Code.NOT_FOUND, "没有转交本系统办理的该事项")
+    if taken:  # repeated, perhaps after the case ended: answered as the case is now, applied once
+        return CaseView(case_id=case.id, state=CaseState(case.state), deadline=case.deadline,
+                        provisional=case.provisional, overdue=case.overdue, handled_in=case.handled_in or "")
+    return await send_decision(temporal, case_id, DecisionInput(
+        action=action, reason=reason, actor=principal.sub, actor_role=principal.role,
+        actor_authority=principal.authority, actor_name=handled_by or None, event_id=event_id))
 
 
 async def supplement(settings: Settings, temporal: Temporal, principal: Principal, case_id: str,

@@ -109,6 +109,7 @@ def record_filing(settings: Settings, rules: Rules, principal: Principal, subjec
             cases.append(RepairCase(id="case_" + uuid.uuid4().hex[:20], application_id=app_id, record_id=row.id,
                                     handler=row.handler, handler_region=handler.region if handler else "",
                                     repair_channel=row.repair_channel, track=track.key,
+                                    handled_in=track.handled_in or None,
                                     state=CaseState.PENDING_ACCEPTANCE.value, deadline_kind="acceptance",
                                     deadline=acceptance.due, provisional=acceptance.provisional, updated_at=now))
         channel = Channel.WINDOW if can_file_at_counter(principal) else Channel.ONLINE

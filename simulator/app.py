@@ -17,10 +17,11 @@ from typing import Any, Literal
 from fastapi import FastAPI, Header, HTTPException
 from pydantic import BaseModel, Field
 
-from simulator import identity
+from simulator import handling, identity
 
 app = FastAPI(title="xiufu 下游网站模拟器 (simulator)")
 app.include_router(identity.router)
+app.include_router(handling.router)
 
 
 class Publish(BaseModel):
@@ -168,4 +169,5 @@ def control_centre(settings: Control) -> dict[str, Any]:
 def reset() -> dict[str, str]:
     sites.clear()
     centre.__init__()  # type: ignore[misc]
+    handling.reset()
     return {"status": "reset"}

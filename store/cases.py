@@ -54,10 +54,13 @@ def project_case(
     events: Sequence[dict],
     record_effect: str | None,
     now: datetime,
+    handled_in: str | None = None,
 ) -> None:
     """Applies a workflow snapshot; idempotent, so an activity retried after a crash changes nothing twice.
 
     Every change of a case comes with an event, so the newest event's seq orders the snapshots.
+
+    handled_in: the vertical system deciding the case ("" once handed back to the workbench; None: as filed).
 
     record_effect: "repaired" marks the record repaired and frees it; "released" frees it for a new
     application (not accepted, denied, withdrawn); "shielded" hides it while an overdue decision waits.
@@ -74,6 +77,8 @@ def project_case(
     case.state, case.deadline_kind, case.deadline = state, deadline_kind, deadline
     case.provisional, case.overdue, case.shielded = provisional, overdue, shielded
     case.extensions_used, case.last_seq, case.updated_at = extensions_used, newest, now
+    if handled_in is not None:
+        case.handled_in = handled_in or None
     session.add(case)
     record = session.get(CreditRecord, record_id)
     if record is None or record_effect is None:
@@ -147,6 +152,12 @@ def cases_of(session: Session, application_id: str) -> list[RepairCase]:
 
 def get_case(session: Session, case_id: str) -> RepairCase | None:
     return session.get(RepairCase, case_id)
+
+
+def decided_by_system(session: Session, case_id: str, external_id: str) -> bool:
+    """Whether a handling system's decision (by its own id) is on the case's timeline already."""
+    return session.exec(select(CaseEventRow.id).where(CaseEventRow.case_id == case_id,
+                                                      CaseEventRow.external_id == external_id)).first() is not None
 
 
 def events_of(session: Session, case_ids: Sequence[str]) -> list[CaseEventRow]:

@@ -80,6 +80,8 @@ class RepairCase(SQLModel, table=True):
     handler_region: str = Field(index=True, max_length=6)
     repair_channel: str = Field(max_length=32)
     track: str | None = Field(default=None, max_length=64)  # 修复路径 filed on (config/policy.yaml tracks)
+    # the vertical system deciding it (config/handling.yaml), None for the workbench
+    handled_in: str | None = Field(default=None, max_length=32)
     state: str = Field(index=True, max_length=32)
     deadline_kind: str | None = Field(default=None, max_length=16)
     deadline: date | None = None
@@ -106,6 +108,8 @@ class CaseEventRow(SQLModel, table=True):
     state: str = Field(max_length=32)
     message: str = Field(max_length=500)
     reason: str = Field(default="", max_length=2000)
+    # a handling system's id of the decision (its callback repeated after the case ended is answered from it)
+    external_id: str = Field(default="", max_length=128)
 
 
 class SyncDelivery(SQLModel, table=True):

@@ -19,6 +19,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 with workflow.unsafe.imports_passed_through():
     from activities import cases as case_activities
     from activities import decisions as decision_activities
+    from activities import handling as handling_activities
     from activities import messages as message_activities
     from activities import sync as sync_activities
     from contracts.case import (
@@ -29,6 +30,9 @@ with workflow.unsafe.imports_passed_through():
         CaseView,
         DecisionInput,
         DeliveryInput,
+        HandlingNotice,
+        HandOverAck,
+        HandOverInput,
         Limits,
         OverdueNotice,
         ResyncInput,
@@ -66,6 +70,11 @@ DECISION = {"start_to_close_timeout": timedelta(minutes=2), "schedule_to_close_t
                                         non_retryable_error_types=["CaseNotDecided", "AuthorityUnknown"])}
 SMS = {"start_to_close_timeout": timedelta(seconds=30), "schedule_to_close_timeout": timedelta(days=1),
        "retry_policy": RetryPolicy(maximum_interval=timedelta(minutes=5))}
+# a vertical system down for a day (or refusing the case) hands the case back to the workbench, the
+# applicant's clock running all along; a notice to it (a supplement, a withdrawal) is retried as long
+HANDLING = {"start_to_close_timeout": timedelta(seconds=60), "schedule_to_close_timeout": timedelta(days=1),
+            "retry_policy": RetryPolicy(maximum_interval=timedelta(minutes=5),
+                                        non_retryable_error_types=["HandOverRefused"])}
 
 
 @workflow.defn(name="RepairCaseWorkflow")
@@ -88,6 +97,10 @@ class RepairCaseWorkflow:
         self.shield_task: asyncio.Task[list[TargetInfo]] | None = None
         self.filed = False
         self.beside: list[asyncio.Task[None]] = []  # SMS and the decision document, awaited before the end
+        # the vertical system deciding the case ("" for the workbench) and the decisions it reported
+        self.handled_in = inp.spec.handled_in
+        self.system_events: set[str] = set()
+        self.hand_over_task: asyncio.Task[None] | None = None
 
     # ---- the process -------------------------------------------------------------------------
     @workflow.run
@@ -97,6 +110,8 @@ class RepairCaseWorkflow:
             self._event(inp.filed_by_role.value, inp.filed_by, "file", timeline.FILED)
             await self._project()
             self.filed = True
+        if self.handled_in:  # beside the process: the applicant's clock runs while the system is reached
+            self.hand_over_task = asyncio.create_task(self._hand_over())
         while self.state not in TERMINAL and self.state is not CaseState.APPROVED:
             await self._wait_for_change_or_deadline()
             if self.shielded and self.shield_task is None and workflow.patched(SHIELD_PUSHED):
@@ -109,8 +124,31 @@ class RepairCaseWorkflow:
             if self.state in RELEASED:
                 await self._deliver_to_all("unshield")  # the record goes back up where it was hidden
         await workflow.wait_condition(workflow.all_handlers_finished)
+        if self.hand_over_task is not None:
+            await self.hand_over_task
         await asyncio.gather(*self.beside)
         return self.view()
+
+    async def _hand_over(self) -> None:
+        """依托国垂、省垂系统: the case goes to the system its track names, whose caseworkers decide there and
+        report back through the API (the same `decide` Update, keyed by their event id). A system that
+        refuses the case or stays down for a day leaves it to the handler on the workbench."""
+        spec = self._in.spec
+        try:
+            ack: HandOverAck = await workflow.execute_activity(
+                handling_activities.hand_over, HandOverInput(case_id=spec.case_id, system=self.handled_in),
+                result_type=HandOverAck, **HANDLING)
+        except ActivityError as err:
+            async with self.lock:
+                self.handled_in = ""
+                self._event("system", spec.handled_in, "hand_over_failed",
+                            timeline.hand_over_failed(spec.handled_in_name), str(err.cause or err)[:500])
+                await self._project()
+            return
+        async with self.lock:
+            self._event("system", spec.handled_in, "handed_over",
+                        timeline.handed_over(spec.handled_in_name, ack.reference))
+            await self._project()
 
     async def _wait_for_change_or_deadline(self) -> None:
         self.changed = False
@@ -205,12 +243,20 @@ class RepairCaseWorkflow:
         # deadline and first event): decisions wait for that, so they never come before the filing.
         await workflow.wait_condition(lambda: self.filed)
         async with self.lock:
+            if self._seen(d):
+                return self.view()  # a handling system's callback repeated: taken once, answered again
             target = self._check(d)  # the state may have moved since the validator ran
+            if d.event_id:
+                self.system_events.add(d.event_id)
             return await self._apply(d, target)
 
     @decide.validator
     def validate_decide(self, d: DecisionInput) -> None:
-        self._check(d)
+        if not self._seen(d):
+            self._check(d)
+
+    def _seen(self, d: DecisionInput) -> bool:
+        return bool(d.event_id) and d.event_id in self.system_events
 
     @workflow.signal(name=WITHDRAW_SIGNAL)
     async def withdraw(self, d: DecisionInput) -> None:
@@ -244,12 +290,14 @@ class RepairCaseWorkflow:
         self.state = target
         if target in TERMINAL or target is CaseState.APPROVED:
             self.deadline.clear()
-        self._event(d.actor_role.value, d.actor, d.action.value, message, d.reason)
+        self._event(d.actor_role.value, d.actor, d.action.value, message, d.reason, d.event_id or "")
         await self._project()
         if d.action in timeline.SMS_OF_DECISION:
             self._text(timeline.SMS_OF_DECISION[d.action], d.reason)
         if d.action is Action.APPROVE:
             self._render_decision()
+        if self.handled_in and d.action in (Action.SUPPLEMENT, Action.WITHDRAW):
+            self._tell_system("supplement" if d.action is Action.SUPPLEMENT else "withdrawn", d.reason)
         self.changed = True
         return self.view()
 
@@ -271,7 +319,7 @@ class RepairCaseWorkflow:
 
     def _check(self, d: DecisionInput) -> CaseState:
         refused = refusal_to_act(actor(d.actor, d.actor_role, d.actor_authority, d.actor_subject), d.action,
-                                 self._in.spec.handler)
+                                 self._in.spec.handler, self.handled_in)
         if refused is not None:
             raise ApplicationError(refused, type=Code.FORBIDDEN)
         facts = CaseFacts(state=self.state, resume_state=self.resume_state, overdue=self.deadline.overdue,
@@ -307,7 +355,7 @@ class RepairCaseWorkflow:
     def view(self) -> CaseView:
         return CaseView(case_id=self._in.spec.case_id, state=self.state, deadline=self.deadline.due,
                         provisional=self.deadline.provisional, overdue=self.deadline.overdue,
-                        refused=[t.code for t in self.refused])
+                        refused=[t.code for t in self.refused], handled_in=self.handled_in)
 
     def _text(self, purpose: str, reason: str = "") -> None:
         """The applicant's SMS of the step just projected, sent beside the process (a message centre that is
@@ -327,6 +375,25 @@ class RepairCaseWorkflow:
 
         self.beside.append(asyncio.create_task(send()))
 
+    def _tell_system(self, kind: str, reason: str) -> None:
+        """The applicant's supplement or withdrawal, passed on to the system deciding the case, beside the
+        process once the hand-over is done (keyed by the event, so a retried task tells it once)."""
+        notice = HandlingNotice(case_id=self._in.spec.case_id, system=self.handled_in, kind=kind, seq=self.seq,
+                                at=workflow.now(), reason=reason)
+        handing_over = self.hand_over_task
+
+        async def tell() -> None:
+            if handing_over is not None:
+                await handing_over
+            if not self.handled_in:
+                return  # handed back to the workbench meanwhile: nothing to tell
+            try:
+                await workflow.execute_activity(handling_activities.tell_system, notice, **HANDLING)
+            except ActivityError as err:
+                workflow.logger.warning("notice %s:%s given up: %s", notice.case_id, notice.seq, err.cause or err)
+
+        self.beside.append(asyncio.create_task(tell()))
+
     def _render_decision(self) -> None:
         """The repair decision made when the case is approved, beside the sync, so the document is ready when
         the subject asks for it (its number was taken by the approval's projection, in the order of
@@ -344,10 +411,12 @@ class RepairCaseWorkflow:
 
         self.beside.append(asyncio.create_task(render()))
 
-    def _event(self, role: str, actor: str, action: str, message: str, reason: str = "") -> None:
+    def _event(self, role: str, actor: str, action: str, message: str, reason: str = "",
+               external_id: str = "") -> None:
         self.seq += 1
         self.unprojected.append(CaseEvent(seq=self.seq, at=workflow.now(), actor_role=role, actor=actor,
-                                          action=action, state=self.state, message=message, reason=reason))
+                                          action=action, state=self.state, message=message, reason=reason,
+                                          external_id=external_id))
 
     async def _project(self) -> None:
         """Writes the case and its new events to the store; called with the lock held, so snapshots reach
@@ -356,6 +425,7 @@ class RepairCaseWorkflow:
         snapshot = CaseSnapshot(case_id=spec.case_id, application_id=self._in.application_id,
                                 record_id=spec.record_id, state=self.state, deadline=self.deadline.current,
                                 overdue=self.deadline.overdue, shielded=self.shielded,
-                                extensions_used=self.deadline.extensions_used, events=list(self.unprojected))
+                                extensions_used=self.deadline.extensions_used, events=list(self.unprojected),
+                                handled_in=self.handled_in if self._in.spec.handled_in else None)
         await workflow.execute_activity(case_activities.project_case, snapshot, **STORE)
         self.unprojected.clear()

@@ -21,7 +21,7 @@ router = APIRouter(prefix="/api/v1", tags=["cases"])
 
 def decided(case_id: str, view: CaseView) -> CaseDecided:
     return CaseDecided(id=case_id, state=view.state, deadline=view.deadline, provisional=view.provisional,
-                       overdue=view.overdue, refused=view.refused)
+                       overdue=view.overdue, refused=view.refused, handled_in=view.handled_in)
 
 
 @router.get("/cases", response_model=list[CasePublic], responses=refusals(Code.FORBIDDEN))
@@ -39,8 +39,8 @@ def list_cases(principal: PrincipalDep, rules: RulesDep, session: SessionDep,
 
 @router.post("/cases/{case_id}/decisions", response_model=CaseDecided, responses=refusals(
     Code.NOT_FOUND, Code.FORBIDDEN, Code.INVALID_ACTION, Code.REASON_REQUIRED, Code.CASE_DECIDED, Code.CASE_CLOSED,
-    Code.ACTION_NOT_ALLOWED, Code.NOT_OVERDUE, Code.EXTENSION_USED, Code.TEMPORAL_UNAVAILABLE, Code.CASE_NOT_READY,
-    write=True))
+    Code.ACTION_NOT_ALLOWED, Code.NOT_OVERDUE, Code.EXTENSION_USED, Code.HANDLED_ELSEWHERE, Code.TEMPORAL_UNAVAILABLE,
+    Code.CASE_NOT_READY, write=True))
 async def decide(case_id: str, payload: DecisionCreate, principal: PrincipalDep, settings: SettingsDep,
                  temporal: TemporalDep) -> CaseDecided:
     """A caseworker of the handling authority decides; sent to the case workflow as a Temporal Update whose

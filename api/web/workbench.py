@@ -98,8 +98,9 @@ def _case_context(session: Session, settings: Settings, rules: Rules, me: Princi
     record = session.get(CreditRecord, row.record_id)
     facts = CaseFacts(state=CaseState(row.state), overdue=row.overdue, extensions_used=row.extensions_used,
                       max_extensions=case_limits(view, rules).max_extensions, shielded=row.shielded)
+    # a case handed to a vertical system is decided there: the workbench shows it, and offers nothing
     actions = [a for a in ORDER if a in allowed_actions(facts) and a in CASEWORKER_ACTIONS] if can_decide(
-        me, row.handler) else []
+        me, row.handler) and not view.handled_in else []
     state = CaseState(row.state)
     return {
         "case": view, "materials": store_materials.of_cases(session, [row.id]),

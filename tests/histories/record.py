@@ -136,6 +136,47 @@ async def tracks(client: Client, queue: str) -> None:
         await save(name, case)
 
 
+async def handed_over(client: Client, queue: str) -> None:
+    """(a4) A case handed to the publicity system (config/handling.yaml, issue 11 item 2), decided by its
+    reported decisions with a supplement passed on; and one the system refused, decided on the workbench."""
+    import httpx
+
+    from tests.workflows.test_handed_over import by_system
+    from tests.workflows.test_handed_over import handed_over as handed_over_input
+
+    base = f"{os.environ['XIUFU_SIMULATOR_URL']}/handling/gsxt_js"
+    httpx.post(f"{base}/control", json={"mode": "manual"}).raise_for_status()
+    inp = handed_over_input()
+    handle, (case,) = await start(client, queue, inp)
+    await _until("the hand-over", lambda: _handed(case))
+    await decide(case, by_system("accept", "GSXT-R1"), "under_review")
+    await decide(case, by_system("request_supplement", "GSXT-R2", "请补充罚款缴纳凭证"), "supplement_requested")
+    await decide(case, applicant("supplement"), "under_review")
+    await decide(case, by_system("approve", "GSXT-R3", "已履行行政处罚义务，同意修复"), "approved")
+    await finish(handle, ["repaired"])
+    await save("case_handed_over_approved", case)
+
+    httpx.post(f"{base}/control", json={"mode": "manual", "refuse_next": 1}).raise_for_status()
+    inp = handed_over_input()
+    handle, (case,) = await start(client, queue, inp)
+    await _until("the hand-over refused", lambda: _handed(case, "hand_over_failed"))
+    await decide(case, caseworker("accept", authority="320100-market_regulation"), "under_review")
+    await decide(case, caseworker("approve", authority="320100-market_regulation"), "approved")
+    await finish(handle, ["repaired"])
+    await save("case_hand_over_refused", case)
+    httpx.post(f"{base}/control", json={}).raise_for_status()
+
+
+async def _handed(case: WorkflowHandle, action: str = "handed_over") -> bool:
+    from sqlmodel import Session
+
+    from store import cases as store_cases
+    from store.db import engine_for
+
+    with Session(engine_for(get_settings().db_url)) as session:
+        return any(e.action == action for e in store_cases.events_of(session, [case.id.removeprefix("case-")]))
+
+
 async def supplement_deny(client: Client, queue: str) -> None:
     """(b) request_supplement -> supplement -> accept -> deny."""
     handle, (case,) = await start(client, queue, file_application())
@@ -422,7 +463,8 @@ async def main(only: set[str]) -> None:
         async with await WorkflowEnvironment.start_time_skipping(
             test_server_existing_path=str(path), data_converter=DATA_CONVERTER
         ) as env:
-            for scenario in (approved, tracks, supplement_deny, withdrawn, withdrawn_together, notice, sweep):
+            for scenario in (approved, tracks, handed_over, supplement_deny, withdrawn, withdrawn_together, notice,
+                             sweep):
                 if only and scenario.__name__ not in only:
                     continue
                 queue = str(uuid.uuid4())
