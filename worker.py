@@ -30,6 +30,7 @@ from activities import handling as handling_activities
 from activities import letters as letter_activities
 from activities import messages as message_activities
 from activities import monitoring as monitoring_activities
+from activities import records as record_activities
 from activities import sync as sync_activities
 from config.loader import load_monitoring
 from config.logs import configure_logging
@@ -39,12 +40,13 @@ from contracts.sweep import REMINDER_SCHEDULE_ID, REMINDER_SWEEP_WORKFLOW, Sweep
 from workflows.application import ApplicationWorkflow
 from workflows.letter_batch import LetterBatchWorkflow
 from workflows.penalty_notice import PenaltyNoticeWorkflow
+from workflows.record_withdrawal import RecordWithdrawalWorkflow
 from workflows.reminder_sweep import ReminderSweepWorkflow
 from workflows.repair_case import RepairCaseWorkflow
 from workflows.repair_decision import RepairDecisionWorkflow
 
 WORKFLOWS = [ApplicationWorkflow, RepairCaseWorkflow, PenaltyNoticeWorkflow, LetterBatchWorkflow,
-             ReminderSweepWorkflow, RepairDecisionWorkflow]
+             ReminderSweepWorkflow, RepairDecisionWorkflow, RecordWithdrawalWorkflow]
 ACTIVITIES = [
     case_activities.project_case,
     case_activities.notify_overdue,
@@ -53,6 +55,10 @@ ACTIVITIES = [
     calendar_activities.remaining_workdays,
     sync_activities.list_targets,
     sync_activities.deliver,
+    record_activities.mark_withdrawn,
+    record_activities.deliver_record,
+    record_activities.withdrawal_overdue,
+    record_activities.withdrawal_done,
     handling_activities.hand_over,
     handling_activities.tell_system,
     letter_activities.render_letters,

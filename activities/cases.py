@@ -15,7 +15,8 @@ from domain.transitions import Action, CaseState
 from store import cases as store_cases
 from store.models import Notification
 
-RELEASED = {CaseState.NOT_ACCEPTED, CaseState.DENIED, CaseState.WITHDRAWN}
+# the record freed for a new application (a closed case's record is withdrawn: it stays so)
+RELEASED = {CaseState.NOT_ACCEPTED, CaseState.DENIED, CaseState.WITHDRAWN, CaseState.CLOSED}
 
 
 @activity.defn

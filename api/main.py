@@ -22,6 +22,7 @@ from api.routes import (
     health,
     materials,
     monitoring,
+    payments,
     records,
     subjects,
     supervision,
@@ -77,7 +78,7 @@ def create_app() -> FastAPI:
     app.add_middleware(BodyLimit, settings=settings, answer=refuse,
                        uploads=rules_for(settings.config_dir).policy.uploads)
     for module in (health, authorities, records, subjects, applications, cases, decisions, materials, monitoring,
-                   evaluations, supervision, handling):
+                   evaluations, supervision, handling, payments):
         app.include_router(module.router)
     web.install(app)
     return app

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from api.schemas import EligibilityPublic, RecordPublic, SubjectPublic
+from api.schemas import EligibilityPublic, RecordPublic, RecordWithdrawal, SubjectPublic
 from config.rules import Rules
 from domain.errors import DomainError
 from domain.identifiers import mask_id_number, mask_phone
 from domain.materials import needs_proof
+from domain.withdrawal import CAUSE_LABELS, WithdrawalCause
+from services.payments import CONFIRMED_BY as PAYMENT_PLATFORM
 from store import records as store_records
 from store.models import CreditRecord
 
@@ -62,7 +64,20 @@ def record_public(row: CreditRecord, rules: Rules, today: date | None = None) ->
         needs_proof=needs_proof(row.kind, row.penalty_types, row.obligations_fulfilled),
         track=_track(rules, row),
         obligations_confirmed_on=row.obligations_confirmed_on,
+        obligations_confirmed_source=None if row.obligations_confirmed_on is None else (
+            "payment_platform" if row.obligations_confirmed_by == PAYMENT_PLATFORM else "issuer"),
+        withdrawal=record_withdrawal(row),
     )
+
+
+def record_withdrawal(row: CreditRecord) -> RecordWithdrawal | None:
+    """The withdrawal of a record, once the hub has marked it (RecordWithdrawalWorkflow's first step)."""
+    if row.withdrawn_at is None or row.withdrawal_cause is None:
+        return None
+    cause = WithdrawalCause(row.withdrawal_cause)
+    return RecordWithdrawal(cause=cause.value, cause_label=CAUSE_LABELS[cause], basis=row.withdrawal_basis or "",
+                            reason=row.withdrawal_reason, requested_at=row.withdrawn_at, due=row.withdrawal_due,
+                            done_at=row.withdrawal_done_at, overdue=row.withdrawal_overdue)
 
 
 def penalty_line(penalty_types: list[str], fine_amount: Decimal | None) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, Field, field_validator
 from pydantic_core import PydanticCustomError
@@ -27,6 +27,20 @@ class EligibilityPublic(BaseModel):
     eligible_from: date | None
     reasons: list[str]
     reason_codes: list[str]
+
+
+class RecordWithdrawal(BaseModel):
+    """A record withdrawn because its decision was revoked or annulled: why, when, and by when every site
+    must have taken it off (`time_limits.record_withdrawal` working days)."""
+
+    cause: str  # reconsideration | litigation | self_correction
+    cause_label: str
+    basis: str
+    reason: str | None = None
+    requested_at: datetime
+    due: date | None
+    done_at: datetime | None = None  # every site acknowledged
+    overdue: bool = False
 
 
 class RecordPublic(BaseModel):
@@ -57,12 +71,34 @@ class RecordPublic(BaseModel):
     track: str = ""  # 修复路径 (config/policy.yaml tracks) an application for this record is handled on
     # the day the issuer confirmed the obligations fulfilled after registration (POST .../obligations-fulfilled)
     obligations_confirmed_on: date | None = None
+    # who said so: the issuer (POST .../obligations-fulfilled) or the payment platform (POST .../payment-check)
+    obligations_confirmed_source: Literal["issuer", "payment_platform"] | None = None
+    withdrawal: RecordWithdrawal | None = None  # its decision revoked or annulled (POST .../withdrawal)
+
+
+class WithdrawalCreate(Incoming):
+    """The issuer tells the hub a record's decision no longer stands."""
+
+    cause: Literal["reconsideration", "litigation", "self_correction"]
+    basis: str = Field(min_length=1, max_length=200)  # the revoking document's number (复议决定书、判决书文号)
+    reason: str = Field(default="", max_length=500)
 
 
 class ObligationsFulfilled(Incoming):
     """The issuer confirms that a record's obligations are fulfilled (a fine paid later)."""
 
     fulfilled_on: date
+
+
+class PaymentCheckPublic(BaseModel):
+    """What the non-tax revenue payment platform says of a record's fine (POST .../payment-check): `paid` when a
+    payment covering the whole fine is known (the record's obligations then fulfilled, no proof asked)."""
+
+    record: RecordPublic
+    paid: bool
+    paid_on: date | None = None
+    amount: Decimal | None = None  # what the platform's payment notice is for (None: no notice, or not asked)
+    source: Literal["非税收入缴款系统"] = "非税收入缴款系统"
 
 
 class AuthorityPublic(BaseModel):
@@ -135,6 +171,16 @@ class DeliveryPublic(BaseModel):
     target: str
     target_name: str
     acknowledged_at: datetime
+
+
+class WithdrawalPublic(BaseModel):
+    """The withdrawal of a record as its issuer follows it: each site's acknowledgement as it comes."""
+
+    record_id: str
+    state: str  # the record's: withdrawn once the hub has marked it (a moment after the request)
+    withdrawal: RecordWithdrawal | None  # None until the hub has marked it
+    sites_total: int
+    acknowledged: list[DeliveryPublic] = []
 
 
 class CasePublic(BaseModel):

@@ -89,6 +89,9 @@ class Settings(BaseSettings):
     simulator_url: str = "http://127.0.0.1:8900"
     # The provincial message centre (SMS); by default the simulator's stand-in.
     message_centre_url: str = ""
+    # The provincial non-tax revenue payment platform (非税收入缴款系统), asked whether a penalty's fine is paid
+    # (services/payments.py); by default the simulator's stand-in.
+    payment_platform_url: str = ""
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:
@@ -124,6 +127,10 @@ class Settings(BaseSettings):
     @property
     def sms_url(self) -> str:
         return self.message_centre_url or self.simulator_url.rstrip("/") + "/message-centre"
+
+    @property
+    def payments_url(self) -> str:
+        return self.payment_platform_url or self.simulator_url.rstrip("/") + "/payments"
 
     @property
     def fonts_dir(self) -> Path:

@@ -16,6 +16,7 @@ CASE_WORKFLOW = "RepairCaseWorkflow"
 DECIDE_UPDATE = "decide"
 RESYNC_UPDATE = "resync"
 WITHDRAW_SIGNAL = "withdraw"  # from ApplicationWorkflow to each of its undecided cases
+CLOSE_SIGNAL = "record_withdrawn"  # from RecordWithdrawalWorkflow: the record itself no longer stands
 
 
 def case_workflow_id(case_id: str) -> str:
@@ -159,6 +160,19 @@ class ResyncInput(BaseModel):
 CASE_UPDATE_INPUTS.update({DECIDE_UPDATE: DecisionInput, RESYNC_UPDATE: ResyncInput})
 # And the signals it takes (from its ApplicationWorkflow), likewise by name.
 CASE_SIGNAL_INPUTS: dict[str, type[BaseModel]] = {WITHDRAW_SIGNAL: DecisionInput}
+
+
+class CaseClosure(BaseModel):
+    """The record of an open case withdrawn (its decision revoked or annulled): the case ends, closed."""
+
+    cause: str  # domain.withdrawal.WithdrawalCause
+    basis: str
+    reason: str = ""
+    actor: str  # the issuer's caller who told the hub (the audit trail reads a signal's actor and role)
+    actor_role: Role
+
+
+CASE_SIGNAL_INPUTS[CLOSE_SIGNAL] = CaseClosure
 
 
 class DeliveryInput(BaseModel):

@@ -148,6 +148,12 @@ def can_act_as_issuer(p: Principal, issuer: str) -> bool:
     return p.role in (Role.INTEGRATOR, Role.CASEWORKER) and p.authority == issuer
 
 
+def can_check_payment(p: Principal, *, issuer: str, subject_key: str) -> bool:
+    """Asking the non-tax revenue payment platform whether a record's fine is paid (services/payments.py):
+    whoever may apply for the record (its subject, a counter), the issuer's own people and systems, the admin."""
+    return p.role is Role.ADMIN or can_apply_for(p, subject_key) or can_act_as_issuer(p, issuer)
+
+
 def can_read_record_messages(p: Principal, issuer: str) -> bool:
     """The SMS sent about a record: the admin and the issuing authority."""
     return p.role is Role.ADMIN or can_act_as_issuer(p, issuer)

@@ -39,6 +39,8 @@ def eligibility(
     reasons: list[Reason] = []
     if state is RecordState.REPAIRED:
         reasons.append(Reason(Code.ALREADY_REPAIRED, "该信息已修复"))
+    if state is RecordState.WITHDRAWN:
+        reasons.append(Reason(Code.RECORD_WITHDRAWN, "该信息所依据的决定已被撤销，已不再公示，无需申请修复"))
     if state is RecordState.UNPUBLISHED or today > max_publicity_end:
         reasons.append(Reason(Code.PUBLICATION_ENDED, "该信息最长公示期已满，已停止公示，无需申请修复"))
     if has_open_case:

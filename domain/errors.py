@@ -80,6 +80,7 @@ class Code(StrEnum):
     OBLIGATIONS_UNFULFILLED = "OBLIGATIONS_UNFULFILLED"
     PUBLICATION_ENDED = "PUBLICATION_ENDED"
     ALREADY_REPAIRED = "ALREADY_REPAIRED"
+    RECORD_WITHDRAWN = "RECORD_WITHDRAWN"
     APPLICATION_OPEN = "APPLICATION_OPEN"
     # filing
     UNKNOWN_RECORD = "UNKNOWN_RECORD"
@@ -117,6 +118,9 @@ class Code(StrEnum):
     QUERY_NOT_MATCHED = "QUERY_NOT_MATCHED"
     # oversight
     NOT_COMPUTED = "NOT_COMPUTED"
+    # asking the non-tax revenue payment platform whether a fine is paid (services/payments.py)
+    NO_FINE = "NO_FINE"
+    PAYMENT_PLATFORM_UNAVAILABLE = "PAYMENT_PLATFORM_UNAVAILABLE"
     # the services we depend on, and the last resort
     TEMPORAL_UNAVAILABLE = "TEMPORAL_UNAVAILABLE"
     INTERNAL_ERROR = "INTERNAL_ERROR"
@@ -183,6 +187,7 @@ CATALOGUE: dict[Code, Entry] = {
     Code.OBLIGATIONS_UNFULFILLED: Entry(_R.INVALID, "尚未履行行政处罚规定的义务", "record_ids"),
     Code.PUBLICATION_ENDED: Entry(_R.INVALID, "公示期已届满，该信息已停止公示", "record_ids"),
     Code.ALREADY_REPAIRED: Entry(_R.INVALID, "该信息已修复", "record_ids"),
+    Code.RECORD_WITHDRAWN: Entry(_R.INVALID, "该信息所依据的决定已被撤销，已不再公示，无需申请修复", "record_ids"),
     Code.APPLICATION_OPEN: Entry(_R.CONFLICT, "该信息已有正在办理的修复申请", "record_ids"),
     Code.UNKNOWN_RECORD: Entry(_R.INVALID, "所选失信信息不存在或不属于该主体", "record_ids"),
     Code.CASE_OPEN: Entry(_R.CONFLICT, "所选信息已有正在办理的修复申请", "record_ids"),
@@ -215,6 +220,8 @@ CATALOGUE: dict[Code, Entry] = {
     Code.COMMENT_REQUIRED: Entry(_R.INVALID, "选择不满意或非常不满意时请填写评价意见，说明原因，以便整改", "comment"),
     Code.COMMENT_TOO_LONG: Entry(_R.INVALID, "评价意见过长", "comment"),
     Code.NOT_COMPUTED: Entry(_R.NOT_FOUND, "该日的监测数据尚未生成（每日扫描后生成）", "date"),
+    Code.NO_FINE: Entry(_R.INVALID, "该信息没有罚款，无需查询缴款记录"),
+    Code.PAYMENT_PLATFORM_UNAVAILABLE: Entry(_R.UNAVAILABLE, "非税收入缴款系统暂时无法查询，请稍后再试或上传缴款凭证"),
     Code.TEMPORAL_UNAVAILABLE: Entry(_R.UNAVAILABLE, "流程服务暂不可用，请稍后重试"),
     Code.INTERNAL_ERROR: Entry(_R.INTERNAL, "系统内部错误，请稍后重试；如仍有问题请联系12345热线"),
 }

@@ -31,6 +31,7 @@ class RecordState(StrEnum):
     REPAIRED = "repaired"
     UNPUBLISHED = "unpublished"  # maximum period over (终止公示)
     SHIELDED = "shielded"  # 暂时屏蔽 while an overdue decision is pending
+    WITHDRAWN = "withdrawn"  # the decision itself revoked or annulled: taken off every site (domain/withdrawal.py)
 
 
 class RepairChannel(StrEnum):
@@ -93,6 +94,7 @@ RECORD_STATE_LABELS = {
     RecordState.REPAIRED: "已修复",
     RecordState.UNPUBLISHED: "已停止公示",
     RecordState.SHIELDED: "暂时屏蔽",
+    RecordState.WITHDRAWN: "已撤销，不再公示",
 }
 ROLE_LABELS = {
     Role.APPLICANT: "申请人",

@@ -69,6 +69,7 @@ class TimeLimits:
     max_extensions: int = 1
     abnormal_list_removal: int = 5
     bad_review_follow_up: int = 5  # 差评整改: answer and rectify a bad review (to verify)
+    record_withdrawal: int = 3  # a revoked penalty off every site (市场监管总局令第45号 第十一条, confirmed)
 
     @property
     def general(self) -> TrackLimits:

@@ -31,6 +31,7 @@ DECISION_MESSAGES = {
 SMS_OF_DECISION = {Action.REQUEST_SUPPLEMENT: "supplement_requested", Action.APPROVE: "approved",
                    Action.DENY: "denied", Action.REJECT: "not_accepted"}
 FILED_SMS, REPAIRED_SMS = "filed", "repaired"
+CLOSED_SMS = "closed"  # the record's decision revoked: the case ended, nothing left to repair
 
 FILED = "申请已提交，已推送至处理单位"
 SYNCING = "修复结果已归集，正在同步至各信用网站"

@@ -18,6 +18,8 @@ class CaseState(StrEnum):
     NOT_ACCEPTED = "not_accepted"
     DENIED = "denied"
     WITHDRAWN = "withdrawn"
+    # ended because the record itself was withdrawn (the penalty revoked or annulled): nothing left to repair
+    CLOSED = "closed"
 
 
 class Action(StrEnum):
@@ -38,7 +40,8 @@ CASEWORKER_ACTIONS = frozenset(
     {Action.ACCEPT, Action.REJECT, Action.REQUEST_SUPPLEMENT, Action.APPROVE, Action.DENY, Action.EXTEND,
      Action.SHIELD}
 )
-TERMINAL = frozenset({CaseState.REPAIRED, CaseState.NOT_ACCEPTED, CaseState.DENIED, CaseState.WITHDRAWN})
+TERMINAL = frozenset({CaseState.REPAIRED, CaseState.NOT_ACCEPTED, CaseState.DENIED, CaseState.WITHDRAWN,
+                      CaseState.CLOSED})
 OPEN = frozenset(set(CaseState) - TERMINAL)
 DECIDED = frozenset({CaseState.APPROVED, CaseState.SYNCING}) | TERMINAL
 # the states in which a repair decision (信用修复决定书) exists: approved, and everything after approval
@@ -54,6 +57,7 @@ STATE_LABELS = {
     CaseState.NOT_ACCEPTED: "不予受理",
     CaseState.DENIED: "不予修复",
     CaseState.WITHDRAWN: "已撤回",
+    CaseState.CLOSED: "已终止",
 }
 
 ACTION_LABELS = {
@@ -68,7 +72,8 @@ ACTION_LABELS = {
     Action.WITHDRAW: "撤回申请",
 }
 # What people do to a case besides deciding it (other Updates of the case workflow), as the audit shows them.
-OTHER_ACTION_LABELS = {"resync": "重新同步"}
+OTHER_ACTION_LABELS = {"resync": "重新同步", "record_withdrawn": "信息撤销，终止办理", "close": "信息撤销，终止办理",
+                       "handed_over": "转交办理系统", "hand_over_failed": "转交未成功"}
 
 _MOVES: dict[CaseState, dict[Action, CaseState | None]] = {
     # None: the state stays (or returns to where a supplement request interrupted it).

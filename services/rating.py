@@ -29,10 +29,13 @@ def finished(cases: list[RepairCase]) -> bool:
 def handlers_that_acted(session: Session, cases: list[RepairCase]) -> list[str]:
     """The authorities the applicant can rate, in the order of the cases: each one that handled a case. A
     case withdrawn before its authority did anything (no caseworker's event) was handled by no one, and
-    asking to rate that authority would ask for an opinion about nothing."""
-    withdrawn = [c.id for c in cases if c.state == CaseState.WITHDRAWN]
-    acted = {e.case_id for e in store_cases.events_of(session, withdrawn) if e.actor_role == Role.CASEWORKER}
-    return list(dict.fromkeys(c.handler for c in cases if c.state != CaseState.WITHDRAWN or c.id in acted))
+    asking to rate that authority would ask for an opinion about nothing; so is a case closed because its
+    record was withdrawn before the authority acted on it."""
+    ended = {CaseState.WITHDRAWN, CaseState.CLOSED}
+    idle = [c.id for c in cases if c.state in ended]
+    acted = {e.case_id for e in store_cases.events_of(session, idle)
+             if e.actor_role in (Role.CASEWORKER, Role.HANDLING_SYSTEM)}
+    return list(dict.fromkeys(c.handler for c in cases if c.state not in ended or c.id in acted))
 
 
 def rate(session: Session, rules: Rules, principal: Principal, application_id: str, *, handler: str,

@@ -1,17 +1,26 @@
-"""What happens to a record after registration, as its issuer tells it (issue 11, a record's whole life).
-Today: the obligations confirmed fulfilled later (a fine paid after the decision was published), so an
-application for it asks for no proof and the eligibility rule stops naming unpaid obligations. Idempotent:
-the confirmation sent again answers the record as it is, and only the issuer (or the admin) may send it."""
+"""What happens to a record after registration, as its issuer tells it (issue 11, a record's whole life): the
+obligations confirmed fulfilled later (a fine paid after the decision was published), so an application for
+it asks for no proof and the eligibility rule stops naming unpaid obligations; and the record withdrawn
+because its decision was revoked or annulled (domain/withdrawal.py), taken off every site by its own
+workflow. Idempotent: told again, each answers the record as it is; only the issuer (or the admin) may."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from datetime import date
+from datetime import date, datetime
 
 from sqlmodel import Session
+from temporalio.common import WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
 
+from config.settings import Settings
+from contracts.record import RECORD_WITHDRAWAL_WORKFLOW, WithdrawalInput, withdrawal_workflow_id
 from domain.access import Principal, can_register_record
 from domain.errors import Code, DomainError
+from domain.withdrawal import WithdrawalCause
+from services.db import in_session
+from services.temporal import Temporal
 from store import records as store_records
 from store.models import CreditRecord
 
@@ -35,4 +44,36 @@ def confirm_obligations(session: Session, principal: Principal, record_id: str, 
     session.add(row)
     session.flush()
     log.info("record %s: obligations confirmed fulfilled on %s by %s", row.id, fulfilled_on, principal.role.value)
+    return row, True
+
+
+def _issuers_record(session: Session, principal: Principal, record_id: str) -> CreditRecord:
+    row = store_records.get(session, record_id)
+    if row is None or not can_register_record(principal, row.issuer):
+        raise DomainError(Code.NOT_FOUND, "失信信息不存在或无权操作")
+    return row
+
+
+async def withdraw(settings: Settings, temporal: Temporal, principal: Principal, record_id: str, *,
+                   cause: WithdrawalCause, basis: str, reason: str, now: datetime) -> tuple[CreditRecord, bool]:
+    """Starts the record's withdrawal (RecordWithdrawalWorkflow, one per record: it marks the record, closes
+    its open case, takes it off every site within the limit and tells the subject); answers the record and
+    whether this call started it. Nothing is stored here: Temporal down is 503 and nothing happened, a
+    start taken is carried out whatever happens to this process afterwards."""
+    row = await in_session(settings, lambda s: _issuers_record(s, principal, record_id))
+    if row.withdrawn_at is not None:
+        return row, False
+    client = await temporal.client()
+    try:
+        await asyncio.wait_for(client.start_workflow(
+            RECORD_WITHDRAWAL_WORKFLOW, WithdrawalInput(record_id=record_id, cause=cause.value, basis=basis,
+                                                        reason=reason, by=principal.sub, by_role=principal.role,
+                                                        at=now),
+            id=withdrawal_workflow_id(record_id), task_queue=settings.task_queue,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE), timeout=5)
+    except WorkflowAlreadyStartedError:
+        return row, False
+    except Exception:  # noqa: BLE001 - Temporal did not answer: sent again, a start it took answers 200
+        raise DomainError(Code.TEMPORAL_UNAVAILABLE) from None
+    log.info("record %s: withdrawal started (%s) by %s", record_id, cause.value, principal.role.value)
     return row, True

@@ -17,11 +17,12 @@ from typing import Any, Literal
 from fastapi import FastAPI, Header, HTTPException
 from pydantic import BaseModel, Field
 
-from simulator import handling, identity
+from simulator import handling, identity, payments
 
 app = FastAPI(title="xiufu 下游网站模拟器 (simulator)")
 app.include_router(identity.router)
 app.include_router(handling.router)
+app.include_router(payments.router)
 
 
 class Publish(BaseModel):
@@ -35,7 +36,8 @@ class Delivery(BaseModel):
     record_id: str = Field(min_length=1)
     # repair: take it off (修复); unpublish: its publicity period is over; shield: hide it while an overdue
     # case is open (暂时屏蔽); unshield: show it again, the case having ended without a repair
-    action: Literal["repair", "unpublish", "shield", "unshield"]
+    # withdraw: the decision behind it was revoked or annulled (nothing is left to repair)
+    action: Literal["repair", "unpublish", "shield", "unshield", "withdraw"]
     reason: str = ""
     case_id: str | None = None
     decided_at: str | None = None
@@ -170,4 +172,5 @@ def reset() -> dict[str, str]:
     sites.clear()
     centre.__init__()  # type: ignore[misc]
     handling.reset()
+    payments.reset()
     return {"status": "reset"}

@@ -83,7 +83,7 @@ def project_case(
     record = session.get(CreditRecord, record_id)
     if record is None or record_effect is None:
         return
-    if record_effect == "repaired" and record.state != "repaired":
+    if record_effect == "repaired" and record.state not in ("repaired", "withdrawn"):  # withdrawn stays so
         record.state, record.repaired_at = "repaired", now
         if record.open_case_id == case_id:
             record.open_case_id = None

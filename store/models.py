@@ -44,6 +44,15 @@ class CreditRecord(SQLModel, table=True):
     registered_at: datetime
     registered_by: str = Field(max_length=128)
     repaired_at: datetime | None = None
+    # withdrawn because its decision was revoked or annulled (domain/withdrawal.py): why, on what document,
+    # when the issuer said so, by when every site must have taken it off, and when the last one did
+    withdrawal_cause: str | None = Field(default=None, max_length=32)
+    withdrawal_basis: str | None = Field(default=None, max_length=200)
+    withdrawal_reason: str | None = Field(default=None, max_length=500)
+    withdrawn_at: datetime | None = None
+    withdrawal_due: date | None = None
+    withdrawal_done_at: datetime | None = None
+    withdrawal_overdue: bool = False
 
 
 class Application(SQLModel, table=True):
@@ -122,6 +131,21 @@ class SyncDelivery(SQLModel, table=True):
     target: str = Field(max_length=32)
     action: str = Field(default="repair", max_length=16)
     target_name: str = Field(max_length=100)
+    ack_id: str = Field(max_length=64)
+    acknowledged_at: datetime
+
+
+class RecordDelivery(SQLModel, table=True):
+    """A sync target's acknowledgement of a delivery about a record itself, not a case's (a withdrawn record
+    taken off); one per record, target and action, as its idempotency key says."""
+
+    __tablename__ = "record_delivery"
+
+    id: str = Field(primary_key=True, max_length=120)  # record:<record_id>:<target>:<action>
+    record_id: str = Field(index=True, max_length=32)
+    target: str = Field(max_length=32)
+    target_name: str = Field(max_length=100)
+    action: str = Field(max_length=16)
     ack_id: str = Field(max_length=64)
     acknowledged_at: datetime
 

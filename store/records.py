@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from domain.eligibility import Eligibility, eligibility
 from domain.model import RecordState
-from store.models import CreditRecord
+from store.models import CreditRecord, RecordDelivery
 
 
 def find_by_key(session: Session, issuer: str, record_no: str) -> CreditRecord | None:
@@ -59,3 +59,10 @@ def eligibility_of(row: CreditRecord, today: date) -> Eligibility:
     return eligibility(today=today, state=RecordState(row.state), eligible_from=row.eligible_from,
                        max_publicity_end=row.max_publicity_end, repairable=row.repairable,
                        has_open_case=row.open_case_id is not None, obligations_fulfilled=row.obligations_fulfilled)
+
+
+def deliveries_of(session: Session, record_id: str, action: str = "withdraw") -> list[RecordDelivery]:
+    """The sites' acknowledgements of a delivery about the record itself, in the order they came."""
+    return list(session.exec(select(RecordDelivery).where(RecordDelivery.record_id == record_id,
+                                                          RecordDelivery.action == action)
+                             .order_by(RecordDelivery.acknowledged_at)))  # type: ignore[arg-type]

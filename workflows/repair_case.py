@@ -23,7 +23,9 @@ with workflow.unsafe.imports_passed_through():
     from activities import messages as message_activities
     from activities import sync as sync_activities
     from contracts.case import (
+        CLOSE_SIGNAL,
         WITHDRAW_SIGNAL,
+        CaseClosure,
         CaseEvent,
         CaseInput,
         CaseSnapshot,
@@ -51,6 +53,7 @@ with workflow.unsafe.imports_passed_through():
         CaseState,
         next_state,
     )
+    from domain.withdrawal import WithdrawalCause, closing_message
     from workflows.deadline import WorkdayDeadline
 
 STORE = {"start_to_close_timeout": timedelta(seconds=30),
@@ -270,6 +273,25 @@ class RepairCaseWorkflow:
             except ApplicationError:
                 return
             await self._apply(d, target)
+
+    @workflow.signal(name=CLOSE_SIGNAL)
+    async def record_withdrawn(self, c: CaseClosure) -> None:
+        """The record's decision revoked or annulled (RecordWithdrawalWorkflow): nothing is left to repair, so
+        a case not decided yet ends, closed, and the applicant is told; one approved already goes on to the
+        sites (a repair takes the record off as the withdrawal does). A shielded record is not shown again."""
+        await workflow.wait_condition(lambda: self.filed)
+        async with self.lock:
+            if self.state in TERMINAL or self.state in (CaseState.APPROVED, CaseState.SYNCING):
+                return
+            self.state = CaseState.CLOSED
+            self.deadline.clear()
+            self._event(c.actor_role.value, c.actor, "close", closing_message(WithdrawalCause(c.cause), c.basis),
+                        c.reason)
+            await self._project()
+            self._text(timeline.CLOSED_SMS, c.basis)
+            if self.handled_in:
+                self._tell_system("withdrawn", closing_message(WithdrawalCause(c.cause), c.basis))
+            self.changed = True
 
     async def _apply(self, d: DecisionInput, target: CaseState) -> CaseView:
         """One decision taken (under the lock, after `_check`): the clock, the state, the timeline."""

@@ -12,15 +12,27 @@ from temporalio.common import WorkflowIDReusePolicy
 from api import clock, sheets
 from api.deps import PrincipalDep, RulesDep, SessionDep, SettingsDep, TemporalDep
 from api.errors import PDF, ApiError, field_error, forbidden, not_found, refusals
-from api.present import record_public
-from api.schemas import BatchResult, MessagePublic, ObligationsFulfilled, RecordBatch, RecordPublic, RowResult
+from api.present import record_public, record_withdrawal
+from api.schemas import (
+    BatchResult,
+    DeliveryPublic,
+    MessagePublic,
+    ObligationsFulfilled,
+    RecordBatch,
+    RecordPublic,
+    RowResult,
+    WithdrawalCreate,
+    WithdrawalPublic,
+)
 from api.uploads import read_capped
+from config.loader import load_targets
 from config.rules import Rules
 from config.settings import Settings
 from domain.access import Principal, can_read_letter, can_read_record_messages, can_register_record
 from domain.errors import Code, DomainError
 from domain.identifiers import mask_phone
 from domain.model import Role
+from domain.withdrawal import WithdrawalCause
 from services import importing, record_life, registering
 from services.commands import RecordCreate
 from services.db import in_session
@@ -181,6 +193,42 @@ def notifications(record_id: str, principal: PrincipalDep, session: SessionDep) 
     return [MessagePublic(id=m.id, purpose=m.purpose, phone_masked=mask_phone(m.phone), text=m.text,
                           status=m.status, created_at=m.created_at, sent_at=m.sent_at, error=m.error)
             for m in store_messages.of_record(session, record_id)]
+
+
+def _withdrawal(session: Session, principal: Principal, settings: Settings, record_id: str) -> WithdrawalPublic:
+    row = store_records.get(session, record_id)
+    if row is None or not can_register_record(principal, row.issuer):
+        raise not_found("该失信信息")
+    return WithdrawalPublic(
+        record_id=row.id, state=row.state, withdrawal=record_withdrawal(row),
+        sites_total=len(load_targets(settings.config_dir, settings.simulator_url)),
+        acknowledged=[DeliveryPublic(target=d.target, target_name=d.target_name, acknowledged_at=d.acknowledged_at)
+                      for d in store_records.deliveries_of(session, record_id)])
+
+
+@router.post("/records/{record_id}/withdrawal", response_model=WithdrawalPublic, status_code=202,
+             responses={200: {"model": WithdrawalPublic, "description": "withdrawn already: nothing new started"},
+                        **refusals(Code.NOT_FOUND, Code.TEMPORAL_UNAVAILABLE, write=True)})
+async def withdraw(record_id: str, payload: WithdrawalCreate, principal: PrincipalDep, settings: SettingsDep,
+                   temporal: TemporalDep, response: Response) -> WithdrawalPublic:
+    """The issuer (its integrator, or the admin) tells the hub the record's decision no longer stands: revoked
+    on reconsideration, annulled or revoked by a court, or revoked by the authority itself. The record is
+    marked withdrawn (an application for it is refused), an application open for it is closed with the
+    applicant told by SMS, every site is told to take it off within `time_limits.record_withdrawal` working
+    days (3, 市场监管总局令第45号 第十一条; missed, the supervisors are told), and the subject is texted once all
+    have. 202: started (follow it with GET); 200: started before, nothing new."""
+    _, started = await record_life.withdraw(settings, temporal, principal, record_id,
+                                            cause=WithdrawalCause(payload.cause), basis=payload.basis,
+                                            reason=payload.reason, now=clock.now())
+    if not started:
+        response.status_code = 200
+    return await in_session(settings, lambda s: _withdrawal(s, principal, settings, record_id))
+
+
+@router.get("/records/{record_id}/withdrawal", response_model=WithdrawalPublic, responses=refusals(Code.NOT_FOUND))
+def withdrawal(record_id: str, principal: PrincipalDep, settings: SettingsDep, session: SessionDep) -> WithdrawalPublic:
+    """The withdrawal as it goes: the record's state, why and until when, and each site that has taken it off."""
+    return _withdrawal(session, principal, settings, record_id)
 
 
 @router.post("/records/{record_id}/obligations-fulfilled", response_model=RecordPublic, status_code=201,

@@ -18,7 +18,7 @@ STAGES = ("提交申请", "受理", "审核", "作出决定", "各网站下线",
 _STAGE_OF = {
     CaseState.PENDING_ACCEPTANCE: 1, CaseState.SUPPLEMENT_REQUESTED: 1, CaseState.UNDER_REVIEW: 2,
     CaseState.APPROVED: 4, CaseState.SYNCING: 4, CaseState.REPAIRED: 6, CaseState.NOT_ACCEPTED: 6,
-    CaseState.DENIED: 6, CaseState.WITHDRAWN: 6,
+    CaseState.DENIED: 6, CaseState.WITHDRAWN: 6, CaseState.CLOSED: 6,
 }
 FLASH = {"filed": "申请已提交，各事项已分送办理机关。", "withdrawn": "申请已撤回。",
          "decided": "办理决定已提交。", "supplemented": "补正材料已提交，办理时限恢复计算。", "rated": "感谢您的评价。"}

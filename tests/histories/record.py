@@ -167,6 +167,29 @@ async def handed_over(client: Client, queue: str) -> None:
     httpx.post(f"{base}/control", json={}).raise_for_status()
 
 
+async def record_withdrawn(client: Client, queue: str) -> None:
+    """(a5) A record whose penalty was revoked on reconsideration (issue 11, a record's whole life): its open
+    case closed by the withdrawal's signal, every site told to take it off."""
+    from datetime import UTC, datetime
+
+    from contracts.record import WithdrawalInput, withdrawal_workflow_id
+    from workflows.record_withdrawal import RecordWithdrawalWorkflow
+
+    inp = file_application()
+    handle, (case,) = await start(client, queue, inp)
+    record_id = inp.cases[0].record_id
+    withdrawal = await client.start_workflow(
+        RecordWithdrawalWorkflow.run, WithdrawalInput(
+            record_id=record_id, cause="reconsideration", basis="宁政复决〔2026〕8号", reason="复议撤销原处罚决定",
+            by=f"integrator:{AUTHORITY}", by_role=Role.INTEGRATOR, at=datetime.now(UTC)),
+        id=withdrawal_workflow_id(record_id), task_queue=queue)
+    if not (await withdrawal.result()).done:
+        raise RuntimeError("the withdrawal did not end")
+    await finish(handle, ["closed"])
+    await save("case_closed_by_withdrawal", case)
+    await save("record_withdrawal", withdrawal)
+
+
 async def _handed(case: WorkflowHandle, action: str = "handed_over") -> bool:
     from sqlmodel import Session
 
@@ -463,8 +486,8 @@ async def main(only: set[str]) -> None:
         async with await WorkflowEnvironment.start_time_skipping(
             test_server_existing_path=str(path), data_converter=DATA_CONVERTER
         ) as env:
-            for scenario in (approved, tracks, handed_over, supplement_deny, withdrawn, withdrawn_together, notice,
-                             sweep):
+            for scenario in (approved, tracks, handed_over, record_withdrawn, supplement_deny, withdrawn,
+                             withdrawn_together, notice, sweep):
                 if only and scenario.__name__ not in only:
                     continue
                 queue = str(uuid.uuid4())

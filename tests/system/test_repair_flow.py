@@ -268,3 +268,41 @@ def test_an_abnormal_list_and_a_serious_list_record_are_repaired_on_their_own_tr
                          headers=stack.token("--role", "applicant", "--subject", uscc), timeout=60)
     text = pdf_text(decision.content)
     assert "移出经营异常名录决定书" in text and "市场监管总局令第107号" in text
+
+
+def test_a_revoked_penalty_is_withdrawn_from_every_site_once_though_the_worker_is_killed(stack):
+    """The issuer withdraws a record whose penalty a court annulled (市场监管总局令第45号 第十一条): the applicant's
+    open case is closed and texted, every site takes it off once although the worker is SIGKILLed while
+    the deliveries are in flight, and the subject is texted that it is off everywhere."""
+    uscc = factories.uscc(9011)
+    issuer = "320700-transport"
+    record = register(stack, issuer, uscc)
+    app = apply(stack, uscc, [record["id"]]).json()
+    integrator = stack.token("--role", "integrator", "--authority", issuer)
+    for site in ("creditchina_js", "city_320700"):  # slow sites keep deliveries in flight
+        httpx.post(stack.simulator + f"/control/{site}", json={"delay_s": 1.5})
+    started = httpx.post(stack.api + f"/api/v1/records/{record['id']}/withdrawal", headers=integrator, json={
+        "cause": "litigation", "basis": "（2026）苏07行初3号", "reason": "法院判决撤销原处罚决定"}, timeout=30)
+    assert started.status_code == 202, started.text
+    eventually(lambda: httpx.get(stack.simulator + "/sites/creditchina_js/deliveries").json()["received"], timeout=30)
+    stack.kill("worker")
+    stack.start_worker()
+
+    def status() -> dict:
+        return httpx.get(stack.api + f"/api/v1/records/{record['id']}/withdrawal", headers=integrator).json()
+
+    done = eventually(lambda: (s := status())["withdrawal"] and s["withdrawal"]["done_at"] and s, timeout=120)
+    assert done["state"] == "withdrawn" and len(done["acknowledged"]) == 16
+    for site in ("creditchina_js", "city_320700", "gsxt_js"):
+        httpx.post(stack.simulator + f"/control/{site}", json={})
+        log = httpx.get(stack.simulator + f"/sites/{site}/deliveries").json()
+        assert log["applied"][f"record:{record['id']}:{site}:withdraw"] == 1
+    case = progress(stack, app["id"], uscc)["cases"][0]
+    assert case["state"] == "closed" and "（2026）苏07行初3号" in case["timeline"][-1]["message"]
+    centre = httpx.get(stack.simulator + "/message-centre/messages").json()
+    keys = [k for k in centre["sent"] if record["id"] in k or case["id"] in k]
+    assert f"record_withdrawn:{record['id']}" in keys and any(k.startswith("closed:") for k in keys)
+    assert all(centre["delivered"][k] == 1 for k in keys)
+    again = httpx.post(stack.api + f"/api/v1/records/{record['id']}/withdrawal", headers=integrator, json={
+        "cause": "litigation", "basis": "（2026）苏07行初3号"})
+    assert again.status_code == 200

@@ -1,0 +1,57 @@
+"""A record's own process after registration (RecordWithdrawalWorkflow): withdrawn because its decision was
+revoked or annulled, taken off every site, its open case closed, its subject told."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel
+
+from domain.model import Role
+
+RECORD_WITHDRAWAL_WORKFLOW = "RecordWithdrawalWorkflow"
+
+
+def withdrawal_workflow_id(record_id: str) -> str:
+    """One withdrawal per record: the issuer telling it twice starts nothing new."""
+    return f"record-withdrawal-{record_id}"
+
+
+class WithdrawalInput(BaseModel):
+    record_id: str
+    cause: str  # domain.withdrawal.WithdrawalCause
+    basis: str  # the document that revoked it (复议决定书、判决书、撤销决定的文号)
+    reason: str = ""
+    by: str
+    by_role: Role
+    at: datetime
+
+
+class WithdrawnRecord(BaseModel):
+    """What marking the record withdrawn found: the case open for it (to close) and the day the sites
+    must have taken it off by."""
+
+    open_case_id: str | None
+    since: date  # the day the issuer told the hub: the limit counts from it
+    workdays: int
+    due: date
+
+
+class RecordDeliveryInput(BaseModel):
+    record_id: str
+    target: str
+    target_name: str
+    base_url: str
+    action: str = "withdraw"
+    reason: str = ""
+
+
+class WithdrawalView(BaseModel):
+    """The withdrawal as its workflow holds it (its query), and as it answers when done."""
+
+    record_id: str
+    due: date | None = None
+    acknowledged: list[str] = []
+    refused: list[str] = []
+    overdue: bool = False
+    done: bool = False
