@@ -40,13 +40,15 @@ from contracts.sweep import REMINDER_SCHEDULE_ID, REMINDER_SWEEP_WORKFLOW, Sweep
 from workflows.application import ApplicationWorkflow
 from workflows.letter_batch import LetterBatchWorkflow
 from workflows.penalty_notice import PenaltyNoticeWorkflow
+from workflows.record_correction import RecordCorrectionWorkflow
 from workflows.record_withdrawal import RecordWithdrawalWorkflow
 from workflows.reminder_sweep import ReminderSweepWorkflow
 from workflows.repair_case import RepairCaseWorkflow
 from workflows.repair_decision import RepairDecisionWorkflow
 
 WORKFLOWS = [ApplicationWorkflow, RepairCaseWorkflow, PenaltyNoticeWorkflow, LetterBatchWorkflow,
-             ReminderSweepWorkflow, RepairDecisionWorkflow, RecordWithdrawalWorkflow]
+             ReminderSweepWorkflow, RepairDecisionWorkflow, RecordWithdrawalWorkflow,
+             RecordCorrectionWorkflow]
 ACTIVITIES = [
     case_activities.project_case,
     case_activities.notify_overdue,
@@ -59,6 +61,7 @@ ACTIVITIES = [
     record_activities.deliver_record,
     record_activities.withdrawal_overdue,
     record_activities.withdrawal_done,
+    record_activities.apply_correction,
     handling_activities.hand_over,
     handling_activities.tell_system,
     letter_activities.render_letters,

@@ -1,11 +1,13 @@
-"""A withdrawn record's side effects (RecordWithdrawalWorkflow): the record marked withdrawn in the hub, each
-site told to take it off (the same delivery port as a repair, keyed by the record, the site and the action,
+"""A record's own side effects after registration (RecordWithdrawalWorkflow, RecordCorrectionWorkflow): the
+record marked withdrawn in the hub, or corrected and versioned; each site told to take it off or to show the
+new content (the same delivery port as a repair, keyed by the record, the site and the action,
 so a retried delivery is applied once), the time limit's overdue mark told to the supervisors, the end kept.
 Each is idempotent: marking twice keeps the first moment, a delivery acknowledged is kept once."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
@@ -15,12 +17,12 @@ from config.loader import load_directory
 from config.rules import rules_for
 from config.settings import get_settings
 from contracts.case import DeliveryAck
-from contracts.record import RecordDeliveryInput, WithdrawalInput, WithdrawnRecord
+from contracts.record import CorrectionInput, RecordDeliveryInput, WithdrawalInput, WithdrawnRecord
 from domain.clock import beijing_date
 from domain.model import RecordState
 from store import cases as store_cases
 from store import records as store_records
-from store.models import Notification, RecordDelivery
+from store.models import Notification, RecordDelivery, RecordVersion
 
 
 @activity.defn
@@ -47,15 +49,18 @@ def mark_withdrawn(inp: WithdrawalInput) -> WithdrawnRecord:
 
 @activity.defn
 def deliver_record(delivery: RecordDeliveryInput) -> DeliveryAck:
-    key = f"record:{delivery.record_id}:{delivery.target}:{delivery.action}"
-    body = post_delivery(delivery.base_url, delivery.target_name, key,
-                         {"record_id": delivery.record_id, "action": delivery.action, "reason": delivery.reason})
+    action = f"{delivery.action}:v{delivery.version}" if delivery.version else delivery.action
+    key = f"record:{delivery.record_id}:{delivery.target}:{action}"
+    payload: dict[str, object] = {"record_id": delivery.record_id, "action": delivery.action, "reason": delivery.reason}
+    if delivery.content is not None:
+        payload |= {"content": delivery.content, "version": delivery.version}
+    body = post_delivery(delivery.base_url, delivery.target_name, key, payload)
     ack = DeliveryAck(target=delivery.target, target_name=delivery.target_name, ack_id=str(body["ack_id"]),
                       acknowledged_at=datetime.now(UTC))
     with transaction() as session:
         if session.get(RecordDelivery, key) is None:
             session.add(RecordDelivery(id=key, record_id=delivery.record_id, target=delivery.target,
-                                       target_name=delivery.target_name, action=delivery.action,
+                                       target_name=delivery.target_name, action=action,
                                        ack_id=ack.ack_id, acknowledged_at=ack.acknowledged_at))
     return ack
 
@@ -92,3 +97,28 @@ def withdrawal_done(record_id: str) -> date | None:
             row.withdrawal_done_at = datetime.now(UTC)
             session.add(row)
         return beijing_date(row.withdrawal_done_at)
+
+
+@activity.defn
+def apply_correction(inp: CorrectionInput) -> bool:
+    """The correction applied to the hub's record and kept as its version, once: a retry finds the version
+    there and changes nothing (True either way); a record that moved to another version meanwhile (another
+    correction won) is `Superseded`, not retried."""
+    with transaction() as session:
+        row = store_records.get(session, inp.record_id, for_update=True)
+        if row is None:
+            raise ApplicationError(f"record {inp.record_id} is not in the store", type="RecordUnknown",
+                                   non_retryable=True)
+        if session.get(RecordVersion, f"{inp.record_id}:v{inp.version}") is not None:
+            return True
+        if row.version != inp.version - 1:
+            raise ApplicationError(f"record {inp.record_id} is at version {row.version}, not {inp.version - 1}",
+                                   type="Superseded", non_retryable=True)
+        for field, (_, new) in inp.changes.items():
+            setattr(row, field, Decimal(new) if field == "fine_amount" and new is not None else new)
+        row.version = inp.version
+        session.add(row)
+        session.add(RecordVersion(id=f"{inp.record_id}:v{inp.version}", record_id=inp.record_id, version=inp.version,
+                                  changes={k: list(v) for k, v in inp.changes.items()}, reason=inp.reason,
+                                  corrected_by=inp.by, corrected_at=inp.at))
+    return True

@@ -67,6 +67,7 @@ def record_public(row: CreditRecord, rules: Rules, today: date | None = None) ->
         obligations_confirmed_source=None if row.obligations_confirmed_on is None else (
             "payment_platform" if row.obligations_confirmed_by == PAYMENT_PLATFORM else "issuer"),
         withdrawal=record_withdrawal(row),
+        version=row.version,
     )
 
 

@@ -74,6 +74,7 @@ class RecordPublic(BaseModel):
     # who said so: the issuer (POST .../obligations-fulfilled) or the payment platform (POST .../payment-check)
     obligations_confirmed_source: Literal["issuer", "payment_platform"] | None = None
     withdrawal: RecordWithdrawal | None = None  # its decision revoked or annulled (POST .../withdrawal)
+    version: int = 1  # corrections since registration (POST .../corrections): 1 as registered
 
 
 class WithdrawalCreate(Incoming):
@@ -82,6 +83,32 @@ class WithdrawalCreate(Incoming):
     cause: Literal["reconsideration", "litigation", "self_correction"]
     basis: str = Field(min_length=1, max_length=200)  # the revoking document's number (复议决定书、判决书文号)
     reason: str = Field(default="", max_length=500)
+
+
+class CorrectionCreate(Incoming):
+    """The issuer corrects a registered record: the fields to change with their new values."""
+
+    changes: dict[str, str | None] = Field(min_length=1, max_length=3)  # subject_name | fine_amount | summary
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class FieldChange(BaseModel):
+    field: str
+    label: str  # the field as people call it (罚款金额)
+    old: str | None
+    new: str | None
+
+
+class CorrectionPublic(BaseModel):
+    """One correction of a record: the version it made, what it changed, and which sites have the new content."""
+
+    record_id: str
+    version: int
+    changes: list[FieldChange]
+    reason: str
+    corrected_at: datetime | None = None  # None until the hub has applied it (a moment after the request)
+    sites_total: int
+    acknowledged: list[DeliveryPublic] = []
 
 
 class ObligationsFulfilled(Incoming):

@@ -42,8 +42,10 @@ class RecordDeliveryInput(BaseModel):
     target: str
     target_name: str
     base_url: str
-    action: str = "withdraw"
+    action: str = "withdraw"  # withdraw | correct
     reason: str = ""
+    content: dict[str, str] | None = None  # a correction's new values, by field
+    version: int = 0  # a correction's version: each version is its own delivery
 
 
 class WithdrawalView(BaseModel):
@@ -54,4 +56,31 @@ class WithdrawalView(BaseModel):
     acknowledged: list[str] = []
     refused: list[str] = []
     overdue: bool = False
+    done: bool = False
+
+
+RECORD_CORRECTION_WORKFLOW = "RecordCorrectionWorkflow"
+
+
+def correction_workflow_id(record_id: str, version: int) -> str:
+    """One workflow a version: a correction sent twice (or two at once) makes one version 2, not two."""
+    return f"record-correction-{record_id}-v{version}"
+
+
+class CorrectionInput(BaseModel):
+    record_id: str
+    version: int  # the version this correction makes (the record's before it, plus one)
+    changes: dict[str, tuple[str | None, str | None]]  # field -> (old, new), as domain.correction.changes gives
+    reason: str
+    by: str
+    by_role: Role
+    at: datetime
+
+
+class CorrectionView(BaseModel):
+    record_id: str
+    version: int
+    applied: bool = False
+    acknowledged: list[str] = []
+    refused: list[str] = []
     done: bool = False

@@ -120,6 +120,11 @@ class Code(StrEnum):
     NOT_COMPUTED = "NOT_COMPUTED"
     # asking the non-tax revenue payment platform whether a fine is paid (services/payments.py)
     NO_FINE = "NO_FINE"
+    # correcting a registered record (domain/correction.py)
+    NOT_CORRECTABLE = "NOT_CORRECTABLE"
+    NOTHING_TO_CORRECT = "NOTHING_TO_CORRECT"
+    INVALID_FINE_AMOUNT = "INVALID_FINE_AMOUNT"
+    CORRECTION_IN_PROGRESS = "CORRECTION_IN_PROGRESS"
     PAYMENT_PLATFORM_UNAVAILABLE = "PAYMENT_PLATFORM_UNAVAILABLE"
     # the services we depend on, and the last resort
     TEMPORAL_UNAVAILABLE = "TEMPORAL_UNAVAILABLE"
@@ -221,6 +226,10 @@ CATALOGUE: dict[Code, Entry] = {
     Code.COMMENT_TOO_LONG: Entry(_R.INVALID, "评价意见过长", "comment"),
     Code.NOT_COMPUTED: Entry(_R.NOT_FOUND, "该日的监测数据尚未生成（每日扫描后生成）", "date"),
     Code.NO_FINE: Entry(_R.INVALID, "该信息没有罚款，无需查询缴款记录"),
+    Code.NOT_CORRECTABLE: Entry(_R.INVALID, "该字段不能更正；公示期限相关的内容有误的，请撤销后重新登记", "changes"),
+    Code.NOTHING_TO_CORRECT: Entry(_R.INVALID, "更正内容与现有信息相同，无需更正", "changes"),
+    Code.INVALID_FINE_AMOUNT: Entry(_R.INVALID, "罚款金额应为大于0的金额，最多两位小数", "changes.fine_amount"),
+    Code.CORRECTION_IN_PROGRESS: Entry(_R.CONFLICT, "该信息的上一次更正正在通知各信用网站，请稍后再更正"),
     Code.PAYMENT_PLATFORM_UNAVAILABLE: Entry(_R.UNAVAILABLE, "非税收入缴款系统暂时无法查询，请稍后再试或上传缴款凭证"),
     Code.TEMPORAL_UNAVAILABLE: Entry(_R.UNAVAILABLE, "流程服务暂不可用，请稍后重试"),
     Code.INTERNAL_ERROR: Entry(_R.INTERNAL, "系统内部错误，请稍后重试；如仍有问题请联系12345热线"),

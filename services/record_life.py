@@ -2,7 +2,8 @@
 obligations confirmed fulfilled later (a fine paid after the decision was published), so an application for
 it asks for no proof and the eligibility rule stops naming unpaid obligations; and the record withdrawn
 because its decision was revoked or annulled (domain/withdrawal.py), taken off every site by its own
-workflow. Idempotent: told again, each answers the record as it is; only the issuer (or the admin) may."""
+workflow; and corrected (domain/correction.py), versioned, the new content sent to every site. Idempotent:
+told again, each answers the record as it is; only the issuer (or the admin) may."""
 
 from __future__ import annotations
 
@@ -15,8 +16,16 @@ from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from config.settings import Settings
-from contracts.record import RECORD_WITHDRAWAL_WORKFLOW, WithdrawalInput, withdrawal_workflow_id
+from contracts.record import (
+    RECORD_CORRECTION_WORKFLOW,
+    RECORD_WITHDRAWAL_WORKFLOW,
+    CorrectionInput,
+    WithdrawalInput,
+    correction_workflow_id,
+    withdrawal_workflow_id,
+)
 from domain.access import Principal, can_register_record
+from domain.correction import changes
 from domain.errors import Code, DomainError
 from domain.withdrawal import WithdrawalCause
 from services.db import in_session
@@ -77,3 +86,34 @@ async def withdraw(settings: Settings, temporal: Temporal, principal: Principal,
         raise DomainError(Code.TEMPORAL_UNAVAILABLE) from None
     log.info("record %s: withdrawal started (%s) by %s", record_id, cause.value, principal.role.value)
     return row, True
+
+
+def _current(row: CreditRecord) -> dict[str, str | None]:
+    return {"subject_name": row.subject_name, "summary": row.summary,
+            "fine_amount": None if row.fine_amount is None else f"{row.fine_amount:.2f}"}
+
+
+async def correct(settings: Settings, temporal: Temporal, principal: Principal, record_id: str, *,
+                  asked: dict[str, str | None], reason: str, now: datetime) -> tuple[CreditRecord, CorrectionInput]:
+    """Starts the record's correction (RecordCorrectionWorkflow, one per version: it applies the correction,
+    keeps the version and sends the new content to every site); answers the record as it was and the
+    correction started. Refused before anything starts: another issuer's record (404), a field that cannot be
+    corrected or nothing changed (422), a withdrawn record (422), another correction of the same version
+    under way (409)."""
+    row = await in_session(settings, lambda s: _issuers_record(s, principal, record_id))
+    if row.withdrawn_at is not None:
+        raise DomainError(Code.RECORD_WITHDRAWN, "该信息所依据的决定已被撤销，不能更正")
+    correction = CorrectionInput(record_id=record_id, version=row.version + 1, changes=changes(_current(row), asked),
+                                 reason=reason, by=principal.sub, by_role=principal.role, at=now)
+    client = await temporal.client()
+    try:
+        await asyncio.wait_for(client.start_workflow(
+            RECORD_CORRECTION_WORKFLOW, correction, id=correction_workflow_id(record_id, correction.version),
+            task_queue=settings.task_queue, id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE), timeout=5)
+    except WorkflowAlreadyStartedError:
+        raise DomainError(Code.CORRECTION_IN_PROGRESS) from None
+    except Exception:  # noqa: BLE001 - Temporal did not answer: nothing was corrected; send it again later
+        raise DomainError(Code.TEMPORAL_UNAVAILABLE) from None
+    log.info("record %s: correction v%s started (%s) by %s", record_id, correction.version,
+             ",".join(correction.changes), principal.role.value)
+    return row, correction

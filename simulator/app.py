@@ -37,8 +37,11 @@ class Delivery(BaseModel):
     # repair: take it off (修复); unpublish: its publicity period is over; shield: hide it while an overdue
     # case is open (暂时屏蔽); unshield: show it again, the case having ended without a repair
     # withdraw: the decision behind it was revoked or annulled (nothing is left to repair)
-    action: Literal["repair", "unpublish", "shield", "unshield", "withdraw"]
+    # correct: the record's content corrected by its issuer (`content`, its `version`): shown as corrected
+    action: Literal["repair", "unpublish", "shield", "unshield", "withdraw", "correct"]
     reason: str = ""
+    content: dict[str, str] | None = None
+    version: int | None = None
     case_id: str | None = None
     decided_at: str | None = None
 
@@ -98,7 +101,9 @@ async def deliver(
         return {**target.acks[idempotency_key], "replayed": True}
     target.applied[idempotency_key] += 1
     record = target.records.setdefault(delivery.record_id, {"record_id": delivery.record_id})
-    if delivery.action == "unshield":
+    if delivery.action == "correct":
+        record.update(delivery.content or {}, version=delivery.version, corrected_reason=delivery.reason)
+    elif delivery.action == "unshield":
         record.update(published=True, removed_by=None, reason=delivery.reason)
     else:
         record.update(published=False, removed_by=delivery.action, reason=delivery.reason)

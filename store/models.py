@@ -53,6 +53,7 @@ class CreditRecord(SQLModel, table=True):
     withdrawal_due: date | None = None
     withdrawal_done_at: datetime | None = None
     withdrawal_overdue: bool = False
+    version: int = 1  # corrections after registration (domain/correction.py); each kept in record_version
 
 
 class Application(SQLModel, table=True):
@@ -133,6 +134,20 @@ class SyncDelivery(SQLModel, table=True):
     target_name: str = Field(max_length=100)
     ack_id: str = Field(max_length=64)
     acknowledged_at: datetime
+
+
+class RecordVersion(SQLModel, table=True):
+    """A correction of a record: the version it made, the values it replaced and put, why, by whom, when."""
+
+    __tablename__ = "record_version"
+
+    id: str = Field(primary_key=True, max_length=48)  # <record_id>:v<version>
+    record_id: str = Field(index=True, max_length=32)
+    version: int
+    changes: dict[str, list[str | None]] = Field(sa_column=sa.Column(sa.JSON, nullable=False))  # field: [old, new]
+    reason: str = Field(max_length=500)
+    corrected_by: str = Field(max_length=128)
+    corrected_at: datetime
 
 
 class RecordDelivery(SQLModel, table=True):

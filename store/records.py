@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from domain.eligibility import Eligibility, eligibility
 from domain.model import RecordState
-from store.models import CreditRecord, RecordDelivery
+from store.models import CreditRecord, RecordDelivery, RecordVersion
 
 
 def find_by_key(session: Session, issuer: str, record_no: str) -> CreditRecord | None:
@@ -39,8 +39,15 @@ def insert_once(session: Session, record: CreditRecord) -> tuple[CreditRecord, b
     return record, True
 
 
-def get(session: Session, record_id: str) -> CreditRecord | None:
-    return session.get(CreditRecord, record_id)
+def get(session: Session, record_id: str, for_update: bool = False) -> CreditRecord | None:
+    """`for_update`: the row locked until the transaction ends (PostgreSQL; SQLite writes one at a time)."""
+    return session.get(CreditRecord, record_id, with_for_update=for_update)
+
+
+def versions_of(session: Session, record_id: str) -> list[RecordVersion]:
+    """A record's corrections, oldest first."""
+    return list(session.exec(select(RecordVersion).where(RecordVersion.record_id == record_id)
+                             .order_by(RecordVersion.version)))  # type: ignore[arg-type]
 
 
 def of_subject(session: Session, subject_key: str) -> list[CreditRecord]:

@@ -11,7 +11,6 @@ the SMS (its promise would not be true); outages are retried until they end."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 from temporalio import workflow
@@ -21,18 +20,15 @@ from temporalio.exceptions import ActivityError
 with workflow.unsafe.imports_passed_through():
     from activities import messages as message_activities
     from activities import records as record_activities
-    from activities import sync as sync_activities
-    from contracts.case import CLOSE_SIGNAL, CaseClosure, TargetInfo, case_workflow_id
+    from contracts.case import CLOSE_SIGNAL, CaseClosure, case_workflow_id
     from contracts.letters import RecordSms
-    from contracts.record import RecordDeliveryInput, WithdrawalInput, WithdrawalView, WithdrawnRecord
+    from contracts.record import WithdrawalInput, WithdrawalView, WithdrawnRecord
     from domain.withdrawal import CAUSE_LABELS, WithdrawalCause
     from workflows.deadline import WorkdayDeadline
+    from workflows.record_sites import SiteDeliveries
 
 STORE = {"start_to_close_timeout": timedelta(seconds=30),
          "retry_policy": RetryPolicy(maximum_interval=timedelta(seconds=30))}
-DELIVERY = {"start_to_close_timeout": timedelta(seconds=60),
-            "retry_policy": RetryPolicy(maximum_interval=timedelta(minutes=5),
-                                        non_retryable_error_types=["DeliveryRefused"])}
 SMS = {"start_to_close_timeout": timedelta(seconds=30), "schedule_to_close_timeout": timedelta(days=1),
        "retry_policy": RetryPolicy(maximum_interval=timedelta(minutes=5))}
 
@@ -42,9 +38,7 @@ class RecordWithdrawalWorkflow:
     def __init__(self) -> None:
         self.record_id = ""
         self.deadline = WorkdayDeadline()
-        self.acknowledged: list[str] = []
-        self.refused: list[str] = []
-        self.targets = 0
+        self.sites = SiteDeliveries("", "withdraw", "")
         self.done = False
 
     @workflow.run
@@ -55,19 +49,17 @@ class RecordWithdrawalWorkflow:
         await self.deadline.start("withdrawal", marked.since, marked.workdays)
         if marked.open_case_id:
             await self._close(marked.open_case_id, inp)
-        targets: list[TargetInfo] = await workflow.execute_activity(sync_activities.list_targets, **STORE)
-        self.targets = len(targets)
         reason = f"{CAUSE_LABELS[WithdrawalCause(inp.cause)]}（{inp.basis}）"
-        tasks = [asyncio.create_task(self._deliver(t, reason)) for t in targets]
-        settled = lambda: len(self.acknowledged) + len(self.refused) == self.targets  # noqa: E731
-        while not settled():
-            if await self.deadline.wait(settled):
+        self.sites = SiteDeliveries(inp.record_id, "withdraw", reason)
+        await self.sites.start()
+        while not self.sites.settled():
+            if await self.deadline.wait(self.sites.settled):
                 break
             await self.deadline.recompute_if_provisional()
             if self.deadline.mark_overdue_if_passed():
                 await workflow.execute_activity(record_activities.withdrawal_overdue, inp.record_id, **STORE)
-        await asyncio.gather(*tasks)
-        if not self.refused:
+        await self.sites.finish()
+        if not self.sites.refused:
             await workflow.execute_activity(record_activities.withdrawal_done, inp.record_id, **STORE)
             try:
                 await workflow.execute_activity(message_activities.send_record_sms,
@@ -87,21 +79,11 @@ class RecordWithdrawalWorkflow:
         except Exception as err:  # noqa: BLE001 - not found: it has completed already
             workflow.logger.info("case %s not closed: %s", case_id, err)
 
-    async def _deliver(self, target: TargetInfo, reason: str) -> None:
-        try:
-            await workflow.execute_activity(
-                record_activities.deliver_record,
-                RecordDeliveryInput(record_id=self.record_id, target=target.code, target_name=target.name,
-                                    base_url=target.base_url, action="withdraw", reason=reason), **DELIVERY)
-        except ActivityError:
-            self.refused.append(target.code)
-            return
-        self.acknowledged.append(target.code)
-
     @workflow.query(name="progress")
     def progress(self) -> WithdrawalView:
         return self.view()
 
     def view(self) -> WithdrawalView:
-        return WithdrawalView(record_id=self.record_id, due=self.deadline.due, acknowledged=sorted(self.acknowledged),
-                              refused=sorted(self.refused), overdue=self.deadline.overdue, done=self.done)
+        return WithdrawalView(record_id=self.record_id, due=self.deadline.due,
+                              acknowledged=sorted(self.sites.acknowledged), refused=sorted(self.sites.refused),
+                              overdue=self.deadline.overdue, done=self.done)

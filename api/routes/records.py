@@ -15,7 +15,10 @@ from api.errors import PDF, ApiError, field_error, forbidden, not_found, refusal
 from api.present import record_public, record_withdrawal
 from api.schemas import (
     BatchResult,
+    CorrectionCreate,
+    CorrectionPublic,
     DeliveryPublic,
+    FieldChange,
     MessagePublic,
     ObligationsFulfilled,
     RecordBatch,
@@ -29,6 +32,7 @@ from config.loader import load_targets
 from config.rules import Rules
 from config.settings import Settings
 from domain.access import Principal, can_read_letter, can_read_record_messages, can_register_record
+from domain.correction import CORRECTABLE
 from domain.errors import Code, DomainError
 from domain.identifiers import mask_phone
 from domain.model import Role
@@ -195,13 +199,17 @@ def notifications(record_id: str, principal: PrincipalDep, session: SessionDep) 
             for m in store_messages.of_record(session, record_id)]
 
 
+def _sites(settings: Settings) -> int:
+    return len(load_targets(settings.config_dir, settings.simulator_url))
+
+
 def _withdrawal(session: Session, principal: Principal, settings: Settings, record_id: str) -> WithdrawalPublic:
     row = store_records.get(session, record_id)
     if row is None or not can_register_record(principal, row.issuer):
         raise not_found("该失信信息")
     return WithdrawalPublic(
         record_id=row.id, state=row.state, withdrawal=record_withdrawal(row),
-        sites_total=len(load_targets(settings.config_dir, settings.simulator_url)),
+        sites_total=_sites(settings),
         acknowledged=[DeliveryPublic(target=d.target, target_name=d.target_name, acknowledged_at=d.acknowledged_at)
                       for d in store_records.deliveries_of(session, record_id)])
 
@@ -229,6 +237,47 @@ async def withdraw(record_id: str, payload: WithdrawalCreate, principal: Princip
 def withdrawal(record_id: str, principal: PrincipalDep, settings: SettingsDep, session: SessionDep) -> WithdrawalPublic:
     """The withdrawal as it goes: the record's state, why and until when, and each site that has taken it off."""
     return _withdrawal(session, principal, settings, record_id)
+
+
+def _changes(changes: dict[str, list[str | None]] | dict[str, tuple[str | None, str | None]]) -> list[FieldChange]:
+    return [FieldChange(field=f, label=CORRECTABLE.get(f, f), old=old, new=new) for f, (old, new) in changes.items()]
+
+
+def _acks(session: Session, record_id: str, version: int) -> list[DeliveryPublic]:
+    return [DeliveryPublic(target=d.target, target_name=d.target_name, acknowledged_at=d.acknowledged_at)
+            for d in store_records.deliveries_of(session, record_id, f"correct:v{version}")]
+
+
+@router.post("/records/{record_id}/corrections", response_model=CorrectionPublic, status_code=202,
+             responses=refusals(Code.NOT_FOUND, Code.NOT_CORRECTABLE, Code.NOTHING_TO_CORRECT, Code.INVALID_FINE_AMOUNT,
+                                Code.RECORD_WITHDRAWN, Code.CORRECTION_IN_PROGRESS, Code.TEMPORAL_UNAVAILABLE,
+                                write=True))
+async def correct(record_id: str, payload: CorrectionCreate, principal: PrincipalDep, settings: SettingsDep,
+                  temporal: TemporalDep) -> CorrectionPublic:
+    """The issuer (its integrator, or the admin) corrects a registered record: the subject's name, the fine's
+    amount or the summary (`changes`: field → new value), with a reason. The correction makes the record's
+    next version (the old values kept, `GET .../versions`) and its new content is sent to every site; the
+    fields that decide the publicity period are not corrected here (withdraw and register again). 202: started
+    (its version in the answer); a second correction while one is being applied: 409."""
+    _, correction = await record_life.correct(settings, temporal, principal, record_id, asked=payload.changes,
+                                              reason=payload.reason, now=clock.now())
+    return CorrectionPublic(record_id=record_id, version=correction.version, changes=_changes(correction.changes),
+                            reason=correction.reason, sites_total=_sites(settings))
+
+
+@router.get("/records/{record_id}/versions", response_model=list[CorrectionPublic], responses=refusals(Code.NOT_FOUND))
+def versions(record_id: str, principal: PrincipalDep, settings: SettingsDep,
+             session: SessionDep) -> list[CorrectionPublic]:
+    """Every correction of the record, oldest first: what it changed from what, why, when, and which sites
+    have shown the new content."""
+    row = store_records.get(session, record_id)
+    if row is None or not can_register_record(principal, row.issuer):
+        raise not_found("该失信信息")
+    total = _sites(settings)
+    return [CorrectionPublic(record_id=record_id, version=v.version, changes=_changes(v.changes), reason=v.reason,
+                             corrected_at=v.corrected_at, sites_total=total,
+                             acknowledged=_acks(session, record_id, v.version))
+            for v in store_records.versions_of(session, record_id)]
 
 
 @router.post("/records/{record_id}/obligations-fulfilled", response_model=RecordPublic, status_code=201,

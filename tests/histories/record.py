@@ -190,6 +190,24 @@ async def record_withdrawn(client: Client, queue: str) -> None:
     await save("record_withdrawal", withdrawal)
 
 
+async def record_corrected(client: Client, queue: str) -> None:
+    """(a6) A record's fine corrected after registration: version 2 applied, every site sent the new content."""
+    from datetime import UTC, datetime
+
+    from contracts.record import CorrectionInput, correction_workflow_id
+    from workflows.record_correction import RecordCorrectionWorkflow
+
+    record_id = file_application().cases[0].record_id
+    correction = await client.start_workflow(
+        RecordCorrectionWorkflow.run, CorrectionInput(
+            record_id=record_id, version=2, changes={"fine_amount": ("5000.00", "3000.00")}, reason="金额录入有误",
+            by=f"integrator:{AUTHORITY}", by_role=Role.INTEGRATOR, at=datetime.now(UTC)),
+        id=correction_workflow_id(record_id, 2), task_queue=queue)
+    if len((await correction.result()).acknowledged) != 16:
+        raise RuntimeError("the correction did not reach every site")
+    await save("record_corrected", correction)
+
+
 async def _handed(case: WorkflowHandle, action: str = "handed_over") -> bool:
     from sqlmodel import Session
 
@@ -486,8 +504,8 @@ async def main(only: set[str]) -> None:
         async with await WorkflowEnvironment.start_time_skipping(
             test_server_existing_path=str(path), data_converter=DATA_CONVERTER
         ) as env:
-            for scenario in (approved, tracks, handed_over, record_withdrawn, supplement_deny, withdrawn,
-                             withdrawn_together, notice, sweep):
+            for scenario in (approved, tracks, handed_over, record_withdrawn, record_corrected, supplement_deny,
+                             withdrawn, withdrawn_together, notice, sweep):
                 if only and scenario.__name__ not in only:
                     continue
                 queue = str(uuid.uuid4())

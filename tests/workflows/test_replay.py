@@ -15,6 +15,7 @@ from config.temporal import DATA_CONVERTER
 from workflows.application import ApplicationWorkflow
 from workflows.letter_batch import LetterBatchWorkflow
 from workflows.penalty_notice import PenaltyNoticeWorkflow
+from workflows.record_correction import RecordCorrectionWorkflow
 from workflows.record_withdrawal import RecordWithdrawalWorkflow
 from workflows.reminder_sweep import ReminderSweepWorkflow
 from workflows.repair_case import RepairCaseWorkflow
@@ -32,6 +33,7 @@ def test_histories_are_present():
 async def test_replay_saved_history(path: Path):
     history = WorkflowHistory.from_json(path.stem, path.read_text(encoding="utf-8"))
     replayer = Replayer(workflows=[ApplicationWorkflow, RepairCaseWorkflow, PenaltyNoticeWorkflow, LetterBatchWorkflow,
-                                   ReminderSweepWorkflow, RepairDecisionWorkflow, RecordWithdrawalWorkflow],
+                                   ReminderSweepWorkflow, RepairDecisionWorkflow, RecordWithdrawalWorkflow,
+                                   RecordCorrectionWorkflow],
                         data_converter=DATA_CONVERTER)
     await replayer.replay_workflow(history)  # raises on nondeterminism or a workflow task failure
