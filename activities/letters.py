@@ -15,11 +15,13 @@ from temporalio import activity
 
 from activities.shared import transaction
 from config.loader import load_directory, load_letter_texts
+from config.rules import rules_for
 from config.settings import Settings, get_settings
 from contracts.letters import LetterBatch
 from domain.clock import chinese_date
 from domain.eligibility import eligible_from_the_start
 from domain.identifiers import mask_id_number
+from domain.tracks import DecisionFrom, Track
 from store import letters as store_letters
 from store.files import write_whole
 from store.models import CreditRecord, Letter
@@ -32,6 +34,7 @@ def letter_content(record: CreditRecord, settings: Settings) -> dict[str, Any]:
     texts = load_letter_texts(settings.config_dir)
     directory = load_directory(settings.config_dir)
     person = record.subject_kind == "person"
+    track = rules_for(settings.config_dir).track_of(record.kind, record.issuer)  # its own wording and limits
 
     return {
         "title": texts["title"][record.kind],
@@ -48,7 +51,10 @@ def letter_content(record: CreditRecord, settings: Settings) -> dict[str, Any]:
         "repairable": record.repairable,
         "eligible_now": eligible_from_the_start(record.decided_on, record.eligible_from),
         "eligible_from": chinese_date(record.eligible_from),
-        "materials": texts["materials"],
+        "basis": track.basis or "《信用修复管理办法》",
+        "conditions": "；".join(track.conditions),
+        "decision_limit": decision_limit(track),
+        "materials": list(track.materials) or texts["materials"],
         "ways": texts["ways_to_apply"],
         "handler_name": directory.name_of(record.handler),
         "free_of_charge": " ".join(texts["free_of_charge"].split()),
@@ -56,6 +62,13 @@ def letter_content(record: CreditRecord, settings: Settings) -> dict[str, Any]:
         "issuer_name": directory.name_of(record.issuer),
         "dated": chinese_date(record.decided_on),
     }
+
+
+def decision_limit(track: Track) -> str:
+    """The track's decision limit as the letter tells it, with 以处理单位公布为准 where it is to verify."""
+    counted = "收到申请后" if track.limits.decision_from == DecisionFrom.APPLICATION else "受理后"
+    told = "（以处理单位公布为准）" if track.to_verify else ""
+    return f"办理机关{counted}{track.limits.decision}个工作日内作出决定{told}"
 
 
 def letter_file(letters_dir: Path, record: CreditRecord) -> Path:

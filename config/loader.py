@@ -18,7 +18,7 @@ from domain.handling import HandlingSystem
 from domain.materials import UploadRules
 from domain.model import RecordKind, Severity
 from domain.policy import PenaltyHandler, PeriodOverride, PeriodRule, Policy, TimeLimits
-from domain.tracks import DecisionFrom, Track, TrackLimits
+from domain.tracks import KNOWN_CHECKS, DecisionFrom, Track, TrackLimits
 from domain.workdays import WorkCalendar, YearCalendar
 
 
@@ -73,7 +73,11 @@ def _tracks(raw: list[dict[str, Any]]) -> tuple[Track, ...]:
         decision_name=t.get("decision_name", "信用修复决定书"), conditions=tuple(t.get("conditions", [])),
         materials=tuple(t.get("materials", [])), proof=t.get("proof", "已履行法定责任和义务的凭证"),
         basis=t.get("basis", ""), source=t.get("source", ""),
-        confidence=t.get("confidence", "to verify"), handled_in=t.get("handled_in", "")) for t in raw)
+        confidence=t.get("confidence", "to verify"), handled_in=t.get("handled_in", ""),
+        checks=frozenset(t.get("checks", []))) for t in raw)
+    unknown = sorted({c for t in tracks for c in t.checks} - KNOWN_CHECKS)
+    if unknown:
+        raise ValueError(f"config/policy.yaml tracks: unknown checks {unknown} (known: {sorted(KNOWN_CHECKS)})")
     keys = [t.key for t in tracks]
     claims = [(t.kind, sector) for t in tracks for sector in (t.sectors or {"*"})]
     if len(set(keys)) != len(keys):

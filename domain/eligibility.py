@@ -32,6 +32,7 @@ def eligibility(
     repairable: bool,
     has_open_case: bool,
     obligations_fulfilled: bool | None,
+    penalised_again_on: date | None = None,
 ) -> Eligibility:
     """国办发〔2025〕22号: a record may be repaired once its minimum publicity period is over and the legal
     obligations are fulfilled; it is published no longer than its maximum period. All reasons are listed,
@@ -41,7 +42,8 @@ def eligibility(
         reasons.append(Reason(Code.ALREADY_REPAIRED, "该信息已修复"))
     if state is RecordState.WITHDRAWN:
         reasons.append(Reason(Code.RECORD_WITHDRAWN, "该信息所依据的决定已被撤销，已不再公示，无需申请修复"))
-    if state is RecordState.UNPUBLISHED or today > max_publicity_end:
+    ended = state is RecordState.UNPUBLISHED or today > max_publicity_end
+    if ended:
         reasons.append(Reason(Code.PUBLICATION_ENDED, "该信息最长公示期已满，已停止公示，无需申请修复"))
     if has_open_case:
         reasons.append(Reason(Code.APPLICATION_OPEN, "该信息已有正在办理的修复申请"))
@@ -58,6 +60,9 @@ def eligibility(
         )
     if obligations_fulfilled is False:
         reasons.append(Reason(Code.OBLIGATIONS_UNFULFILLED, "行政处罚决定等法定义务尚未履行完毕"))
+    if penalised_again_on is not None and not ended:  # marked at registration where the track checks no_repeat
+        reasons.append(Reason(Code.PENALISED_AGAIN, f"公示期内于{chinese_date(penalised_again_on)}再次受到同领域的"
+                                                    "行政处罚，暂不能申请修复（以处理单位认定为准）"))
     return Eligibility(
         eligible=not reasons,
         eligible_from=eligible_from if repairable else None,

@@ -78,6 +78,7 @@ class Code(StrEnum):
     NOT_REPAIRABLE = "NOT_REPAIRABLE"
     MIN_PERIOD_NOT_OVER = "MIN_PERIOD_NOT_OVER"
     OBLIGATIONS_UNFULFILLED = "OBLIGATIONS_UNFULFILLED"
+    PENALISED_AGAIN = "PENALISED_AGAIN"
     PUBLICATION_ENDED = "PUBLICATION_ENDED"
     ALREADY_REPAIRED = "ALREADY_REPAIRED"
     RECORD_WITHDRAWN = "RECORD_WITHDRAWN"
@@ -190,6 +191,7 @@ CATALOGUE: dict[Code, Entry] = {
     Code.NOT_REPAIRABLE: Entry(_R.INVALID, "该信息不可修复", "record_ids"),
     Code.MIN_PERIOD_NOT_OVER: Entry(_R.INVALID, "尚未届满最短公示期", "record_ids"),
     Code.OBLIGATIONS_UNFULFILLED: Entry(_R.INVALID, "尚未履行行政处罚规定的义务", "record_ids"),
+    Code.PENALISED_AGAIN: Entry(_R.INVALID, "公示期内再次受到同领域的行政处罚，暂不能申请修复", "record_ids"),
     Code.PUBLICATION_ENDED: Entry(_R.INVALID, "公示期已届满，该信息已停止公示", "record_ids"),
     Code.ALREADY_REPAIRED: Entry(_R.INVALID, "该信息已修复", "record_ids"),
     Code.RECORD_WITHDRAWN: Entry(_R.INVALID, "该信息所依据的决定已被撤销，已不再公示，无需申请修复", "record_ids"),

@@ -48,11 +48,17 @@ class Track:
     confidence: str = "to verify"  # confirmed | one source | to verify
     # the vertical system its handlers decide in (config/handling.yaml), or "" for xiufu's own workbench
     handled_in: str = ""
+    # conditions the eligibility rule checks beyond every track's (the minimum period, the obligations):
+    # no_repeat: not penalised again in the same sector within the publicity period (令第45号 第十四条)
+    checks: frozenset[str] = frozenset()
 
     @property
     def to_verify(self) -> bool:
         """A number not read in a text in force: the pages add 以处理单位公布为准."""
         return self.confidence != "confirmed"
+
+
+KNOWN_CHECKS = frozenset({"no_repeat"})
 
 
 def track_for(tracks: tuple[Track, ...], kind: RecordKind | str, sector: str) -> Track:

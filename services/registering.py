@@ -67,7 +67,7 @@ def register(
         raise DomainError(Code.UNKNOWN_ISSUER, f"认定单位编码 {payload.issuer} 未配置", issuer=payload.issuer)
     validate(rules, payload, today)
     routing = route(rules.policy, rules.directory, kind=payload.kind, issuer=issuer)
-    rules.policy.track(payload.kind, issuer.sector)  # a kind with no track in the sector is refused: NO_TRACK
+    track = rules.policy.track(payload.kind, issuer.sector)  # a kind with no track in the sector: NO_TRACK
     window = publicity_window(
         rules.policy,
         kind=payload.kind,
@@ -103,12 +103,36 @@ def register(
         registered_by=principal.sub,
     )
     stored, created = records.insert_once(session, row)
+    if created and "no_repeat" in track.checks:
+        _mark_repeats(session, rules, stored, issuer.sector)
     if not created and stored.body_hash != digest:
         raise DomainError(Code.RECORD_CONFLICT,
             f"认定单位 {issuer.code} 的文书号 {payload.record_no} 已登记，且内容不同",
             id=stored.id,
         )
     return stored, created
+
+
+def _mark_repeats(session: Session, rules: Rules, row: CreditRecord, sector: str) -> None:
+    """令第45号 第十四条 (a track checking no_repeat): a penalty is not repaired early when its subject was
+    penalised again for the same kind of violation within its publicity period. "The same kind" is read as
+    the same sector's penalty (the hub does not know the violation's type: the handler judges, to verify).
+    Both ways, as records arrive in any order: this record marks the earlier ones it falls within, and is
+    marked by a later one already registered."""
+    def later_within(earlier: CreditRecord, later: CreditRecord) -> bool:
+        return earlier.decided_on < later.decided_on <= earlier.max_publicity_end
+
+    same = [r for r in records.of_subject(session, row.subject_key) if r.id != row.id and r.kind == row.kind
+            and (a := rules.directory.get(r.issuer)) is not None and a.sector == sector]
+    for other in same:
+        earlier, later = (other, row) if later_within(other, row) else (row, other) if later_within(row, other) \
+            else (None, None)
+        if earlier is None or later is None:
+            continue
+        if earlier.penalised_again_on is None or later.decided_on < earlier.penalised_again_on:
+            earlier.penalised_again_on = later.decided_on
+            session.add(earlier)
+    session.flush()
 
 
 NOTICE_KINDS = {RecordKind.PENALTY.value, RecordKind.SERIOUS_LIST.value}  # the ones served with a letter

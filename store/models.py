@@ -54,6 +54,9 @@ class CreditRecord(SQLModel, table=True):
     withdrawal_done_at: datetime | None = None
     withdrawal_overdue: bool = False
     version: int = 1  # corrections after registration (domain/correction.py); each kept in record_version
+    # the day of a later penalty of the same sector within its publicity period, where its track checks
+    # no_repeat (令第45号 第十四条): it cannot be repaired early
+    penalised_again_on: date | None = None
 
 
 class Application(SQLModel, table=True):

@@ -65,7 +65,8 @@ def eligibility_of(row: CreditRecord, today: date) -> Eligibility:
     (which refuses) and the pages and API (which show the reasons)."""
     return eligibility(today=today, state=RecordState(row.state), eligible_from=row.eligible_from,
                        max_publicity_end=row.max_publicity_end, repairable=row.repairable,
-                       has_open_case=row.open_case_id is not None, obligations_fulfilled=row.obligations_fulfilled)
+                       has_open_case=row.open_case_id is not None, obligations_fulfilled=row.obligations_fulfilled,
+                       penalised_again_on=row.penalised_again_on)
 
 
 def deliveries_of(session: Session, record_id: str, action: str = "withdraw") -> list[RecordDelivery]:

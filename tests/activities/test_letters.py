@@ -56,7 +56,10 @@ def test_letter_says_everything_in_real_chinese_text_with_embedded_subset_fonts(
                      "2026年3月10日",
                      "国家企业信用信息公示系统（江苏）",  # market regulation: the publicity system
                      "最短公示期至2026年6月10日", "最长公示期至2027年3月10日", "自2026年6月11日起",
-                     "信用承诺书", "12345", "政务服务中心", "不收取任何费用", "涉嫌欺诈",
+                     # the market-regulation penalty track's own basis, conditions, limit and materials
+                     "根据市场监管总局令第107号《市场监督管理信用修复管理办法》", "已履行行政处罚决定规定的义务",
+                     "办理机关受理后7个工作日内作出决定", "守信承诺书",
+                     "12345", "综合窗口", "不收取任何费用", "涉嫌欺诈",
                      "南京市市场监督管理局", "—1—"):
         assert expected in text, expected
     fonts = pdf_fonts(pdf)
@@ -98,3 +101,7 @@ def test_a_person_is_addressed_with_a_masked_id_number_and_serious_lists_say_so(
     text = pdf_text(letter_of(settings, record_id)[1])
     assert "严重失信主体名单信用修复告知书" in text and "张三" in text
     assert person not in text and f"{person[:4]}{'*' * 10}{person[-4:]}" in text  # masked in print
+    # the courts' track: its own basis and condition, its limit said as to verify
+    for expected in ("《最高人民法院关于公布失信被执行人名单信息的若干规定》", "已履行生效法律文书确定的义务",
+                     "（以处理单位公布为准）", "履行完毕的证明"):
+        assert expected in text, expected
