@@ -94,7 +94,7 @@ xiufu is running (logs in {var / 'log'}):
   OpenAPI       {api}/docs
   Health        {api}/healthz
   Temporal UI   {settings.temporal_ui_url}
-  Simulator     {settings.simulator_url}/sites
+  Simulator     {settings.simulator_url}/sites  (the publicity system's handling side: /handling/gsxt_js)
   Pages         {api}/  (sign in at {api}/login; {seeded} demo records for the demo identities)
 A token for a caller:   .venv/bin/xiufu token --role admin
                         .venv/bin/xiufu token --role integrator --authority 320100-market_regulation

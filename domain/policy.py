@@ -112,3 +112,9 @@ class Policy:
     def track_named(self, key: str) -> Track | None:
         """A case's track by the key kept with it (None: a case filed before tracks, or a key since removed)."""
         return next((t for t in self.all_tracks if t.key == key), None)
+
+    def case_limits(self, track: str | None) -> TrackLimits:
+        """The limits a case counts: its track's (kept with it at filing), or for a case filed before tracks
+        the general ones its workflow was given."""
+        found = self.track_named(track) if track else None
+        return found.limits if found is not None else self.time_limits.general

@@ -10,7 +10,8 @@ from fastapi import Request
 from api.schemas import ApplicationPublic, CasePublic
 from config.rules import Rules
 from domain.access import Principal, can_withdraw
-from domain.tracks import DecisionFrom, TrackLimits
+from domain.expected import expected_decision as domain_expected
+from domain.tracks import TrackLimits
 from domain.transitions import DECIDED, REPAIR_DECIDED, TERMINAL, CaseState
 from domain.workdays import Deadline
 
@@ -46,32 +47,13 @@ def actions_key(view: ApplicationPublic, can_withdraw: bool) -> str:
 
 
 def case_limits(case: CasePublic, rules: Rules) -> TrackLimits:
-    """The limits of the case's track (kept with it at filing); a case filed before tracks has the policy's
-    general ones, which its workflow was given."""
-    track = rules.policy.track_named(case.track) if case.track else None
-    if track is not None:
-        return track.limits
-    return rules.policy.time_limits.general
+    return rules.policy.case_limits(case.track)
 
 
 def expected_decision(case: CasePublic, rules: Rules) -> Deadline | None:
-    """The latest day the repair should be decided, in plain words for the applicant: awaiting acceptance,
-    the acceptance deadline plus the decision limit (the decision counts from acceptance, at the latest
-    that day), or, where the track counts the decision from the application (a removal from the abnormal
-    list), the filing day plus the limit: the acceptance deadline plus the difference, the same working day;
-    under review, its own deadline (an extension already in it). None while the clock stands (a supplement
-    awaited: it restarts with the answer) and once decided."""
-    if case.deadline is None:
-        return None
-    if case.state == CaseState.UNDER_REVIEW:
-        return Deadline(case.deadline, case.provisional)
-    if case.state == CaseState.PENDING_ACCEPTANCE:
-        limits = case_limits(case, rules)
-        more = (max(limits.decision - limits.acceptance, 0) if limits.decision_from == DecisionFrom.APPLICATION
-                else limits.decision)
-        later = rules.calendar.add_workdays(case.deadline, more)
-        return Deadline(later.due, later.provisional or case.provisional)
-    return None
+    """The case's expected decision day (domain/expected.py), with the limits of its track."""
+    return domain_expected(CaseState(case.state), case.deadline, case.provisional, case_limits(case, rules),
+                           rules.calendar)
 
 
 def progress_context(view: ApplicationPublic, me: Principal, request: Request, rules: Rules) -> dict[str, Any]:

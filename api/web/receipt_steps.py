@@ -3,7 +3,7 @@
 Every sentence is one the system keeps: the acceptance deadline is the case's own (the one its workflow
 counts, written with the filing), the decision limit and its extensions are config/policy.yaml
 `time_limits` as the workflow is given them at filing, and the expected decision day is the progress
-page's (api/web/progress.expected_decision). The receipt's fixed sentences (templates/pages/receipt.html)
+page's (domain/expected.py). The receipt's fixed sentences (templates/pages/receipt.html)
 promise only what the process does: a supplement stops the clock (workflows/deadline.py) and the SMS
 named are the ones domain/timeline.py lists (SMS_OF_DECISION, REPAIRED_SMS). A receipt printed later
 says where the case stands instead of a step that is past.
