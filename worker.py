@@ -75,6 +75,8 @@ ACTIVITIES = [
     monitoring_activities.keep_figures,
     monitoring_activities.select_unattached_uploads,
     monitoring_activities.purge_uploads,
+    monitoring_activities.select_unpaid_fines,
+    monitoring_activities.ask_payments,
 ]
 
 # Activities run in a thread pool of this size, and Temporal hands out no more at once: more would queue

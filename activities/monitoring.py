@@ -18,10 +18,12 @@ from activities.messages import message_text, send_sms
 from activities.shared import post_delivery, transaction
 from config.loader import load_policy, load_targets
 from config.settings import get_settings
-from contracts.sweep import EndedBatch, FiguresInput, SweepIds, SweepPage, SweepSend, UploadsToPurge
+from contracts.sweep import EndedBatch, FiguresInput, PaymentsAsked, SweepIds, SweepPage, SweepSend, UploadsToPurge
 from domain.clock import chinese_date
 from domain.eligibility import ends_at_maximum
+from domain.errors import DomainError
 from domain.materials import unattached_purge_before
+from services import payments
 from store import materials as store_materials
 from store import monitoring as store_monitoring
 from store import records as store_records
@@ -138,3 +140,31 @@ def keep_figures(inp: FiguresInput) -> dict:
                            "max_reached_unfulfilled_issuers": store_monitoring.issuers_of(session, inp.reported[:100])}
         store_monitoring.save_figures(session, inp.day, values, datetime.now(UTC))
     return values
+
+
+GIVE_UP_AFTER = 5  # the payment platform failing the first five asks of a page is down for the day
+
+
+@activity.defn
+def select_unpaid_fines(page: SweepPage) -> SweepIds:
+    with transaction() as session:
+        rows = store_records.unpaid_fines(session, page.after_id, page.limit)
+    return SweepIds(ids=[r.id for r in rows], last_id=rows[-1].id if rows else None)
+
+
+@activity.defn
+async def ask_payments(batch: SweepSend) -> PaymentsAsked:
+    """The payment platform asked about each fine of the page (services/payments.confirm_if_paid): a fine paid
+    in full marks the record's obligations fulfilled, so its application asks for no receipt. The platform
+    down for a record is counted, not retried: tomorrow's sweep asks again."""
+    settings = get_settings()
+    confirmed = unavailable = 0
+    for i, record_id in enumerate(batch.record_ids):
+        try:
+            confirmed += await payments.confirm_if_paid(settings, record_id, batch.day)
+        except DomainError:
+            unavailable += 1
+            if unavailable >= GIVE_UP_AFTER and unavailable == i + 1:  # down, not one bad answer: stop asking
+                return PaymentsAsked(confirmed=confirmed, unavailable=len(batch.record_ids) - confirmed)
+        activity.heartbeat(record_id)
+    return PaymentsAsked(confirmed=confirmed, unavailable=unavailable)

@@ -42,6 +42,11 @@ class SweepIds(BaseModel):
     last_id: str | None = None
 
 
+class PaymentsAsked(BaseModel):
+    confirmed: int  # found paid in full and marked fulfilled
+    unavailable: int  # the platform did not answer for them: asked again the next day
+
+
 class SweepSend(BaseModel):
     day: date
     record_ids: list[str]
@@ -75,3 +80,4 @@ class SweepResult(BaseModel):
     reported: int
     figures: dict
     purged_uploads: int = 0
+    payments_confirmed: int = 0  # fines the payment platform said paid: obligations marked fulfilled

@@ -114,6 +114,23 @@ def covers(notice: Notice | None, fine: Decimal, today: date) -> bool:
             and notice.paid_on <= today)
 
 
+async def confirm_if_paid(settings: Settings, record_id: str, today: date) -> bool:
+    """The daily sweep's own question, for a record whose fine the hub does not know to be paid (no caller:
+    the platform asks the payment side itself): True when the platform says it is paid in full and the
+    record was marked so. The platform down is PAYMENT_PLATFORM_UNAVAILABLE, for the sweep to count."""
+    row = await in_session(settings, lambda s: store_records.get(s, record_id))
+    if row is None or row.obligations_fulfilled is True or not row.fine_amount:
+        return False
+    notice = await _notice(settings, record_id, row.record_no)
+    if notice is None or notice.paid_on is None or not covers(notice, row.fine_amount, today):
+        return False
+    paid_on = notice.paid_on
+    _, changed = await in_session(settings, lambda s: _mark_paid(s, record_id, paid_on))
+    if changed:
+        log.info("record %s: the daily sweep found the fine paid on %s", record_id, paid_on)
+    return changed
+
+
 async def check_payment(settings: Settings, principal: Principal, record_id: str, today: date) -> PaymentCheck:
     """Whether the record's fine is paid, asked of the payment platform unless already known. A caller who may
     not see the record learns nothing of it (404, as for one that does not exist); a record with no fine is

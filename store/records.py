@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -74,3 +75,16 @@ def deliveries_of(session: Session, record_id: str, action: str = "withdraw") ->
     return list(session.exec(select(RecordDelivery).where(RecordDelivery.record_id == record_id,
                                                           RecordDelivery.action == action)
                              .order_by(RecordDelivery.acknowledged_at)))  # type: ignore[arg-type]
+
+
+def unpaid_fines(session: Session, after_id: str | None, limit: int) -> list[CreditRecord]:
+    """Published penalties with a fine the hub does not know to be paid, by id: what the daily sweep asks the
+    payment platform about."""
+    query = select(CreditRecord).where(
+        CreditRecord.kind == "penalty", CreditRecord.fine_amount.is_not(None),  # type: ignore[union-attr]
+        sa.or_(CreditRecord.obligations_fulfilled.is_(None),  # type: ignore[union-attr]
+               CreditRecord.obligations_fulfilled.is_(False)),  # type: ignore[union-attr]
+        CreditRecord.state == RecordState.PUBLISHED.value)
+    if after_id:
+        query = query.where(CreditRecord.id > after_id)
+    return list(session.exec(query.order_by(CreditRecord.id).limit(limit)))  # type: ignore[arg-type]

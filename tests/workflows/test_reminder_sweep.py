@@ -116,3 +116,22 @@ async def test_the_sweep_purges_uploads_no_application_took_past_their_days(env,
         assert {m for m in ids.values() if s.get(Material, m)} == {ids["filed"], ids["recent"]}
     assert not store_materials.blob_path(root, lone).exists()
     assert store_materials.blob_path(root, shared).exists() and store_materials.blob_path(root, recent).exists()
+
+
+async def test_the_sweep_asks_the_payment_platform_about_unpaid_fines(env, worker, simulator_url):
+    """A fine the hub does not know to be paid and the platform says paid in full: the record's obligations
+    are marked fulfilled (no receipt asked); one paid in part, or unknown to the platform, stays as it was."""
+    today = beijing_date(datetime.now(UTC))
+    paid = record(today, add_months(today, -4), obligations_fulfilled=None)
+    partly = record(today, add_months(today, -4), obligations_fulfilled=False)
+    unknown = record(today, add_months(today, -4), obligations_fulfilled=None)
+    for row, amount in ((paid, "5000.00"), (partly, "1000.00")):
+        httpx.post(f"{simulator_url}/payments/notices", json={
+            "decision_no": row.record_no, "amount": amount, "paid": True, "paid_on": str(today - timedelta(days=3)),
+            "payer_name": row.subject_name}).raise_for_status()
+    result = await sweep(env, worker, today)
+    assert result.payments_confirmed >= 1
+    assert stored(paid.id).obligations_fulfilled is True
+    assert stored(paid.id).obligations_confirmed_by == "payment_platform"
+    assert stored(paid.id).obligations_confirmed_on == today - timedelta(days=3)
+    assert stored(partly.id).obligations_fulfilled is False and stored(unknown.id).obligations_fulfilled is None
