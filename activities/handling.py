@@ -52,7 +52,7 @@ def hand_over(inp: HandOverInput) -> HandOverAck:
         "subject_key": record.subject_key, "subject_name": record.subject_name,
         "filed_at": app.filed_at.isoformat(), "callback_url": callback_url(settings, case.id)},
         refused="HandOverRefused")
-    return HandOverAck(reference=str(body.get("reference", "")), replayed=bool(body.get("replayed", False)))
+    return HandOverAck(reference=str(body.get("reference", "")))
 
 
 @activity.defn

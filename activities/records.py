@@ -43,8 +43,7 @@ def mark_withdrawn(inp: WithdrawalInput) -> WithdrawnRecord:
         since, workdays = beijing_date(row.withdrawn_at or inp.at), rules.policy.time_limits.record_withdrawal
         row.withdrawal_due = rules.calendar.add_workdays(since, workdays).due
         session.add(row)
-        return WithdrawnRecord(open_case_id=row.open_case_id, since=since, workdays=workdays,
-                               due=row.withdrawal_due)
+        return WithdrawnRecord(open_case_id=row.open_case_id, since=since, workdays=workdays)
 
 
 @activity.defn

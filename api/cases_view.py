@@ -52,7 +52,7 @@ def case_view(rules: Rules, line: CaseLine, timeline: Sequence[EventLine] = (),
         id=case.id, application_id=case.application_id, record_id=case.record_id,
         record_no=line.record_no, record_kind=line.record_kind,
         handler=case.handler, handler_name=authority_name(rules, case.handler), repair_channel=case.repair_channel,
-        track=case.track, **_handled_in(rules, case.handled_in),
+        track=case.track, **rules.handled_in(case.handled_in),
         state=case.state, state_label=STATE_LABELS[CaseState(case.state)], deadline_kind=case.deadline_kind,
         deadline=case.deadline, provisional=case.provisional, overdue=case.overdue, shielded=case.shielded,
         timeline=[TimelineEntry(at=e.at, actor_role=e.actor_role, action=e.action, message=e.message,
@@ -61,11 +61,6 @@ def case_view(rules: Rules, line: CaseLine, timeline: Sequence[EventLine] = (),
                     for d in deliveries],
         decision_no=decision_no,
     )
-
-
-def _handled_in(rules: Rules, code: str | None) -> dict[str, str]:
-    system = rules.handling_system(code)
-    return {"handled_in": system.code, "handled_in_name": system.name} if system else {}
 
 
 def _lines(session: Session, cases: Sequence[RepairCase]) -> list[CaseLine]:

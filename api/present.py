@@ -10,6 +10,7 @@ from config.rules import Rules
 from domain.errors import DomainError
 from domain.identifiers import mask_id_number, mask_phone
 from domain.materials import needs_proof
+from domain.payments import check_offered
 from domain.withdrawal import CAUSE_LABELS, WithdrawalCause
 from services.payments import CONFIRMED_BY as PAYMENT_PLATFORM
 from store import records as store_records
@@ -32,6 +33,8 @@ def authority_name(rules: Rules, code: str) -> str:
 
 def record_public(row: CreditRecord, rules: Rules, today: date | None = None) -> RecordPublic:
     person = row.subject_kind == "person"
+    eligible = record_eligibility(row, today) if today else None
+    proof = needs_proof(row.kind, row.penalty_types, row.obligations_fulfilled)
     return RecordPublic(
         id=row.id,
         kind=row.kind,
@@ -60,8 +63,11 @@ def record_public(row: CreditRecord, rules: Rules, today: date | None = None) ->
         state=row.state,
         open_case_id=row.open_case_id,
         registered_at=row.registered_at,
-        eligibility=record_eligibility(row, today) if today else None,
-        needs_proof=needs_proof(row.kind, row.penalty_types, row.obligations_fulfilled),
+        eligibility=eligible,
+        needs_proof=proof,
+        payment_check=eligible is not None and check_offered(
+            fine=row.fine_amount, eligible=eligible.eligible, needs_proof=proof, reasons=eligible.reason_codes,
+            has_open_case=row.open_case_id is not None),
         track=_track(rules, row),
         obligations_confirmed_on=row.obligations_confirmed_on,
         obligations_confirmed_source=None if row.obligations_confirmed_on is None else (

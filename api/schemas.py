@@ -75,6 +75,8 @@ class RecordPublic(BaseModel):
     obligations_confirmed_source: Literal["issuer", "payment_platform"] | None = None
     withdrawal: RecordWithdrawal | None = None  # its decision revoked or annulled (POST .../withdrawal)
     version: int = 1  # corrections since registration (POST .../corrections): 1 as registered
+    # the page offers to ask the payment platform about its fine (domain/payments.check_offered)
+    payment_check: bool = False
 
 
 class WithdrawalCreate(Incoming):

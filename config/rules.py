@@ -41,6 +41,12 @@ class Rules:
         address with the simulator's URL: activities/handling.py), or None for the hub's workbench."""
         return next((s for s in load_handling_systems(self.config_dir, "") if s.code == code), None) if code else None
 
+    def handled_in(self, code: str | None) -> dict[str, str]:
+        """`handled_in` and `handled_in_name` of a case decided in that system (the workflow's spec, the API's
+        case), nothing for the workbench's."""
+        system = self.handling_system(code)
+        return {"handled_in": system.code, "handled_in_name": system.name} if system else {}
+
 
 @lru_cache
 def rules_for(config_dir: Path) -> Rules:

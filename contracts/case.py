@@ -221,7 +221,6 @@ class HandOverInput(BaseModel):
 
 class HandOverAck(BaseModel):
     reference: str  # the system's own number for the case
-    replayed: bool = False
 
 
 class HandlingNotice(BaseModel):

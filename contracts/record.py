@@ -28,13 +28,12 @@ class WithdrawalInput(BaseModel):
 
 
 class WithdrawnRecord(BaseModel):
-    """What marking the record withdrawn found: the case open for it (to close) and the day the sites
-    must have taken it off by."""
+    """What marking the record withdrawn found: the case open for it (to close), and where the sites' time
+    limit counts from and how long it is (the workflow's deadline computes the day, as the store keeps it)."""
 
     open_case_id: str | None
     since: date  # the day the issuer told the hub: the limit counts from it
     workdays: int
-    due: date
 
 
 class RecordDeliveryInput(BaseModel):

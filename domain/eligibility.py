@@ -80,3 +80,12 @@ def ends_at_maximum(obligations_fulfilled: bool | None) -> bool:
     """Past its maximum period a record stops being published, unless its obligations are known to be
     unfulfilled: that one is reported for the sector's rules to decide, never silently dropped."""
     return obligations_fulfilled is not False
+
+
+def penalised_again(current: date | None, *, decided_on: date, max_publicity_end: date, later: date) -> date | None:
+    """令第45号 第十四条 (a track checking no_repeat): the day a record counts as penalised again once a penalty
+    decided on `later` is known, its earliest such day kept; a penalty outside the record's publicity period
+    (before its decision, or after its maximum) changes nothing."""
+    if not decided_on < later <= max_publicity_end:
+        return current
+    return later if current is None else min(current, later)

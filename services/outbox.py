@@ -31,12 +31,6 @@ from store.models import Application, CreditRecord, RepairCase
 log = logging.getLogger("xiufu.outbox")
 
 
-def _handled_in(rules: Rules, case: RepairCase) -> dict[str, str]:
-    """The vertical system a case was filed to be decided in, with its name for the timeline."""
-    system = rules.handling_system(case.handled_in)
-    return {"handled_in": system.code, "handled_in_name": system.name} if system else {}
-
-
 def application_input(app: Application, cases: list[RepairCase], records: dict[str, CreditRecord],
                       rules: Rules) -> ApplicationInput:
     """What the application's workflow is started with: each case with its track's limits (the track kept
@@ -49,7 +43,7 @@ def application_input(app: Application, cases: list[RepairCase], records: dict[s
         specs.append(CaseSpec(case_id=c.id, record_id=c.record_id, record_no=record.record_no,
                               record_kind=record.kind, handler=c.handler, handler_region=c.handler_region,
                               repair_channel=c.repair_channel, track=track.key, limits=limits_of(track),
-                              **_handled_in(rules, c)))
+                              **rules.handled_in(c.handled_in)))
     return ApplicationInput(
         application_id=app.id, subject_key=app.subject_key, channel=app.channel, filed_by=app.filed_by,
         filed_by_role=Role(app.filed_by_role), filed_at=app.filed_at,

@@ -23,6 +23,7 @@ from sqlmodel import Session
 from config.settings import Settings
 from domain.access import Principal, can_check_payment
 from domain.errors import Code, DomainError
+from domain.payments import paid_in_full
 from services.db import in_session
 from store import records as store_records
 from store.models import CreditRecord
@@ -71,14 +72,7 @@ def _mark_paid(session: Session, record_id: str, paid_on: date) -> tuple[CreditR
     row = store_records.get(session, record_id)
     if row is None:  # gone between the read and now: nothing to mark
         raise DomainError(Code.NOT_FOUND, "失信信息不存在或无权查看")
-    if row.obligations_fulfilled is True:
-        return row, False
-    row.obligations_fulfilled = True
-    row.obligations_confirmed_on = paid_on
-    row.obligations_confirmed_by = CONFIRMED_BY
-    session.add(row)
-    session.flush()
-    return row, True
+    return row, store_records.confirm_fulfilled(session, row, paid_on, CONFIRMED_BY)
 
 
 async def _notice(settings: Settings, record_id: str, decision_no: str) -> Notice | None:
@@ -108,10 +102,9 @@ async def _notice(settings: Settings, record_id: str, decision_no: str) -> Notic
 
 
 def covers(notice: Notice | None, fine: Decimal, today: date) -> bool:
-    """A payment of the whole fine, on a day that has come (a partial payment does not fulfil the decision;
-    a day after today is the platform's error, not a payment)."""
-    return (notice is not None and notice.paid and notice.amount >= fine and notice.paid_on is not None
-            and notice.paid_on <= today)
+    """The platform's notice read by the rule of domain/payments.py (no notice: nothing paid)."""
+    return notice is not None and paid_in_full(paid=notice.paid, amount=notice.amount, paid_on=notice.paid_on,
+                                               fine=fine, today=today)
 
 
 async def confirm_if_paid(settings: Settings, record_id: str, today: date) -> bool:

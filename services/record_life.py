@@ -40,23 +40,17 @@ def confirm_obligations(session: Session, principal: Principal, record_id: str, 
                         today: date) -> tuple[CreditRecord, bool]:
     """The record and whether this call changed it. Another issuer's integrator learns nothing of the record
     (404, as for a record that does not exist); a day after today is refused, and nothing is stored."""
-    row = store_records.get(session, record_id)
-    if row is None or not can_register_record(principal, row.issuer):
-        raise DomainError(Code.NOT_FOUND, "失信信息不存在或无权操作")
+    row = issuers_record(session, principal, record_id)
     if fulfilled_on > today:
         raise DomainError(Code.FULFILLED_IN_FUTURE)
-    if row.obligations_fulfilled is True:
+    if not store_records.confirm_fulfilled(session, row, fulfilled_on, principal.sub):
         return row, False
-    row.obligations_fulfilled = True
-    row.obligations_confirmed_on = fulfilled_on
-    row.obligations_confirmed_by = principal.sub
-    session.add(row)
-    session.flush()
     log.info("record %s: obligations confirmed fulfilled on %s by %s", row.id, fulfilled_on, principal.role.value)
     return row, True
 
 
-def _issuers_record(session: Session, principal: Principal, record_id: str) -> CreditRecord:
+def issuers_record(session: Session, principal: Principal, record_id: str) -> CreditRecord:
+    """A record its issuer (its integrator, or the admin) acts on; anyone else learns nothing of it (404)."""
     row = store_records.get(session, record_id)
     if row is None or not can_register_record(principal, row.issuer):
         raise DomainError(Code.NOT_FOUND, "失信信息不存在或无权操作")
@@ -69,7 +63,7 @@ async def withdraw(settings: Settings, temporal: Temporal, principal: Principal,
     its open case, takes it off every site within the limit and tells the subject); answers the record and
     whether this call started it. Nothing is stored here: Temporal down is 503 and nothing happened, a
     start taken is carried out whatever happens to this process afterwards."""
-    row = await in_session(settings, lambda s: _issuers_record(s, principal, record_id))
+    row = await in_session(settings, lambda s: issuers_record(s, principal, record_id))
     if row.withdrawn_at is not None:
         return row, False
     client = await temporal.client()
@@ -100,7 +94,7 @@ async def correct(settings: Settings, temporal: Temporal, principal: Principal, 
     correction started. Refused before anything starts: another issuer's record (404), a field that cannot be
     corrected or nothing changed (422), a withdrawn record (422), another correction of the same version
     under way (409)."""
-    row = await in_session(settings, lambda s: _issuers_record(s, principal, record_id))
+    row = await in_session(settings, lambda s: issuers_record(s, principal, record_id))
     if row.withdrawn_at is not None:
         raise DomainError(Code.RECORD_WITHDRAWN, "该信息所依据的决定已被撤销，不能更正")
     correction = CorrectionInput(record_id=record_id, version=row.version + 1, changes=changes(_current(row), asked),

@@ -26,6 +26,7 @@ from contracts.letters import (
     notice_workflow_id,
 )
 from domain.access import Principal, can_register_record
+from domain.eligibility import penalised_again
 from domain.errors import Code, DomainError
 from domain.model import RecordKind
 from domain.periods import publicity_window
@@ -119,18 +120,13 @@ def _mark_repeats(session: Session, rules: Rules, row: CreditRecord, sector: str
     the same sector's penalty (the hub does not know the violation's type: the handler judges, to verify).
     Both ways, as records arrive in any order: this record marks the earlier ones it falls within, and is
     marked by a later one already registered."""
-    def later_within(earlier: CreditRecord, later: CreditRecord) -> bool:
-        return earlier.decided_on < later.decided_on <= earlier.max_publicity_end
-
     same = [r for r in records.of_subject(session, row.subject_key) if r.id != row.id and r.kind == row.kind
             and (a := rules.directory.get(r.issuer)) is not None and a.sector == sector]
-    for other in same:
-        earlier, later = (other, row) if later_within(other, row) else (row, other) if later_within(row, other) \
-            else (None, None)
-        if earlier is None or later is None:
-            continue
-        if earlier.penalised_again_on is None or later.decided_on < earlier.penalised_again_on:
-            earlier.penalised_again_on = later.decided_on
+    for earlier, later in [(other, row) for other in same] + [(row, other) for other in same]:
+        marked = penalised_again(earlier.penalised_again_on, decided_on=earlier.decided_on,
+                                 max_publicity_end=earlier.max_publicity_end, later=later.decided_on)
+        if marked != earlier.penalised_again_on:
+            earlier.penalised_again_on = marked
             session.add(earlier)
     session.flush()
 

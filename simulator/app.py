@@ -8,7 +8,6 @@ be slow (POST /control/{site}). State is in memory: restarting the simulator is 
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections import defaultdict
 from datetime import UTC, datetime
@@ -18,6 +17,7 @@ from fastapi import FastAPI, Header, HTTPException
 from pydantic import BaseModel, Field
 
 from simulator import handling, identity, payments
+from simulator.faults import misbehave
 
 app = FastAPI(title="xiufu 下游网站模拟器 (simulator)")
 app.include_router(identity.router)
@@ -89,14 +89,7 @@ async def deliver(
 ) -> dict[str, Any]:
     target = sites[site]
     target.received += 1
-    if target.control.delay_s:
-        await asyncio.sleep(target.control.delay_s)
-    if target.control.fail_next > 0:
-        target.control.fail_next -= 1
-        raise HTTPException(503, "simulated outage")
-    if target.control.refuse_next > 0:
-        target.control.refuse_next -= 1
-        raise HTTPException(422, "simulated refusal: record unknown to this site")
+    await misbehave(target.control, "record unknown to this site")
     if idempotency_key in target.acks:
         return {**target.acks[idempotency_key], "replayed": True}
     target.applied[idempotency_key] += 1
@@ -149,11 +142,7 @@ centre = MessageCentre()
 
 @app.post("/message-centre/messages")
 async def send_sms(sms: Sms, idempotency_key: str = Header(..., min_length=8)) -> dict[str, Any]:
-    if centre.control.delay_s:
-        await asyncio.sleep(centre.control.delay_s)
-    if centre.control.fail_next > 0:
-        centre.control.fail_next -= 1
-        raise HTTPException(503, "simulated outage")
+    await misbehave(centre.control, "message refused")
     if idempotency_key not in centre.sent:
         centre.delivered[idempotency_key] += 1
         centre.sent[idempotency_key] = {"id": uuid.uuid4().hex, "phone": sms.phone, "text": sms.text,

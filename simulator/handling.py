@@ -29,6 +29,8 @@ from fastapi import APIRouter, Header, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field, field_validator
 
+from simulator.faults import misbehave
+
 router = APIRouter(prefix="/handling")
 
 # the hub's side of the callbacks; tests set an httpx.MockTransport here
@@ -155,12 +157,7 @@ def _reference(system: str, target: System) -> str:
 @router.post("/{system}/cases", status_code=202)
 async def hand_over(system: str, body: HandOver, idempotency_key: str = Header(..., min_length=8)) -> dict[str, Any]:
     target = systems[system]
-    if target.control.fail_next > 0:
-        target.control.fail_next -= 1
-        raise HTTPException(503, "simulated outage")
-    if target.control.refuse_next > 0:
-        target.control.refuse_next -= 1
-        raise HTTPException(422, "simulated refusal: case not taken by this system")
+    await misbehave(target.control, "case not taken by this system", slow=False)  # its delay is the deciding's
     if idempotency_key in target.handovers:
         return {**target.handovers[idempotency_key], "replayed": True}
     existing = target.cases.get(body.case_id)

@@ -11,13 +11,14 @@ in memory, like the sites in simulator/app.py, and forgotten on `/reset`.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, Field
+
+from simulator.faults import misbehave
 
 router = APIRouter(prefix="/payments")
 
@@ -59,11 +60,7 @@ def _shown(notice: Notice) -> dict[str, Any]:
 @router.get("/notices/{decision_no}")
 async def notice_of(decision_no: str) -> dict[str, Any]:
     platform.asked += 1
-    if platform.control.delay_s:
-        await asyncio.sleep(platform.control.delay_s)
-    if platform.control.fail_next > 0:
-        platform.control.fail_next -= 1
-        raise HTTPException(503, "simulated outage")
+    await misbehave(platform.control)
     found = platform.notices.get(decision_no)
     if found is None:
         raise HTTPException(404, "no such decision")

@@ -88,3 +88,14 @@ def unpaid_fines(session: Session, after_id: str | None, limit: int) -> list[Cre
     if after_id:
         query = query.where(CreditRecord.id > after_id)
     return list(session.exec(query.order_by(CreditRecord.id).limit(limit)))  # type: ignore[arg-type]
+
+
+def confirm_fulfilled(session: Session, row: CreditRecord, on: date, by: str) -> bool:
+    """The record's obligations fulfilled on `on`, as `by` says (the issuer's caller, or "payment_platform");
+    False, and nothing changed, when they were known fulfilled already."""
+    if row.obligations_fulfilled is True:
+        return False
+    row.obligations_fulfilled, row.obligations_confirmed_on, row.obligations_confirmed_by = True, on, by
+    session.add(row)
+    session.flush()
+    return True

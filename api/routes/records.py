@@ -203,15 +203,16 @@ def _sites(settings: Settings) -> int:
     return len(load_targets(settings.config_dir, settings.simulator_url))
 
 
+def _acks(session: Session, record_id: str, action: str) -> list[DeliveryPublic]:
+    """The sites' acknowledgements of a delivery about the record itself (a withdrawal, a correction's version)."""
+    return [DeliveryPublic(target=d.target, target_name=d.target_name, acknowledged_at=d.acknowledged_at)
+            for d in store_records.deliveries_of(session, record_id, action)]
+
+
 def _withdrawal(session: Session, principal: Principal, settings: Settings, record_id: str) -> WithdrawalPublic:
-    row = store_records.get(session, record_id)
-    if row is None or not can_register_record(principal, row.issuer):
-        raise not_found("该失信信息")
-    return WithdrawalPublic(
-        record_id=row.id, state=row.state, withdrawal=record_withdrawal(row),
-        sites_total=_sites(settings),
-        acknowledged=[DeliveryPublic(target=d.target, target_name=d.target_name, acknowledged_at=d.acknowledged_at)
-                      for d in store_records.deliveries_of(session, record_id)])
+    row = record_life.issuers_record(session, principal, record_id)
+    return WithdrawalPublic(record_id=row.id, state=row.state, withdrawal=record_withdrawal(row),
+                            sites_total=_sites(settings), acknowledged=_acks(session, record_id, "withdraw"))
 
 
 @router.post("/records/{record_id}/withdrawal", response_model=WithdrawalPublic, status_code=202,
@@ -243,11 +244,6 @@ def _changes(changes: dict[str, list[str | None]] | dict[str, tuple[str | None, 
     return [FieldChange(field=f, label=CORRECTABLE.get(f, f), old=old, new=new) for f, (old, new) in changes.items()]
 
 
-def _acks(session: Session, record_id: str, version: int) -> list[DeliveryPublic]:
-    return [DeliveryPublic(target=d.target, target_name=d.target_name, acknowledged_at=d.acknowledged_at)
-            for d in store_records.deliveries_of(session, record_id, f"correct:v{version}")]
-
-
 @router.post("/records/{record_id}/corrections", response_model=CorrectionPublic, status_code=202,
              responses=refusals(Code.NOT_FOUND, Code.NOT_CORRECTABLE, Code.NOTHING_TO_CORRECT, Code.INVALID_FINE_AMOUNT,
                                 Code.RECORD_WITHDRAWN, Code.CORRECTION_IN_PROGRESS, Code.TEMPORAL_UNAVAILABLE,
@@ -270,13 +266,11 @@ def versions(record_id: str, principal: PrincipalDep, settings: SettingsDep,
              session: SessionDep) -> list[CorrectionPublic]:
     """Every correction of the record, oldest first: what it changed from what, why, when, and which sites
     have shown the new content."""
-    row = store_records.get(session, record_id)
-    if row is None or not can_register_record(principal, row.issuer):
-        raise not_found("该失信信息")
+    record_life.issuers_record(session, principal, record_id)
     total = _sites(settings)
     return [CorrectionPublic(record_id=record_id, version=v.version, changes=_changes(v.changes), reason=v.reason,
                              corrected_at=v.corrected_at, sites_total=total,
-                             acknowledged=_acks(session, record_id, v.version))
+                             acknowledged=_acks(session, record_id, f"correct:v{v.version}"))
             for v in store_records.versions_of(session, record_id)]
 
 

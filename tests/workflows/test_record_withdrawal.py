@@ -10,7 +10,6 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import httpx
-import pytest
 from sqlmodel import Session, select
 
 from config.settings import get_settings
@@ -128,8 +127,7 @@ async def test_a_refusing_site_is_listed_and_no_sms_says_it_is_off_everywhere(en
     assert _record(record_id).withdrawal_done_at is None
 
 
-@pytest.mark.parametrize("state", ["approved"])
-async def test_an_approved_case_goes_on_to_be_repaired(env, worker, state):
+async def test_an_approved_case_goes_on_to_be_repaired(env, worker):
     from tests.workflows.test_repair_case import decide, decision
 
     inp = file_application()
@@ -137,7 +135,7 @@ async def test_an_approved_case_goes_on_to_be_repaired(env, worker, state):
     app, (case,) = await start(env, worker, inp)
     await decide(case, decision("accept"))
     view: CaseView = await decide(case, decision("approve"))
-    assert view.state == state
+    assert view.state == "approved"
     await (await _withdraw(env, worker, record_id)).result()
     assert [r.state for r in await app.result()] == ["repaired"]
     assert _record(record_id).state == "withdrawn"  # withdrawn stays so: the repair's projection keeps it
