@@ -11,12 +11,14 @@ from activities.decisions import number_of
 from activities.shared import transaction
 from config.settings import get_settings
 from contracts.case import CaseSnapshot, OverdueNotice
-from domain.transitions import Action, CaseState
+from domain.transitions import DECIDING_ACTIONS, CaseState
 from store import cases as store_cases
 from store.models import Notification
 
-# the record freed for a new application (a closed case's record is withdrawn: it stays so)
-RELEASED = {CaseState.NOT_ACCEPTED, CaseState.DENIED, CaseState.WITHDRAWN, CaseState.CLOSED}
+# the record freed for a new application (a closed case's record is withdrawn: it stays so); an objection kept
+# or corrected leaves the record published, free to be repaired
+RELEASED = {CaseState.NOT_ACCEPTED, CaseState.DENIED, CaseState.WITHDRAWN, CaseState.CLOSED, CaseState.KEPT,
+            CaseState.CORRECTED}
 
 
 @activity.defn
@@ -48,10 +50,11 @@ def project_case(snapshot: CaseSnapshot) -> None:
             handled_in=snapshot.handled_in,
         )
         case = store_cases.get_case(session, snapshot.case_id)
-    approvals = [e for e in snapshot.events if e.action == Action.APPROVE]
+    approvals = [e for e in snapshot.events if e.action in DECIDING_ACTIONS]
     if approvals and case is not None:
-        # the decision's number taken with the approval's projection, before the Update answers: numbers
-        # follow the order of approvals (a retried projection finds its number taken)
+        # the decision's number taken with the approval's projection (an objection's with its outcome),
+        # before the Update answers: numbers follow the order of decisions (a retried projection finds its
+        # number taken)
         number_of(get_settings(), case, approvals[-1].at)
 
 

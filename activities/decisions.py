@@ -23,18 +23,21 @@ from config.rules import rules_for
 from config.settings import Settings, get_settings
 from contracts.letters import DecisionLetterInput
 from domain.clock import beijing_date, chinese_date
+from domain.correction import CORRECTABLE
 from domain.identifiers import mask_id_number
-from domain.model import KIND_LABELS, RecordKind
+from domain.model import KIND_LABELS, RecordKind, RequestKind
 from domain.text import as_clause
-from domain.transitions import REPAIR_DECIDED, Action, CaseState
+from domain.transitions import DECIDING_ACTIONS, STATE_LABELS, WITH_DECISION, CaseState
 from store import cases as store_cases
 from store import decision_numbers
 from store import letters as store_letters
+from store import records as store_records
 from store.db import engine_for
 from store.files import write_whole
-from store.models import Application, CaseEventRow, CreditRecord, DecisionLetter, RepairCase
+from store.models import Application, CaseEventRow, CreditRecord, DecisionLetter, Objection, RecordVersion, RepairCase
 
 TEMPLATE = "letters/repair_decision.html"
+OBJECTION_TEMPLATE = "letters/objection_decision.html"
 
 
 def decision_content(case: RepairCase, app: Application, record: CreditRecord, approval: CaseEventRow,
@@ -66,6 +69,24 @@ def decision_content(case: RepairCase, app: Application, record: CreditRecord, a
     }
 
 
+def objection_content(case: RepairCase, app: Application, record: CreditRecord, decision: CaseEventRow,
+                      settings: Settings, doc_no: str, objection: Objection, corrected: RecordVersion | None,
+                      refused: RepairCase | None) -> dict[str, Any]:
+    """The objection's decision (异议处理决定书): what was objected to, what the handler found, what follows."""
+    content = decision_content(case, app, record, decision, settings, doc_no)
+    refused_on = refused.updated_at if refused is not None else None
+    content.update({
+        "ground": objection.ground,
+        "outcome": decision.action,
+        "refusal": STATE_LABELS[CaseState(refused.state)] if refused is not None else "",
+        "refused_on": chinese_date(beijing_date(refused_on)) if refused_on is not None else "",
+        "corrected": [(CORRECTABLE.get(f, f), old or "（空）", new or "（空）")
+                      for f, (old, new) in (corrected.changes.items() if corrected else ())],
+        "record_decision_name": content["decision_name"],
+    })
+    return content
+
+
 def decision_file(case: RepairCase) -> Path:
     return Path("decisions") / case.handler / f"{case.id}.pdf"
 
@@ -89,18 +110,26 @@ def render_decision_once(settings: Settings, case_id: str) -> bool:
         if store_letters.get_decision(session, case_id) is not None:
             return False
         case = store_cases.get_case(session, case_id)
-        if case is None or CaseState(case.state) not in REPAIR_DECIDED:
-            raise ApplicationError(f"case {case_id} has no repair decision", type="CaseNotDecided",
+        if case is None or CaseState(case.state) not in WITH_DECISION:
+            raise ApplicationError(f"case {case_id} has no decision document", type="CaseNotDecided",
                                    non_retryable=True)
         app = session.get(Application, case.application_id)
         record = session.get(CreditRecord, case.record_id)
-        approvals = [e for e in store_cases.events_of(session, [case_id]) if e.action == Action.APPROVE]
+        approvals = [e for e in store_cases.events_of(session, [case_id]) if e.action in DECIDING_ACTIONS]
+        objection = store_cases.objection_of(session, case_id) if case.request == RequestKind.OBJECTION else None
+        corrected = store_records.versions_made_by(session, [case_id]).get(case_id) if objection else None
+        refused = store_cases.get_case(session, objection.refused_case_id) if objection and \
+            objection.refused_case_id else None
     if app is None or record is None or not approvals:
         raise ApplicationError(f"case {case_id} lacks its application, record or approval", type="CaseNotDecided",
                                non_retryable=True)
     doc_no = number_of(settings, case, approvals[-1].at)
-    pdf = renderer(settings.fonts_dir).render_one(
-        decision_content(case, app, record, approvals[-1], settings, doc_no), template=TEMPLATE)
+    if objection is not None:
+        content = objection_content(case, app, record, approvals[-1], settings, doc_no, objection, corrected, refused)
+        template = OBJECTION_TEMPLATE
+    else:
+        content, template = decision_content(case, app, record, approvals[-1], settings, doc_no), TEMPLATE
+    pdf = renderer(settings.fonts_dir).render_one(content, template=template)
     relative = decision_file(case)
     write_whole(settings.letters_dir / relative, pdf)
     with transaction() as session:

@@ -24,7 +24,7 @@ from domain.text import as_clause
 from store import cases as store_cases
 from store import messages as store_messages
 from store import records as store_records
-from store.models import SmsMessage
+from store.models import RepairCase, SmsMessage
 
 REASON_IN_SMS = 60  # characters of a caseworker's reason an SMS carries; the page shows it whole
 
@@ -81,6 +81,12 @@ def send_record_sms(request: RecordSms) -> str:
                                          phone=record.contact_phone, text=text, created_at=datetime.now(UTC)))
 
 
+def _acceptance_days(settings: Settings, case: RepairCase | None) -> int:
+    """The acceptance limit the text promises: the case's track's (an objection's), else the general one."""
+    policy = load_policy(settings.config_dir)
+    return policy.case_limits(case.track).acceptance if case is not None else policy.time_limits.acceptance
+
+
 @activity.defn
 def send_progress_sms(request: ProgressSms) -> str:
     """The SMS of one step of an application (filed, a supplement asked, decided, off every site) to the
@@ -98,7 +104,7 @@ def send_progress_sms(request: ProgressSms) -> str:
         return "no_phone"
     values = {"name": app.subject_name, "code": shown(app.query_code or ""),
               "reason": as_clause(request.reason, REASON_IN_SMS), "count": str(count),
-              "days": str(load_policy(settings.config_dir).time_limits.acceptance),
+              "days": str(_acceptance_days(settings, case)),
               "record_no": record.record_no if record else "",
               "handler": load_directory(settings.config_dir).name_of(case.handler) if case else ""}
     text = sms_text(settings, request.purpose, **values)

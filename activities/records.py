@@ -100,16 +100,20 @@ def withdrawal_done(record_id: str) -> date | None:
 
 @activity.defn
 def apply_correction(inp: CorrectionInput) -> bool:
-    """The correction applied to the hub's record and kept as its version, once: a retry finds the version
-    there and changes nothing (True either way); a record that moved to another version meanwhile (another
-    correction won) is `Superseded`, not retried."""
+    """The correction applied to the hub's record and kept as its version, once: a retry finds its version
+    there and changes nothing (True either way); a record that moved to another version meanwhile, or whose
+    version another correction made (an objection's and the issuer's at once), is `Superseded`, not retried."""
     with transaction() as session:
         row = store_records.get(session, inp.record_id, for_update=True)
         if row is None:
             raise ApplicationError(f"record {inp.record_id} is not in the store", type="RecordUnknown",
                                    non_retryable=True)
-        if session.get(RecordVersion, f"{inp.record_id}:v{inp.version}") is not None:
-            return True
+        made = session.get(RecordVersion, f"{inp.record_id}:v{inp.version}")
+        if made is not None:
+            if made.corrected_by == inp.by and made.changes == {k: list(v) for k, v in inp.changes.items()}:
+                return True
+            raise ApplicationError(f"record {inp.record_id} version {inp.version} was made by another correction",
+                                   type="Superseded", non_retryable=True)
         if row.version != inp.version - 1:
             raise ApplicationError(f"record {inp.record_id} is at version {row.version}, not {inp.version - 1}",
                                    type="Superseded", non_retryable=True)
@@ -119,5 +123,5 @@ def apply_correction(inp: CorrectionInput) -> bool:
         session.add(row)
         session.add(RecordVersion(id=f"{inp.record_id}:v{inp.version}", record_id=inp.record_id, version=inp.version,
                                   changes={k: list(v) for k, v in inp.changes.items()}, reason=inp.reason,
-                                  corrected_by=inp.by, corrected_at=inp.at))
+                                  corrected_by=inp.by, corrected_at=inp.at, case_id=inp.case_id or None))
     return True

@@ -13,18 +13,22 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from api.present import authority_name
-from api.schemas import ApplicationPublic, CasePublic, DeliveryPublic, TimelineEntry
+from api.schemas import ApplicationPublic, CasePublic, DeliveryPublic, FieldChange, ObjectionPublic, TimelineEntry
 from config.rules import Rules
 from domain.access import Principal, QueueScope
 from domain.authorities import region_contains, region_prefix
+from domain.correction import CORRECTABLE
 from domain.identifiers import shown_subject_key
+from domain.model import RequestKind
+from domain.objection import GROUND_LABELS, ObjectionGround
 from domain.transitions import STATE_LABELS, CaseState
 from services import lookup
 from services.visibility import visible_lines
 from store import cases as store_cases
 from store import progress as store_progress
+from store import records as store_records
 from store import returned as store_returned
-from store.models import Application, RepairCase
+from store.models import Application, Objection, RecordVersion, RepairCase
 from store.progress import AckLine, CaseLine, Details, EventLine
 
 
@@ -42,11 +46,39 @@ def visible_progress(session: Session, rules: Rules, principal: Principal, appli
     timeline and acknowledgements together. Who may not see it is refused after the first."""
     app, lines = visible_lines(session, principal, application_id)
     details = store_progress.details_of(session, [line.case.id for line in lines])
-    return Progress(app, [line.case for line in lines], _application_view(rules, app, lines, details))
+    return Progress(app, [line.case for line in lines], _application_view(session, rules, app, lines, details))
+
+
+@dataclass(frozen=True)
+class ObjectionLine:
+    objection: Objection
+    corrected: RecordVersion | None
+
+
+def objections_of(session: Session, cases: Sequence[RepairCase]) -> dict[str, ObjectionLine]:
+    """What the objections among `cases` object to, and the corrections they made: no statement at all when
+    none is an objection (the progress of repairs costs what it did)."""
+    ids = [c.id for c in cases if c.request == RequestKind.OBJECTION]
+    if not ids:
+        return {}
+    made = store_records.versions_made_by(session, ids)
+    return {cid: ObjectionLine(o, made.get(cid)) for cid, o in store_cases.objections_of(session, ids).items()}
+
+
+def _objection_public(line: ObjectionLine) -> ObjectionPublic:
+    o = line.objection
+    ground = ObjectionGround(o.ground)
+    return ObjectionPublic(
+        ground=ground.value, ground_label=GROUND_LABELS[ground], statement=o.statement,
+        refused_case_id=o.refused_case_id,
+        claimed=[FieldChange(field=f, label=CORRECTABLE.get(f, f), old=None, new=v) for f, v in o.claimed.items()],
+        corrected=[FieldChange(field=f, label=CORRECTABLE.get(f, f), old=old, new=new)
+                   for f, (old, new) in (line.corrected.changes.items() if line.corrected else ())])
 
 
 def case_view(rules: Rules, line: CaseLine, timeline: Sequence[EventLine] = (),
-              deliveries: Sequence[AckLine] = (), decision_no: str | None = None) -> CasePublic:
+              deliveries: Sequence[AckLine] = (), decision_no: str | None = None,
+              objection: ObjectionLine | None = None) -> CasePublic:
     case = line.case
     return CasePublic(
         id=case.id, application_id=case.application_id, record_id=case.record_id,
@@ -59,7 +91,8 @@ def case_view(rules: Rules, line: CaseLine, timeline: Sequence[EventLine] = (),
                                 reason=e.reason) for e in timeline],
         deliveries=[DeliveryPublic(target=d.target, target_name=d.target_name, acknowledged_at=d.acknowledged_at)
                     for d in deliveries],
-        decision_no=decision_no,
+        decision_no=decision_no, request=case.request,
+        objection=_objection_public(objection) if objection is not None else None,
     )
 
 
@@ -68,9 +101,10 @@ def _lines(session: Session, cases: Sequence[RepairCase]) -> list[CaseLine]:
     return [CaseLine(c, *labels.get(c.record_id, ("", ""))) for c in cases]
 
 
-def _shown(rules: Rules, lines: Sequence[CaseLine], details: Details) -> list[CasePublic]:
+def _shown(session: Session, rules: Rules, lines: Sequence[CaseLine], details: Details) -> list[CasePublic]:
+    objections = objections_of(session, [line.case for line in lines])
     return [case_view(rules, line, details.timeline.get(line.case.id, ()), details.acks.get(line.case.id, ()),
-                      details.decision_no.get(line.case.id)) for line in lines]
+                      details.decision_no.get(line.case.id), objections.get(line.case.id)) for line in lines]
 
 
 def case_public(session: Session, rules: Rules, case: RepairCase, with_details: bool = True) -> CasePublic:
@@ -78,7 +112,7 @@ def case_public(session: Session, rules: Rules, case: RepairCase, with_details: 
     (line,) = _lines(session, [case])
     if not with_details:
         return case_view(rules, line)
-    return _shown(rules, [line], store_progress.details_of(session, [case.id]))[0]
+    return _shown(session, rules, [line], store_progress.details_of(session, [case.id]))[0]
 
 
 def queue_public(rules: Rules, lines: Sequence[CaseLine]) -> list[CasePublic]:
@@ -86,18 +120,19 @@ def queue_public(rules: Rules, lines: Sequence[CaseLine]) -> list[CasePublic]:
     return [case_view(rules, line) for line in lines]
 
 
-def _application_view(rules: Rules, app: Application, lines: Sequence[CaseLine], details: Details) -> ApplicationPublic:
+def _application_view(session: Session, rules: Rules, app: Application, lines: Sequence[CaseLine],
+                      details: Details) -> ApplicationPublic:
     return ApplicationPublic(id=app.id, query_code=app.query_code or "", subject=shown_subject_key(app.subject_key),
                              subject_name=app.subject_name,
                              channel=app.channel, filed_at=app.filed_at, closed=app.closed_at is not None,
-                             cases=_shown(rules, lines, details))
+                             cases=_shown(session, rules, lines, details))
 
 
 def application_public(session: Session, rules: Rules, app: Application, cases: list[RepairCase]) -> ApplicationPublic:
     """For a caller that has read the cases already (after a withdrawal, the counter's receipt): two
     statements, the records and then the timelines of all the cases."""
     lines = _lines(session, cases)
-    return _application_view(rules, app, lines, store_progress.details_of(session, [c.id for c in cases]))
+    return _application_view(session, rules, app, lines, store_progress.details_of(session, [c.id for c in cases]))
 
 
 def looked_up_progress(session: Session, rules: Rules, principal: Principal, query_code: str,

@@ -22,6 +22,7 @@ from api.routes import (
     health,
     materials,
     monitoring,
+    objections,
     payments,
     records,
     subjects,
@@ -78,7 +79,7 @@ def create_app() -> FastAPI:
     app.add_middleware(BodyLimit, settings=settings, answer=refuse,
                        uploads=rules_for(settings.config_dir).policy.uploads)
     for module in (health, authorities, records, subjects, applications, cases, decisions, materials, monitoring,
-                   evaluations, supervision, handling, payments):
+                   evaluations, supervision, handling, payments, objections):
         app.include_router(module.router)
     web.install(app)
     return app

@@ -109,6 +109,7 @@ class CorrectionPublic(BaseModel):
     changes: list[FieldChange]
     reason: str
     corrected_at: datetime | None = None  # None until the hub has applied it (a moment after the request)
+    objection_case_id: str | None = None  # the objection (异议申诉) whose outcome it is; None: the issuer's own
     sites_total: int
     acknowledged: list[DeliveryPublic] = []
 
@@ -171,6 +172,40 @@ class ApplicationCreate(Incoming):
         if phone is None:
             raise PydanticCustomError(Code.INVALID_PHONE, "请填写正确的11位手机号码")
         return phone
+
+
+class ObjectionCreate(Incoming):
+    """异议申诉: the subject (or a counter for it) objects to a published record's content, or to a refusal of
+    its repair (`refused_case_id`, the case that was not accepted or denied)."""
+
+    subject: str = Field(min_length=15, max_length=18)
+    record_id: str = Field(min_length=1, max_length=32)
+    ground: str  # content | refusal
+    refused_case_id: str | None = Field(default=None, max_length=32)
+    statement: str = Field(max_length=1000)  # the facts and reasons
+    # what the content should be, field → value (subject_name | fine_amount | summary), if the subject says
+    claimed: dict[str, str] = Field(default_factory=dict, max_length=3)
+    contact_phone: str
+    materials: list[str] = Field(default_factory=list, max_length=20)  # evidence uploaded first (POST /materials)
+
+    @field_validator("contact_phone")
+    @classmethod
+    def _check_phone(cls, v: str) -> str:
+        phone = checked_phone(v)
+        if phone is None:
+            raise PydanticCustomError(Code.INVALID_PHONE, "请填写正确的11位手机号码")
+        return phone
+
+
+class ObjectionPublic(BaseModel):
+    """What an objection objects to and why, and (once corrected) what was corrected."""
+
+    ground: str
+    ground_label: str
+    statement: str
+    refused_case_id: str | None = None
+    claimed: list[FieldChange] = []  # what the subject says the content should be (old: as published)
+    corrected: list[FieldChange] = []  # the correction made, once the hub has applied it
 
 
 class CaseBrief(BaseModel):
@@ -236,6 +271,8 @@ class CasePublic(BaseModel):
     timeline: list[TimelineEntry] = []
     # the repair decision's number (宁市监信修决〔2026〕第12号), taken when the case is approved
     decision_no: str | None = None
+    request: str = "repair"  # repair | objection (异议申诉)
+    objection: ObjectionPublic | None = None
 
 
 class ApplicationPublic(BaseModel):
@@ -252,6 +289,9 @@ class ApplicationPublic(BaseModel):
 class DecisionCreate(Incoming):
     action: str
     reason: str = Field(default="", max_length=2000)
+    # `correct` (an objection upheld by correcting the record): the corrected content, field → new value
+    # (subject_name | fine_amount | summary)
+    changes: dict[str, str | None] | None = Field(default=None, max_length=3)
 
 
 class SystemDecisionCreate(Incoming):

@@ -18,7 +18,7 @@ from domain.handling import HandlingSystem
 from domain.materials import UploadRules
 from domain.model import RecordKind, Severity
 from domain.policy import PenaltyHandler, PeriodOverride, PeriodRule, Policy, TimeLimits
-from domain.tracks import KNOWN_CHECKS, DecisionFrom, Track, TrackLimits
+from domain.tracks import KNOWN_CHECKS, OBJECTION_KEY, DecisionFrom, Track, TrackLimits
 from domain.workdays import WorkCalendar, YearCalendar
 
 
@@ -60,21 +60,37 @@ def parse_policy(raw: dict[str, Any]) -> Policy:
         penalty_types=frozenset(raw.get("penalty_types", [])),
         uploads=_uploads(raw.get("materials", {})),
         tracks=_tracks(raw.get("tracks", [])),
+        **({"objection": _objection(raw["objection"])} if "objection" in raw else {}),
     )
 
 
-def _tracks(raw: list[dict[str, Any]]) -> tuple[Track, ...]:
-    """Each track as written, refused at start-up when a key repeats or two tracks claim one kind and sector
-    (which would make the choice depend on the order of the file)."""
-    tracks = tuple(Track(
-        key=t["key"], name=t["name"], kind=RecordKind(t["kind"]), sectors=frozenset(t.get("sectors", [])),
+def _track(t: dict[str, Any], kind: RecordKind | None) -> Track:
+    return Track(
+        key=t["key"], name=t["name"], kind=kind, sectors=frozenset(t.get("sectors", [])),
         limits=TrackLimits(**{**t.get("limits", {}),
                               "decision_from": DecisionFrom(t.get("limits", {}).get("decision_from", "acceptance"))}),
         decision_name=t.get("decision_name", "信用修复决定书"), conditions=tuple(t.get("conditions", [])),
         materials=tuple(t.get("materials", [])), proof=t.get("proof", "已履行法定责任和义务的凭证"),
         basis=t.get("basis", ""), source=t.get("source", ""),
         confidence=t.get("confidence", "to verify"), handled_in=t.get("handled_in", ""),
-        checks=frozenset(t.get("checks", []))) for t in raw)
+        checks=frozenset(t.get("checks", [])))
+
+
+def _objection(raw: dict[str, Any]) -> Track:
+    """The objection's track (异议申诉): limits, materials and wording, for records of every kind; it is decided
+    on xiufu's workbench and checks nothing beyond the objection's own rules (domain/objection.py)."""
+    track = _track({"key": OBJECTION_KEY, **raw}, None)
+    if track.key != OBJECTION_KEY or track.handled_in or track.checks or track.sectors:
+        raise ValueError("config/policy.yaml objection: its key is objection; no handled_in, checks or sectors")
+    return track
+
+
+def _tracks(raw: list[dict[str, Any]]) -> tuple[Track, ...]:
+    """Each track as written, refused at start-up when a key repeats or two tracks claim one kind and sector
+    (which would make the choice depend on the order of the file)."""
+    tracks = tuple(_track(t, RecordKind(t["kind"])) for t in raw)
+    if OBJECTION_KEY in {t.key for t in tracks}:
+        raise ValueError(f"config/policy.yaml tracks: the key {OBJECTION_KEY} is the objection's (its own section)")
     unknown = sorted({c for t in tracks for c in t.checks} - KNOWN_CHECKS)
     if unknown:
         raise ValueError(f"config/policy.yaml tracks: unknown checks {unknown} (known: {sorted(KNOWN_CHECKS)})")

@@ -7,7 +7,8 @@ from datetime import date, datetime
 
 from pydantic import BaseModel
 
-from domain.model import Role
+from contracts.record import CorrectionInput
+from domain.model import RequestKind, Role
 from domain.policy import TimeLimits
 from domain.tracks import DecisionFrom, Track
 from domain.transitions import Action, CaseState
@@ -61,6 +62,7 @@ class CaseSpec(BaseModel):
     # the vertical system its handlers decide in (config/handling.yaml), and its name; "": xiufu's workbench
     handled_in: str = ""
     handled_in_name: str = ""
+    request: RequestKind = RequestKind.REPAIR  # an objection (异议申诉) is decided by correct, keep or approve
 
 
 class CaseInput(BaseModel):
@@ -85,6 +87,8 @@ class DecisionInput(BaseModel):
     actor_name: str | None = None
     # a handling system's own id of the decision (its callback may come twice): applied once per case
     event_id: str | None = None
+    # an objection upheld by correcting the record: the correction, as the issuer's would be (the next version)
+    correction: CorrectionInput | None = None
 
 
 class CaseEvent(BaseModel):

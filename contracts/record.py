@@ -74,6 +74,7 @@ class CorrectionInput(BaseModel):
     by: str
     by_role: Role
     at: datetime
+    case_id: str = ""  # the objection (异议申诉) whose outcome this correction is, "" for the issuer's own
 
 
 class CorrectionView(BaseModel):

@@ -127,6 +127,13 @@ class Code(StrEnum):
     INVALID_FINE_AMOUNT = "INVALID_FINE_AMOUNT"
     CORRECTION_IN_PROGRESS = "CORRECTION_IN_PROGRESS"
     PAYMENT_PLATFORM_UNAVAILABLE = "PAYMENT_PLATFORM_UNAVAILABLE"
+    # objections (异议申诉, domain/objection.py)
+    INVALID_GROUND = "INVALID_GROUND"
+    STATEMENT_REQUIRED = "STATEMENT_REQUIRED"
+    NOT_OBJECTABLE = "NOT_OBJECTABLE"
+    UNKNOWN_REFUSAL = "UNKNOWN_REFUSAL"
+    ALREADY_OBJECTED = "ALREADY_OBJECTED"
+    CORRECTION_REQUIRED = "CORRECTION_REQUIRED"
     # the services we depend on, and the last resort
     TEMPORAL_UNAVAILABLE = "TEMPORAL_UNAVAILABLE"
     INTERNAL_ERROR = "INTERNAL_ERROR"
@@ -233,6 +240,14 @@ CATALOGUE: dict[Code, Entry] = {
     Code.INVALID_FINE_AMOUNT: Entry(_R.INVALID, "罚款金额应为大于0的金额，最多两位小数", "changes.fine_amount"),
     Code.CORRECTION_IN_PROGRESS: Entry(_R.CONFLICT, "该信息的上一次更正正在通知各信用网站，请稍后再更正"),
     Code.PAYMENT_PLATFORM_UNAVAILABLE: Entry(_R.UNAVAILABLE, "非税收入缴款系统暂时无法查询，请稍后再试或上传缴款凭证"),
+    Code.INVALID_GROUND: Entry(_R.INVALID, "异议类型须为 content（信息内容有误）或 refusal"
+                                           "（对不予受理、不予修复的决定有异议）", "ground"),
+    Code.STATEMENT_REQUIRED: Entry(_R.INVALID, "请写明异议的事实和理由", "statement"),
+    Code.NOT_OBJECTABLE: Entry(_R.INVALID, "该信息已不再公示（已修复、已撤销或公示期满），无需提出异议", "record_id"),
+    Code.UNKNOWN_REFUSAL: Entry(_R.INVALID, "所选的决定不存在，或不是该信息的不予受理、不予修复决定",
+                                "refused_case_id"),
+    Code.ALREADY_OBJECTED: Entry(_R.CONFLICT, "已对该决定提出过异议，不能重复提出", "refused_case_id"),
+    Code.CORRECTION_REQUIRED: Entry(_R.INVALID, "更正信息须填写更正后的内容", "changes"),
     Code.TEMPORAL_UNAVAILABLE: Entry(_R.UNAVAILABLE, "流程服务暂不可用，请稍后重试"),
     Code.INTERNAL_ERROR: Entry(_R.INTERNAL, "系统内部错误，请稍后重试；如仍有问题请联系12345热线"),
 }

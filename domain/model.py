@@ -16,6 +16,13 @@ class RecordKind(StrEnum):
     SERIOUS_LIST = "serious_list"  # 严重失信主体名单
 
 
+class RequestKind(StrEnum):
+    """What an application asks: a repair of a record (信用修复), or an objection to it (异议申诉)."""
+
+    REPAIR = "repair"
+    OBJECTION = "objection"
+
+
 class Severity(StrEnum):
     """国办发〔2025〕22号 二: minor, general and serious records differ in their publicity periods."""
 
@@ -88,6 +95,7 @@ SECTOR_LABELS = {
     Sector.TRANSPORT: "交通运输部门", Sector.EMERGENCY_MANAGEMENT: "应急管理部门", Sector.DATA: "数据部门",
     Sector.ECOLOGY_ENVIRONMENT: "生态环境部门", Sector.HOUSING_CONSTRUCTION: "住房城乡建设部门",
 }
+REQUEST_LABELS = {RequestKind.REPAIR: "信用修复", RequestKind.OBJECTION: "异议申诉"}
 SEVERITY_LABELS = {Severity.MINOR: "轻微", Severity.GENERAL: "一般", Severity.SERIOUS: "严重"}
 RECORD_STATE_LABELS = {
     RecordState.PUBLISHED: "公示中",

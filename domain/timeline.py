@@ -23,6 +23,8 @@ DECISION_MESSAGES = {
     Action.EXTEND: "延长办理时限",  # the workflow says by how much: extended()
     Action.SHIELD: "超过办理时限未作决定，暂时屏蔽该信息",
     Action.WITHDRAW: "申请人撤回申请",
+    Action.CORRECT: "经核查，异议成立，决定更正该信息，正在通知各信用网站",
+    Action.KEEP: "经核查，异议不成立，维持原状",
 }
 
 # The steps the applicant is texted about (config/letters.yaml `sms` has a text per purpose): the filing,
@@ -31,11 +33,30 @@ DECISION_MESSAGES = {
 SMS_OF_DECISION = {Action.REQUEST_SUPPLEMENT: "supplement_requested", Action.APPROVE: "approved",
                    Action.DENY: "denied", Action.REJECT: "not_accepted"}
 FILED_SMS, REPAIRED_SMS = "filed", "repaired"
+# an objection's own texts where a repair's would say the wrong thing (受理 of a 修复申请, ...)
+OBJECTION_SMS = {Action.REJECT: "objection_not_accepted", Action.KEEP: "objection_kept"}
+OBJECTION_FILED_SMS, OBJECTION_CORRECTED_SMS = "objection_filed", "objection_corrected"
+
+
+def sms_of(action: Action, *, objection: bool) -> str | None:
+    """The SMS purpose of a decision, or None for a step that is not texted."""
+    if objection and action in OBJECTION_SMS:
+        return OBJECTION_SMS[action]
+    return SMS_OF_DECISION.get(action)
+
+
 CLOSED_SMS = "closed"  # the record's decision revoked: the case ended, nothing left to repair
 
 FILED = "申请已提交，已推送至处理单位"
 SYNCING = "修复结果已归集，正在同步至各信用网站"
 REPAIRED = "各信用网站均已确认，信用修复完成"
+OBJECTION_FILED = "异议申请已提交，已推送至作出决定的单位核查"
+CORRECTION_SUPERSEDED = "该信息已被认定单位另行更正，本次更正未生效，请按更正后的信息重新作出决定"
+
+
+def corrected(acknowledged: int, refused: int) -> str:
+    told = f"已更正，{acknowledged}个信用网站已确认更正后的信息"
+    return told + (f"，{refused}个网站拒收，需人工处理" if refused else "")
 
 # What each delivery asks of a site (sent to it as the reason), what it is called when a site refuses it,
 # the event its acknowledgement is recorded as, and what that acknowledgement means.

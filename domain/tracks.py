@@ -36,7 +36,7 @@ class TrackLimits:
 class Track:
     key: str
     name: str
-    kind: RecordKind
+    kind: RecordKind | None  # None: the objection track (异议申诉), for records of every kind
     sectors: frozenset[str] = frozenset()  # empty: every sector without a track of its own
     limits: TrackLimits = TrackLimits()
     decision_name: str = "信用修复决定书"
@@ -59,6 +59,10 @@ class Track:
 
 
 KNOWN_CHECKS = frozenset({"no_repeat"})
+OBJECTION_KEY = "objection"
+# an objection's track when config/policy.yaml has none: a repair's acceptance, 5 working days to decide
+OBJECTION = Track(OBJECTION_KEY, "异议申诉", None, limits=TrackLimits(acceptance=3, decision=5),
+                  decision_name="异议处理决定书", source="no text read on an objection's limits (to verify)")
 
 
 def track_for(tracks: tuple[Track, ...], kind: RecordKind | str, sector: str) -> Track:

@@ -20,6 +20,11 @@ class CaseState(StrEnum):
     WITHDRAWN = "withdrawn"
     # ended because the record itself was withdrawn (the penalty revoked or annulled): nothing left to repair
     CLOSED = "closed"
+    # an objection (异议申诉, domain/objection.py) decided: the record corrected and the correction on its way
+    # to every site; then corrected; or the record (or the refusal objected to) kept as it was
+    CORRECTING = "correcting"
+    CORRECTED = "corrected"
+    KEPT = "kept"
 
 
 class Action(StrEnum):
@@ -34,18 +39,26 @@ class Action(StrEnum):
     SHIELD = "shield"
     SUPPLEMENT = "supplement"  # the applicant hands in what was asked for
     WITHDRAW = "withdraw"
+    # an objection's outcomes besides a repair (APPROVE): the record's content corrected, or kept as it is
+    CORRECT = "correct"
+    KEEP = "keep"
 
 
 CASEWORKER_ACTIONS = frozenset(
     {Action.ACCEPT, Action.REJECT, Action.REQUEST_SUPPLEMENT, Action.APPROVE, Action.DENY, Action.EXTEND,
-     Action.SHIELD}
+     Action.SHIELD, Action.CORRECT, Action.KEEP}
 )
 TERMINAL = frozenset({CaseState.REPAIRED, CaseState.NOT_ACCEPTED, CaseState.DENIED, CaseState.WITHDRAWN,
-                      CaseState.CLOSED})
+                      CaseState.CLOSED, CaseState.CORRECTED, CaseState.KEPT})
 OPEN = frozenset(set(CaseState) - TERMINAL)
-DECIDED = frozenset({CaseState.APPROVED, CaseState.SYNCING}) | TERMINAL
+DECIDED = frozenset({CaseState.APPROVED, CaseState.SYNCING, CaseState.CORRECTING}) | TERMINAL
 # the states in which a repair decision (信用修复决定书) exists: approved, and everything after approval
 REPAIR_DECIDED = frozenset({CaseState.APPROVED, CaseState.SYNCING, CaseState.REPAIRED})
+# ... and in which a case has a decision document at all: an objection's (异议处理决定书) whatever its outcome,
+# a correction's once it is made
+WITH_DECISION = REPAIR_DECIDED | {CaseState.CORRECTED, CaseState.KEPT}
+# the decisions that end the handler's part and are numbered and written as a document
+DECIDING_ACTIONS = frozenset({Action.APPROVE, Action.CORRECT, Action.KEEP})
 
 STATE_LABELS = {
     CaseState.PENDING_ACCEPTANCE: "待受理",
@@ -58,6 +71,9 @@ STATE_LABELS = {
     CaseState.DENIED: "不予修复",
     CaseState.WITHDRAWN: "已撤回",
     CaseState.CLOSED: "已终止",
+    CaseState.CORRECTING: "已更正，正在同步至各信用网站",
+    CaseState.CORRECTED: "已更正",
+    CaseState.KEPT: "维持原信息",
 }
 
 ACTION_LABELS = {
@@ -70,10 +86,13 @@ ACTION_LABELS = {
     Action.SHIELD: "暂时屏蔽",
     Action.SUPPLEMENT: "提交补正材料",
     Action.WITHDRAW: "撤回申请",
+    Action.CORRECT: "更正信息",
+    Action.KEEP: "维持原信息",
 }
 # What people do to a case besides deciding it (other Updates of the case workflow), as the audit shows them.
 OTHER_ACTION_LABELS = {"resync": "重新同步", "record_withdrawn": "信息撤销，终止办理", "close": "信息撤销，终止办理",
-                       "handed_over": "转交办理系统", "hand_over_failed": "转交未成功"}
+                       "handed_over": "转交办理系统", "hand_over_failed": "转交未成功",
+                       "corrected": "更正已同步", "correction_superseded": "更正未生效"}
 
 _MOVES: dict[CaseState, dict[Action, CaseState | None]] = {
     # None: the state stays (or returns to where a supplement request interrupted it).
@@ -98,7 +117,16 @@ _MOVES: dict[CaseState, dict[Action, CaseState | None]] = {
     },
 }
 
-REASON_REQUIRED = frozenset({Action.REJECT, Action.DENY, Action.REQUEST_SUPPLEMENT, Action.EXTEND, Action.SHIELD})
+# An objection (异议申诉) is reviewed as a repair is, and ends in one of three outcomes instead of a repair's
+# two: the record corrected, kept (the objection not upheld), or repaired (taken off every site).
+_OBJECTION_REVIEW: dict[Action, CaseState | None] = {
+    **{a: t for a, t in _MOVES[CaseState.UNDER_REVIEW].items() if a is not Action.DENY},
+    Action.CORRECT: CaseState.CORRECTING,
+    Action.KEEP: CaseState.KEPT,
+}
+
+REASON_REQUIRED = frozenset({Action.REJECT, Action.DENY, Action.REQUEST_SUPPLEMENT, Action.EXTEND, Action.SHIELD,
+                             Action.CORRECT, Action.KEEP})
 
 
 @dataclass(frozen=True)
@@ -111,10 +139,17 @@ class CaseFacts:
     extensions_used: int = 0
     max_extensions: int = 1
     shielded: bool = False
+    objection: bool = False  # an objection (异议申诉): decided by correct, keep or approve (repair)
+
+
+def _moves(facts: CaseFacts) -> dict[Action, CaseState | None]:
+    if facts.objection and facts.state is CaseState.UNDER_REVIEW:
+        return _OBJECTION_REVIEW
+    return _MOVES.get(facts.state, {})
 
 
 def allowed_actions(facts: CaseFacts) -> frozenset[Action]:
-    actions = set(_MOVES.get(facts.state, {}))
+    actions = set(_moves(facts))
     if Action.SHIELD in actions and (not facts.overdue or facts.shielded):
         actions.discard(Action.SHIELD)
     if Action.EXTEND in actions and facts.extensions_used >= facts.max_extensions:
@@ -125,7 +160,7 @@ def allowed_actions(facts: CaseFacts) -> frozenset[Action]:
 def next_state(facts: CaseFacts, action: Action, reason: str = "") -> CaseState:
     """Refuses with a stable code what the state does not allow; the workflow's update validators call it
     before anything is written to history."""
-    if facts.state in TERMINAL or facts.state in (CaseState.APPROVED, CaseState.SYNCING):
+    if facts.state in DECIDED:
         raise DomainError(Code.CASE_DECIDED, f"该事项已{STATE_LABELS[facts.state]}，不能再{ACTION_LABELS[action]}"
         )
     if action not in allowed_actions(facts):
@@ -138,7 +173,7 @@ def next_state(facts: CaseFacts, action: Action, reason: str = "") -> CaseState:
         )
     if action in REASON_REQUIRED and not reason.strip():
         raise DomainError(Code.REASON_REQUIRED, f"{ACTION_LABELS[action]}须填写理由")
-    target = _MOVES[facts.state][action]
+    target = _moves(facts)[action]
     if target is not None:
         return target
     if action is Action.SUPPLEMENT:

@@ -4,6 +4,8 @@ asked first."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlmodel import Session
 
 from config.rules import rules_for
@@ -11,12 +13,15 @@ from config.settings import Settings
 from contracts.case import RESYNC_UPDATE, CaseView, DecisionInput, ResyncInput
 from domain.access import Principal, can_answer_supplement, can_decide, can_resync, decides_in_system
 from domain.errors import Code, DomainError, Refusal
+from domain.model import RequestKind
 from domain.transitions import CASEWORKER_ACTIONS, Action, CaseState
+from services import record_life
 from services.db import in_session
 from services.temporal import Temporal, send_decision, send_update
 from services.visibility import visible_case
 from store import cases as store_cases
 from store import materials as store_materials
+from store import records as store_records
 from store.models import RepairCase
 
 
@@ -32,9 +37,11 @@ def caseworker_action(name: str) -> Action:
 
 
 async def decide(settings: Settings, temporal: Temporal, principal: Principal, case_id: str, action_name: str,
-                 reason: str) -> CaseView:
+                 reason: str, *, changes: dict[str, str | None] | None = None,
+                 now: datetime | None = None) -> CaseView:
     """A caseworker of the handling authority decides; the workflow's validator refuses what the state
-    (409) or the caller (403) does not allow."""
+    (409) or the caller (403) does not allow. An objection upheld by a correction (`correct`) names the
+    corrected content (`changes`: field → new value), checked here against the record as it is now."""
     action = caseworker_action(action_name)
     _, case = await in_session(settings, lambda s: visible_case(s, principal, case_id))
     if not can_decide(principal, case.handler):
@@ -43,9 +50,17 @@ async def decide(settings: Settings, temporal: Temporal, principal: Principal, c
     if system is not None:  # one decider: the system it was handed to
         raise DomainError(Code.HANDLED_ELSEWHERE, f"该事项已转交{system.name}办理，请在该系统中作出决定",
                           handled_in=system.code)
+    correction = None
+    if action is Action.CORRECT and case.request == RequestKind.OBJECTION:
+        if not changes:
+            raise DomainError(Code.CORRECTION_REQUIRED)
+        row = await in_session(settings, lambda s: store_records.get(s, case.record_id))
+        assert row is not None  # a case's record is never deleted
+        correction = record_life.correction_of(row, changes, reason, principal, now or datetime.now(UTC),
+                                               case_id=case.id)
     return await send_decision(temporal, case_id, DecisionInput(
         action=action, reason=reason, actor=principal.sub, actor_role=principal.role,
-        actor_authority=principal.authority, actor_name=principal.name))
+        actor_authority=principal.authority, actor_name=principal.name, correction=correction))
 
 
 async def decide_in_system(settings: Settings, temporal: Temporal, principal: Principal, case_id: str, *,

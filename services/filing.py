@@ -66,13 +66,7 @@ async def file_application(settings: Settings, rules: Rules, temporal: Temporal,
         raise DomainError(Code.COMMITMENT_REQUIRED)
     inp = await to_thread.run_sync(lambda: record_filing(settings, rules, principal, key, record_ids,
                                                          contact_phone, proofs, now, today))
-    started = True
-    try:
-        await asyncio.wait_for(start_application(await temporal.client(), settings, inp), START_TIMEOUT_S)
-    except Exception as exc:  # noqa: BLE001 - any failure leaves the start to the outbox
-        started = False
-        log.warning("application %s filed; its workflow did not start now (%s), the outbox will start it",
-                    inp.application_id, type(exc).__name__)
+    started = await start_filed(settings, temporal, inp)
     log.info("application %s filed by %s for %d records, phone %s", inp.application_id, principal.role.value,
              len(inp.cases), mask_phone(contact_phone))
     return Filed(inp, started)
@@ -112,27 +106,48 @@ def record_filing(settings: Settings, rules: Rules, principal: Principal, subjec
                                     handled_in=track.handled_in or None,
                                     state=CaseState.PENDING_ACCEPTANCE.value, deadline_kind="acceptance",
                                     deadline=acceptance.due, provisional=acceptance.provisional, updated_at=now))
-        channel = Channel.WINDOW if can_file_at_counter(principal) else Channel.ONLINE
-        app = Application(id=app_id, subject_key=subject, subject_name=records[0].subject_name, channel=channel.value,
-                          filed_by=principal.sub, filed_by_role=principal.role.value,
-                          filed_by_name=(principal.name or "").strip()[:64] or None, contact_phone=contact_phone,
-                          filed_at=now, query_code=store_cases.free_query_code(session))
-        try:
-            store_cases.file_application(session, app, cases)
-        except store_cases.RecordTaken as taken:
-            raise DomainError(Code.CASE_OPEN, record_ids=[taken.record_id]) from None
-        case_of = {c.record_id: c.id for c in cases}
-        for proof in proofs:
-            if not store_materials.attach(session, proof.material_id, application_id=app_id,
-                                          case_id=case_of[proof.record_id], record_id=proof.record_id):
-                raise DomainError(Code.UNKNOWN_MATERIAL, material_ids=[proof.material_id])
-        return application_input(app, cases, {r.id: r for r in records}, rules)
+        return reserve(session, rules, principal, app_id, records, cases, contact_phone, proofs, now)
 
 
-def _check_proofs(session: Session, principal: Principal, subject: str, rows: list[CreditRecord],
-                  proofs: list[Proof]) -> None:
-    """Every material named was uploaded by the caller for this subject and not used yet, and names a record
-    of the application; every record that asks for proof has one (domain/materials.py)."""
+def reserve(session: Session, rules: Rules, principal: Principal, app_id: str, records: list[CreditRecord],
+            cases: list[RepairCase], contact_phone: str, proofs: list[Proof], now: datetime,
+            purpose: str = "proof") -> ApplicationInput:
+    """The application's rows in the filing's transaction: the application (online, or at a counter), its
+    cases with their records reserved (a record another case took meanwhile is CASE_OPEN), the materials
+    attached to their cases; answers what its workflow is started with. A repair's filing and an
+    objection's (services/objecting.py) share it."""
+    channel = Channel.WINDOW if can_file_at_counter(principal) else Channel.ONLINE
+    app = Application(id=app_id, subject_key=records[0].subject_key, subject_name=records[0].subject_name,
+                      channel=channel.value, filed_by=principal.sub, filed_by_role=principal.role.value,
+                      filed_by_name=(principal.name or "").strip()[:64] or None, contact_phone=contact_phone,
+                      filed_at=now, query_code=store_cases.free_query_code(session))
+    try:
+        store_cases.file_application(session, app, cases)
+    except store_cases.RecordTaken as taken:
+        raise DomainError(Code.CASE_OPEN, record_ids=[taken.record_id]) from None
+    case_of = {c.record_id: c.id for c in cases}
+    for proof in proofs:
+        if not store_materials.attach(session, proof.material_id, application_id=app_id,
+                                      case_id=case_of[proof.record_id], record_id=proof.record_id, purpose=purpose):
+            raise DomainError(Code.UNKNOWN_MATERIAL, material_ids=[proof.material_id])
+    return application_input(app, cases, {r.id: r for r in records}, rules)
+
+
+async def start_filed(settings: Settings, temporal: Temporal, inp: ApplicationInput) -> bool:
+    """The filed application's workflow started now, or (False) left to the outbox."""
+    try:
+        await asyncio.wait_for(start_application(await temporal.client(), settings, inp), START_TIMEOUT_S)
+    except Exception as exc:  # noqa: BLE001 - any failure leaves the start to the outbox
+        log.warning("application %s filed; its workflow did not start now (%s), the outbox will start it",
+                    inp.application_id, type(exc).__name__)
+        return False
+    return True
+
+
+def check_materials(session: Session, principal: Principal, subject: str, rows: list[CreditRecord],
+                    proofs: list[Proof]) -> None:
+    """Every material named was uploaded by the caller for this subject, is not used yet, and names one of
+    the records filed for."""
     ids = {row.id for row in rows}
     found = {m.id: m for m in store_materials.unattached_of(session, [p.material_id for p in proofs],
                                                              principal.sub)}
@@ -140,6 +155,13 @@ def _check_proofs(session: Session, principal: Principal, subject: str, rows: li
            if p.material_id not in found or p.record_id not in ids or found[p.material_id].subject_key != subject]
     if bad:
         raise DomainError(Code.UNKNOWN_MATERIAL, material_ids=bad)
+
+
+def _check_proofs(session: Session, principal: Principal, subject: str, rows: list[CreditRecord],
+                  proofs: list[Proof]) -> None:
+    """Every material named was uploaded by the caller for this subject and not used yet, and names a record
+    of the application; every record that asks for proof has one (domain/materials.py)."""
+    check_materials(session, principal, subject, rows, proofs)
     proved = {p.record_id for p in proofs}
     missing = [row.id for row in rows if row.id not in proved
                and needs_proof(row.kind, row.penalty_types, row.obligations_fulfilled)]

@@ -23,7 +23,7 @@ from config.rules import Rules
 from config.settings import Settings
 from contracts.application import APPLICATION_WORKFLOW, ApplicationInput, application_workflow_id
 from contracts.case import CaseSpec, limits_from, limits_of
-from domain.model import Role
+from domain.model import RequestKind, Role
 from store import cases as store_cases
 from store.db import engine_for, session_scope
 from store.models import Application, CreditRecord, RepairCase
@@ -43,7 +43,7 @@ def application_input(app: Application, cases: list[RepairCase], records: dict[s
         specs.append(CaseSpec(case_id=c.id, record_id=c.record_id, record_no=record.record_no,
                               record_kind=record.kind, handler=c.handler, handler_region=c.handler_region,
                               repair_channel=c.repair_channel, track=track.key, limits=limits_of(track),
-                              **rules.handled_in(c.handled_in)))
+                              request=RequestKind(c.request), **rules.handled_in(c.handled_in)))
     return ApplicationInput(
         application_id=app.id, subject_key=app.subject_key, channel=app.channel, filed_by=app.filed_by,
         filed_by_role=Role(app.filed_by_role), filed_at=app.filed_at,

@@ -87,6 +87,16 @@ def _current(row: CreditRecord) -> dict[str, str | None]:
             "fine_amount": None if row.fine_amount is None else f"{row.fine_amount:.2f}"}
 
 
+def correction_of(row: CreditRecord, asked: dict[str, str | None], reason: str, principal: Principal,
+                  now: datetime, case_id: str = "") -> CorrectionInput:
+    """The record's next version as `asked` changes it (refused: a field that cannot be corrected, nothing
+    changed, a withdrawn record), by the issuer or, deciding an objection, by its handler (`case_id`)."""
+    if row.withdrawn_at is not None:
+        raise DomainError(Code.RECORD_WITHDRAWN, "该信息所依据的决定已被撤销，不能更正")
+    return CorrectionInput(record_id=row.id, version=row.version + 1, changes=changes(_current(row), asked),
+                           reason=reason, by=principal.sub, by_role=principal.role, at=now, case_id=case_id)
+
+
 async def correct(settings: Settings, temporal: Temporal, principal: Principal, record_id: str, *,
                   asked: dict[str, str | None], reason: str, now: datetime) -> tuple[CreditRecord, CorrectionInput]:
     """Starts the record's correction (RecordCorrectionWorkflow, one per version: it applies the correction,
@@ -95,10 +105,7 @@ async def correct(settings: Settings, temporal: Temporal, principal: Principal, 
     corrected or nothing changed (422), a withdrawn record (422), another correction of the same version
     under way (409)."""
     row = await in_session(settings, lambda s: issuers_record(s, principal, record_id))
-    if row.withdrawn_at is not None:
-        raise DomainError(Code.RECORD_WITHDRAWN, "该信息所依据的决定已被撤销，不能更正")
-    correction = CorrectionInput(record_id=record_id, version=row.version + 1, changes=changes(_current(row), asked),
-                                 reason=reason, by=principal.sub, by_role=principal.role, at=now)
+    correction = correction_of(row, asked, reason, principal, now)
     client = await temporal.client()
     try:
         await asyncio.wait_for(client.start_workflow(

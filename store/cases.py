@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from domain.query_code import new_query_code
-from store.models import Application, CaseEventRow, CreditRecord, Notification, RepairCase, SyncDelivery
+from store.models import Application, CaseEventRow, CreditRecord, Notification, Objection, RepairCase, SyncDelivery
 
 
 class RecordTaken(Exception):
@@ -183,3 +183,19 @@ def applications_of(session: Session, *, subject_key: str | None = None, filed_b
     if filed_by is not None:
         q = q.where(Application.filed_by == filed_by)
     return list(session.exec(q.order_by(Application.filed_at.desc()).limit(limit)))  # type: ignore[attr-defined]
+
+
+def objection_of(session: Session, case_id: str) -> Objection | None:
+    return session.get(Objection, case_id)
+
+
+def objection_of_refusal(session: Session, refused_case_id: str) -> Objection | None:
+    """The objection filed against a refusal (one at most: the unique index)."""
+    return session.exec(select(Objection).where(Objection.refused_case_id == refused_case_id)).first()
+
+
+def objections_of(session: Session, case_ids: Sequence[str]) -> dict[str, Objection]:
+    if not case_ids:
+        return {}
+    rows = session.exec(select(Objection).where(Objection.case_id.in_(case_ids)))  # type: ignore[attr-defined]
+    return {o.case_id: o for o in rows}

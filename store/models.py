@@ -95,6 +95,7 @@ class RepairCase(SQLModel, table=True):
     track: str | None = Field(default=None, max_length=64)  # 修复路径 filed on (config/policy.yaml tracks)
     # the vertical system deciding it (config/handling.yaml), None for the workbench
     handled_in: str | None = Field(default=None, max_length=32)
+    request: str = Field(default="repair", max_length=16)  # repair | objection (domain.model.RequestKind)
     state: str = Field(index=True, max_length=32)
     deadline_kind: str | None = Field(default=None, max_length=16)
     deadline: date | None = None
@@ -151,6 +152,23 @@ class RecordVersion(SQLModel, table=True):
     reason: str = Field(max_length=500)
     corrected_by: str = Field(max_length=128)
     corrected_at: datetime
+    case_id: str | None = Field(default=None, max_length=32)  # the objection (异议申诉) that made it, if one did
+
+
+class Objection(SQLModel, table=True):
+    """异议申诉: what an objection case objects to and why (domain/objection.py); the case row is its process."""
+
+    __tablename__ = "objection"
+
+    case_id: str = Field(primary_key=True, max_length=32)
+    record_id: str = Field(index=True, max_length=32)
+    ground: str = Field(max_length=16)  # content | refusal
+    # the refusal objected to (one objection per refusal: the unique index stops a second)
+    refused_case_id: str | None = Field(default=None, max_length=32, unique=True)
+    statement: str = Field(max_length=1000)
+    # what the subject says the content should be, field: value (domain.correction.CORRECTABLE), if it says
+    claimed: dict[str, str] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+    filed_at: datetime
 
 
 class RecordDelivery(SQLModel, table=True):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 import sqlalchemy as sa
@@ -49,6 +50,14 @@ def versions_of(session: Session, record_id: str) -> list[RecordVersion]:
     """A record's corrections, oldest first."""
     return list(session.exec(select(RecordVersion).where(RecordVersion.record_id == record_id)
                              .order_by(RecordVersion.version)))  # type: ignore[arg-type]
+
+
+def versions_made_by(session: Session, case_ids: Sequence[str]) -> dict[str, RecordVersion]:
+    """The versions objections made (异议申诉 upheld by a correction), by the objection's case."""
+    if not case_ids:
+        return {}
+    rows = session.exec(select(RecordVersion).where(RecordVersion.case_id.in_(case_ids)))  # type: ignore[union-attr]
+    return {v.case_id: v for v in rows if v.case_id}
 
 
 def of_subject(session: Session, subject_key: str) -> list[CreditRecord]:

@@ -26,6 +26,7 @@ with workflow.unsafe.imports_passed_through():
     from domain import timeline
     from domain.access import actor, refusal_to_act
     from domain.errors import Code
+    from domain.model import RequestKind
     from domain.transitions import Action
     from workflows.repair_case import PROGRESS_SMS, SMS, RepairCaseWorkflow
 
@@ -64,9 +65,11 @@ class ApplicationWorkflow:
 
     async def _text_filed(self, inp: ApplicationInput) -> None:
         """The applicant's SMS that the application was filed and sent on, once per application."""
-        purpose = timeline.FILED_SMS
+        objection = [c for c in inp.cases if c.request is RequestKind.OBJECTION]
+        purpose = timeline.OBJECTION_FILED_SMS if objection else timeline.FILED_SMS
+        # an objection is one case: its text names the record and who checks it
         request = ProgressSms(key=f"{purpose}:{inp.application_id}", application_id=inp.application_id,
-                              purpose=purpose)
+                              purpose=purpose, case_id=objection[0].case_id if objection else "")
         try:
             await workflow.execute_activity(message_activities.send_progress_sms, request, **SMS)
         except ActivityError as err:

@@ -13,8 +13,9 @@ import asyncio
 from datetime import date, timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.common import RetryPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import ActivityError, ApplicationError, ChildWorkflowError, WorkflowAlreadyStartedError
+from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
     from activities import cases as case_activities
@@ -41,12 +42,15 @@ with workflow.unsafe.imports_passed_through():
         TargetInfo,
     )
     from contracts.letters import DecisionLetterInput, ProgressSms
+    from contracts.record import CorrectionInput, CorrectionView, correction_workflow_id
     from domain import timeline
     from domain.access import actor, can_resync, refusal_to_act
     from domain.clock import beijing_date
     from domain.errors import Code, DomainError
+    from domain.model import RequestKind
     from domain.tracks import DecisionFrom
     from domain.transitions import (
+        DECIDED,
         TERMINAL,
         Action,
         CaseFacts,
@@ -55,11 +59,15 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.withdrawal import WithdrawalCause, closing_message
     from workflows.deadline import WorkdayDeadline
+    from workflows.record_correction import RecordCorrectionWorkflow
 
 STORE = {"start_to_close_timeout": timedelta(seconds=30),
          "retry_policy": RetryPolicy(maximum_interval=timedelta(seconds=30))}
 DELIVERY_RETRY = RetryPolicy(maximum_interval=timedelta(minutes=5), non_retryable_error_types=["DeliveryRefused"])
-RELEASED = frozenset({CaseState.NOT_ACCEPTED, CaseState.DENIED, CaseState.WITHDRAWN})
+RELEASED = frozenset({CaseState.NOT_ACCEPTED, CaseState.DENIED, CaseState.WITHDRAWN, CaseState.KEPT,
+                      CaseState.CORRECTED})
+# the states in which the handler's part is over (the case goes on to the sites, or ends)
+HANDLED = TERMINAL | {CaseState.APPROVED, CaseState.CORRECTING}
 
 # Patches (workflow.patched): histories recorded before them replay the old commands.
 ACKS_PROJECTED_TOGETHER = "acks-projected-together"  # one projection after all acks, not one per ack
@@ -104,22 +112,27 @@ class RepairCaseWorkflow:
         self.handled_in = inp.spec.handled_in
         self.system_events: set[str] = set()
         self.hand_over_task: asyncio.Task[None] | None = None
+        self.correction: CorrectionInput | None = None  # an objection upheld by correcting the record
 
     # ---- the process -------------------------------------------------------------------------
     @workflow.run
     async def run(self, inp: CaseInput) -> CaseView:
         async with self.lock:
             await self.deadline.start("acceptance", beijing_date(inp.filed_at), self._limits.acceptance)
-            self._event(inp.filed_by_role.value, inp.filed_by, "file", timeline.FILED)
+            self._event(inp.filed_by_role.value, inp.filed_by, "file",
+                        timeline.OBJECTION_FILED if self._objection else timeline.FILED)
             await self._project()
             self.filed = True
         if self.handled_in:  # beside the process: the applicant's clock runs while the system is reached
             self.hand_over_task = asyncio.create_task(self._hand_over())
-        while self.state not in TERMINAL and self.state is not CaseState.APPROVED:
-            await self._wait_for_change_or_deadline()
-            if self.shielded and self.shield_task is None and workflow.patched(SHIELD_PUSHED):
-                # in the background: a site that is down must not stop the case from being decided
-                self.shield_task = asyncio.create_task(self._deliver_to_all("shield"))
+        while True:
+            while self.state not in HANDLED:
+                await self._wait_for_change_or_deadline()
+                if self.shielded and self.shield_task is None and workflow.patched(SHIELD_PUSHED):
+                    # in the background: a site that is down must not stop the case from being decided
+                    self.shield_task = asyncio.create_task(self._deliver_to_all("shield"))
+            if self.state is not CaseState.CORRECTING or await self._correct():
+                break
         if self.state is CaseState.APPROVED:
             await self._sync()
         if self.shield_task is not None:
@@ -198,6 +211,36 @@ class RepairCaseWorkflow:
             self._event("system", "system", "repaired", timeline.REPAIRED)
             await self._project()
             self._text(timeline.REPAIRED_SMS)
+
+    async def _correct(self) -> bool:
+        """An objection upheld by correcting the record: the correction made as the issuer's is (the record's
+        next version, RecordCorrectionWorkflow: applied in the hub, then sent to every site), the case
+        corrected once it has run. A correction the issuer made first (the version taken) leaves the case
+        under review, its clock where it was, for the handler to decide again on the record as it is now."""
+        correction = self.correction
+        assert correction is not None
+        view: CorrectionView | None = None
+        try:
+            view = await workflow.execute_child_workflow(
+                RecordCorrectionWorkflow.run, correction, result_type=CorrectionView,
+                id=correction_workflow_id(correction.record_id, correction.version),
+                parent_close_policy=ParentClosePolicy.ABANDON, id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE)
+        except (WorkflowAlreadyStartedError, ChildWorkflowError) as err:
+            workflow.logger.warning("correction of %s for %s not made: %s", correction.record_id,
+                                    self._in.spec.case_id, err)
+        async with self.lock:
+            if view is None or not view.applied:
+                self.state, self.correction = CaseState.UNDER_REVIEW, None
+                self._event("system", "system", "correction_superseded", timeline.CORRECTION_SUPERSEDED)
+                await self._project()
+                return False
+            self.state = CaseState.CORRECTED
+            self.deadline.clear()
+            self._event("system", "system", "corrected", timeline.corrected(len(view.acknowledged), len(view.refused)))
+            await self._project()
+            self._text(timeline.OBJECTION_CORRECTED_SMS)
+            self._render_decision()
+        return True
 
     async def _deliver_to_all(self, action: str) -> list[TargetInfo]:
         targets = await workflow.execute_activity(sync_activities.list_targets, **STORE)
@@ -281,7 +324,7 @@ class RepairCaseWorkflow:
         sites (a repair takes the record off as the withdrawal does). A shielded record is not shown again."""
         await workflow.wait_condition(lambda: self.filed)
         async with self.lock:
-            if self.state in TERMINAL or self.state in (CaseState.APPROVED, CaseState.SYNCING):
+            if self.state in DECIDED:
                 return
             self.state = CaseState.CLOSED
             self.deadline.clear()
@@ -309,14 +352,17 @@ class RepairCaseWorkflow:
             message = timeline.extended(self._limits.extension)
         elif d.action is Action.SHIELD:
             self.shielded = True
+        elif d.action is Action.CORRECT:
+            self.correction = d.correction  # made by run() once this Update has answered (_correct)
         self.state = target
         if target in TERMINAL or target is CaseState.APPROVED:
             self.deadline.clear()
         self._event(d.actor_role.value, d.actor, d.action.value, message, d.reason, d.event_id or "")
         await self._project()
-        if d.action in timeline.SMS_OF_DECISION:
-            self._text(timeline.SMS_OF_DECISION[d.action], d.reason)
-        if d.action is Action.APPROVE:
+        sms = timeline.sms_of(d.action, objection=self._objection)
+        if sms is not None:
+            self._text(sms, d.reason)
+        if d.action in (Action.APPROVE, Action.KEEP):
             self._render_decision()
         if self.handled_in and d.action in (Action.SUPPLEMENT, Action.WITHDRAW):
             self._tell_system("supplement" if d.action is Action.SUPPLEMENT else "withdrawn", d.reason)
@@ -346,11 +392,15 @@ class RepairCaseWorkflow:
             raise ApplicationError(refused, type=Code.FORBIDDEN)
         facts = CaseFacts(state=self.state, resume_state=self.resume_state, overdue=self.deadline.overdue,
                           extensions_used=self.deadline.extensions_used,
-                          max_extensions=self._limits.max_extensions, shielded=self.shielded)
+                          max_extensions=self._limits.max_extensions, shielded=self.shielded,
+                          objection=self._objection)
         try:
-            return next_state(facts, d.action, d.reason)
+            target = next_state(facts, d.action, d.reason)
         except DomainError as err:
             raise ApplicationError(err.message, type=err.code) from None
+        if d.action is Action.CORRECT and (d.correction is None or d.correction.record_id != self._in.spec.record_id):
+            raise ApplicationError("更正信息须填写更正后的内容", type=Code.CORRECTION_REQUIRED)
+        return target
 
     @workflow.query(name="progress")
     def progress(self) -> CaseView:
@@ -361,6 +411,10 @@ class RepairCaseWorkflow:
     def _in(self) -> CaseInput:
         assert self.input is not None
         return self.input
+
+    @property
+    def _objection(self) -> bool:
+        return self._in.spec.request is RequestKind.OBJECTION
 
     @property
     def _limits(self) -> Limits:

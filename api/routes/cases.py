@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query
 
+from api import clock
 from api.cases_view import queue_public
 from api.deps import PrincipalDep, RulesDep, SessionDep, SettingsDep, TemporalDep
 from api.errors import ApiError, forbidden, refusals
@@ -40,13 +41,14 @@ def list_cases(principal: PrincipalDep, rules: RulesDep, session: SessionDep,
 @router.post("/cases/{case_id}/decisions", response_model=CaseDecided, responses=refusals(
     Code.NOT_FOUND, Code.FORBIDDEN, Code.INVALID_ACTION, Code.REASON_REQUIRED, Code.CASE_DECIDED, Code.CASE_CLOSED,
     Code.ACTION_NOT_ALLOWED, Code.NOT_OVERDUE, Code.EXTENSION_USED, Code.HANDLED_ELSEWHERE, Code.TEMPORAL_UNAVAILABLE,
-    Code.CASE_NOT_READY, write=True))
+    Code.CASE_NOT_READY, Code.CORRECTION_REQUIRED, Code.NOT_CORRECTABLE, Code.NOTHING_TO_CORRECT,
+    Code.INVALID_FINE_AMOUNT, Code.RECORD_WITHDRAWN, write=True))
 async def decide(case_id: str, payload: DecisionCreate, principal: PrincipalDep, settings: SettingsDep,
                  temporal: TemporalDep) -> CaseDecided:
     """A caseworker of the handling authority decides; sent to the case workflow as a Temporal Update whose
     validator refuses what the state (409) or the caller (403) does not allow."""
     return decided(case_id, await deciding.decide(settings, temporal, principal, case_id, payload.action,
-                                                  payload.reason))
+                                                  payload.reason, changes=payload.changes, now=clock.now()))
 
 
 @router.post("/cases/{case_id}/supplement", response_model=CaseDecided, responses=refusals(

@@ -269,7 +269,7 @@ def versions(record_id: str, principal: PrincipalDep, settings: SettingsDep,
     record_life.issuers_record(session, principal, record_id)
     total = _sites(settings)
     return [CorrectionPublic(record_id=record_id, version=v.version, changes=_changes(v.changes), reason=v.reason,
-                             corrected_at=v.corrected_at, sites_total=total,
+                             corrected_at=v.corrected_at, objection_case_id=v.case_id, sites_total=total,
                              acknowledged=_acks(session, record_id, f"correct:v{v.version}"))
             for v in store_records.versions_of(session, record_id)]
 

@@ -208,6 +208,40 @@ async def record_corrected(client: Client, queue: str) -> None:
     await save("record_corrected", correction)
 
 
+async def objections(client: Client, queue: str) -> None:
+    """(a7) Objections (异议申诉, issue 11 item 4): one to a record's content upheld by a correction (the child
+    RecordCorrectionWorkflow, version 2 on every site), one not upheld (kept)."""
+    from datetime import UTC, datetime
+
+    from domain.access import Principal
+    from services.record_life import correction_of
+    from store import records as store_records
+    from store.db import engine_for, session_scope
+    from tests.workflows.conftest import file_objection
+
+    inp = file_objection()
+    spec = inp.cases[0]
+    handle, (case,) = await start(client, queue, inp)
+    await decide(case, caseworker("accept"), "under_review")
+    with session_scope(engine_for(get_settings().db_url)) as session:
+        row = store_records.get(session, spec.record_id)
+        assert row is not None
+        correction = correction_of(row, {"fine_amount": "500"}, "核对原件，金额登记错误",
+                                   Principal("caseworker:1", Role.CASEWORKER, authority=AUTHORITY), datetime.now(UTC),
+                                   case_id=spec.case_id)
+    await decide(case, caseworker("correct", "核对原件，金额登记错误").model_copy(update={"correction": correction}),
+                 "correcting")
+    await finish(handle, ["corrected"])
+    await save("objection_corrected", case)
+
+    inp = file_objection(statement="该违法行为不是本单位所为")
+    handle, (case,) = await start(client, queue, inp)
+    await decide(case, caseworker("accept"), "under_review")
+    await decide(case, caseworker("keep", "现场检查笔录载明违法行为属实"), "kept")
+    await finish(handle, ["kept"])
+    await save("objection_kept", case)
+
+
 async def _handed(case: WorkflowHandle, action: str = "handed_over") -> bool:
     from sqlmodel import Session
 
@@ -504,8 +538,8 @@ async def main(only: set[str]) -> None:
         async with await WorkflowEnvironment.start_time_skipping(
             test_server_existing_path=str(path), data_converter=DATA_CONVERTER
         ) as env:
-            for scenario in (approved, tracks, handed_over, record_withdrawn, record_corrected, supplement_deny,
-                             withdrawn, withdrawn_together, notice, sweep):
+            for scenario in (approved, tracks, handed_over, record_withdrawn, record_corrected, objections,
+                             supplement_deny, withdrawn, withdrawn_together, notice, sweep):
                 if only and scenario.__name__ not in only:
                     continue
                 queue = str(uuid.uuid4())

@@ -64,3 +64,29 @@ async def start_application(client, queue: str, inp: ApplicationInput):  # type:
             raise RuntimeError(f"case workflow {case.id} never answered")
     return handle, cases
 
+
+
+def file_objection(ground: str = "content", refused_case_id: str | None = None, record_id: str | None = None,
+                   subject: str | None = None, statement: str = "罚款金额登记有误，处罚决定书载明为500元",
+                   **record: Any) -> ApplicationInput:
+    """Registers a record (or takes `record_id` of `subject`) and files an objection to it through the
+    objection service's own transaction (services/objecting.record_objection), without starting it."""
+    from domain.objection import ObjectionGround
+    from services.objecting import ObjectionAsked, record_objection
+
+    settings = get_settings()
+    rules = rules_for(settings.config_dir)
+    now = datetime.now(UTC)
+    if record_id is None:
+        subject = factories.uscc()
+        decided = str(add_months(beijing_date(now), -1))  # published, not yet repairable: an objection still is
+        body = factories.record_body(**{"issuer": "320100-transport", "decided_on": decided,
+                                        "subject": {"uscc": subject, "name": "测试有限公司"}, **record})
+        with session_scope(engine_for(settings.db_url)) as session:
+            row, _ = register(session, rules, Principal("admin", Role.ADMIN), RecordCreate(**body), now.date(), now)
+            record_id = row.id
+    assert subject is not None
+    applicant = Principal("applicant:t", Role.APPLICANT, subject=subject)
+    asked = ObjectionAsked(subject=subject, record_id=record_id, ground=ObjectionGround(ground), statement=statement,
+                           contact_phone="13812345678", refused_case_id=refused_case_id)
+    return record_objection(settings, rules, applicant, subject, asked, now, beijing_date(now))

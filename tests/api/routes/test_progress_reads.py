@@ -136,7 +136,8 @@ def one_case_at_a_time(app_id: str, with_details: bool = True) -> dict:
                    "state_label": STATE_LABELS[CaseState(case.state)], "deadline_kind": case.deadline_kind,
                    "deadline": case.deadline.isoformat() if case.deadline else None,
                    "provisional": case.provisional, "overdue": case.overdue, "shielded": case.shielded,
-                   "deliveries": [], "timeline": [], "decision_no": None}
+                   "deliveries": [], "timeline": [], "decision_no": None, "request": case.request,
+                   "objection": None}
             if with_details:
                 acks = sorted(store_cases.acks_of(s, [case.id]), key=lambda d: (d.acknowledged_at, d.target))
                 out["deliveries"] = [{"target": d.target, "target_name": d.target_name,
