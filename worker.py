@@ -53,6 +53,7 @@ ACTIVITIES = [
     case_activities.project_case,
     case_activities.notify_overdue,
     case_activities.close_application,
+    case_activities.record_plan_outcome,
     calendar_activities.add_workdays,
     calendar_activities.remaining_workdays,
     sync_activities.list_targets,

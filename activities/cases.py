@@ -10,7 +10,7 @@ from temporalio import activity
 from activities.decisions import number_of
 from activities.shared import transaction
 from config.settings import get_settings
-from contracts.case import CaseSnapshot, OverdueNotice
+from contracts.case import CaseSnapshot, OverdueNotice, PlanOutcomeInput
 from domain.transitions import DECIDING_ACTIONS, CaseState
 from store import cases as store_cases
 from store.models import Notification
@@ -18,7 +18,7 @@ from store.models import Notification
 # the record freed for a new application (a closed case's record is withdrawn: it stays so); an objection kept
 # or corrected leaves the record published, free to be repaired
 RELEASED = {CaseState.NOT_ACCEPTED, CaseState.DENIED, CaseState.WITHDRAWN, CaseState.CLOSED, CaseState.KEPT,
-            CaseState.CORRECTED}
+            CaseState.CORRECTED, CaseState.RESTORED}
 
 
 @activity.defn
@@ -27,6 +27,8 @@ def project_case(snapshot: CaseSnapshot) -> None:
         effect: str | None = "repaired"
     elif snapshot.state in RELEASED:
         effect = "released"
+    elif snapshot.state is CaseState.LIFTED:
+        effect = "lifted"
     elif snapshot.shielded:
         effect = "shielded"
     else:
@@ -71,6 +73,14 @@ def notify_overdue(notice: OverdueNotice) -> None:
                 recipient_scope=scope, case_id=notice.case_id, message=message, created_at=notice.at,
             ))
     activity.logger.warning("case %s overdue since %s, supervisors of %s notified", notice.case_id, notice.due, city)
+
+
+@activity.defn
+def record_plan_outcome(plan: PlanOutcomeInput) -> None:
+    """How the court said a restructuring plan ended, kept with the restructuring once (the first word stands)."""
+    with transaction() as session:
+        store_cases.record_plan_outcome(session, plan.application_id, outcome=plan.outcome, ruling_no=plan.ruling_no,
+                                        ruled_on=plan.ruled_on, by=plan.actor, at=datetime.now(UTC))
 
 
 @activity.defn

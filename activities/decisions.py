@@ -26,6 +26,7 @@ from domain.clock import beijing_date, chinese_date
 from domain.correction import CORRECTABLE
 from domain.identifiers import mask_id_number
 from domain.model import KIND_LABELS, RecordKind, RequestKind
+from domain.restructuring import PLAN_LABELS, RestructuringKind
 from domain.text import as_clause
 from domain.transitions import DECIDING_ACTIONS, STATE_LABELS, WITH_DECISION, CaseState
 from store import cases as store_cases
@@ -34,14 +35,23 @@ from store import letters as store_letters
 from store import records as store_records
 from store.db import engine_for
 from store.files import write_whole
-from store.models import Application, CaseEventRow, CreditRecord, DecisionLetter, Objection, RecordVersion, RepairCase
+from store.models import (
+    Application,
+    CaseEventRow,
+    CreditRecord,
+    DecisionLetter,
+    Objection,
+    RecordVersion,
+    RepairCase,
+    Restructuring,
+)
 
 TEMPLATE = "letters/repair_decision.html"
 OBJECTION_TEMPLATE = "letters/objection_decision.html"
 
 
 def decision_content(case: RepairCase, app: Application, record: CreditRecord, approval: CaseEventRow,
-                     settings: Settings, doc_no: str) -> dict[str, Any]:
+                     settings: Settings, doc_no: str, restructuring: Restructuring | None = None) -> dict[str, Any]:
     """The decision's text. It names no machine id (case, application): people find it by its number, its
     record's number and the filed date."""
     texts = load_letter_texts(settings.config_dir)
@@ -66,6 +76,10 @@ def decision_content(case: RepairCase, app: Application, record: CreditRecord, a
         "free_of_charge": " ".join(texts["free_of_charge"].split()),
         "handler_name": directory.name_of(case.handler),
         "dated": chinese_date(beijing_date(approval.at)),
+        # 破产重整、和解: repaired on the court's word that the plan was carried out, not on obligations met
+        "restructuring": None if restructuring is None else {
+            "plan": PLAN_LABELS[RestructuringKind(restructuring.kind)], "court": directory.name_of(restructuring.court),
+            "ruling_no": restructuring.ruling_no, "outcome_ruling_no": restructuring.outcome_ruling_no or ""},
     }
 
 
@@ -117,6 +131,8 @@ def render_decision_once(settings: Settings, case_id: str) -> bool:
         record = session.get(CreditRecord, case.record_id)
         approvals = [e for e in store_cases.events_of(session, [case_id]) if e.action in DECIDING_ACTIONS]
         objection = store_cases.objection_of(session, case_id) if case.request == RequestKind.OBJECTION else None
+        restructuring = store_cases.restructuring_of(session, case.application_id) \
+            if case.request == RequestKind.RESTRUCTURING else None
         corrected = store_records.versions_made_by(session, [case_id]).get(case_id) if objection else None
         refused = store_cases.get_case(session, objection.refused_case_id) if objection and \
             objection.refused_case_id else None
@@ -128,7 +144,8 @@ def render_decision_once(settings: Settings, case_id: str) -> bool:
         content = objection_content(case, app, record, approvals[-1], settings, doc_no, objection, corrected, refused)
         template = OBJECTION_TEMPLATE
     else:
-        content, template = decision_content(case, app, record, approvals[-1], settings, doc_no), TEMPLATE
+        content = decision_content(case, app, record, approvals[-1], settings, doc_no, restructuring)
+        template = TEMPLATE
     pdf = renderer(settings.fonts_dir).render_one(content, template=template)
     relative = decision_file(case)
     write_whole(settings.letters_dir / relative, pdf)

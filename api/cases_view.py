@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from api.present import authority_name
-from api.schemas import ApplicationPublic, CasePublic, DeliveryPublic, FieldChange, ObjectionPublic, TimelineEntry
+from api.schemas import (
+    ApplicationPublic,
+    CasePublic,
+    DeliveryPublic,
+    FieldChange,
+    ObjectionPublic,
+    RestructuringPublic,
+    TimelineEntry,
+)
 from config.rules import Rules
 from domain.access import Principal, QueueScope
 from domain.authorities import region_contains, region_prefix
@@ -21,6 +29,8 @@ from domain.correction import CORRECTABLE
 from domain.identifiers import shown_subject_key
 from domain.model import RequestKind
 from domain.objection import GROUND_LABELS, ObjectionGround
+from domain.restructuring import KIND_LABELS as RESTRUCTURING_LABELS
+from domain.restructuring import OUTCOME_LABELS, PlanOutcome, RestructuringKind
 from domain.transitions import STATE_LABELS, CaseState
 from services import lookup
 from services.visibility import visible_lines
@@ -28,7 +38,7 @@ from store import cases as store_cases
 from store import progress as store_progress
 from store import records as store_records
 from store import returned as store_returned
-from store.models import Application, Objection, RecordVersion, RepairCase
+from store.models import Application, Objection, RecordVersion, RepairCase, Restructuring
 from store.progress import AckLine, CaseLine, Details, EventLine
 
 
@@ -122,10 +132,23 @@ def queue_public(rules: Rules, lines: Sequence[CaseLine]) -> list[CasePublic]:
 
 def _application_view(session: Session, rules: Rules, app: Application, lines: Sequence[CaseLine],
                       details: Details) -> ApplicationPublic:
+    restructuring = store_cases.restructuring_of(session, app.id) if any(
+        line.case.request == RequestKind.RESTRUCTURING for line in lines) else None
     return ApplicationPublic(id=app.id, query_code=app.query_code or "", subject=shown_subject_key(app.subject_key),
                              subject_name=app.subject_name,
                              channel=app.channel, filed_at=app.filed_at, closed=app.closed_at is not None,
-                             cases=_shown(session, rules, lines, details))
+                             cases=_shown(session, rules, lines, details),
+                             restructuring=restructuring_public(rules, restructuring) if restructuring else None)
+
+
+def restructuring_public(rules: Rules, row: Restructuring) -> RestructuringPublic:
+    kind = RestructuringKind(row.kind)
+    outcome = PlanOutcome(row.outcome) if row.outcome else None
+    return RestructuringPublic(kind=kind.value, kind_label=RESTRUCTURING_LABELS[kind], court=row.court,
+                               court_name=authority_name(rules, row.court), ruling_no=row.ruling_no,
+                               ruled_on=row.ruled_on, outcome=outcome.value if outcome else None,
+                               outcome_label=OUTCOME_LABELS[outcome] if outcome else None,
+                               outcome_ruling_no=row.outcome_ruling_no, outcome_on=row.outcome_on)
 
 
 def application_public(session: Session, rules: Rules, app: Application, cases: list[RepairCase]) -> ApplicationPublic:

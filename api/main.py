@@ -25,6 +25,7 @@ from api.routes import (
     objections,
     payments,
     records,
+    restructurings,
     subjects,
     supervision,
 )
@@ -79,7 +80,7 @@ def create_app() -> FastAPI:
     app.add_middleware(BodyLimit, settings=settings, answer=refuse,
                        uploads=rules_for(settings.config_dir).policy.uploads)
     for module in (health, authorities, records, subjects, applications, cases, decisions, materials, monitoring,
-                   evaluations, supervision, handling, payments, objections):
+                   evaluations, supervision, handling, payments, objections, restructurings):
         app.include_router(module.router)
     web.install(app)
     return app

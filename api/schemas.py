@@ -208,6 +208,57 @@ class ObjectionPublic(BaseModel):
     corrected: list[FieldChange] = []  # the correction made, once the hub has applied it
 
 
+class RestructuringCreate(Incoming):
+    """破产重整、和解: an enterprise whose restructuring plan (or settlement agreement) a court approved applies
+    with that ruling, for the records the plan covers (the subject, or a counter on its behalf)."""
+
+    subject: str = Field(min_length=15, max_length=18)
+    kind: str  # reorganisation (破产重整) | settlement (破产和解)
+    court: str = Field(min_length=1, max_length=64)  # the court's code (GET /authorities, sector court)
+    ruling_no: str = Field(max_length=100)  # the ruling approving the plan: （2026）苏01破12号之二
+    ruled_on: date
+    record_ids: list[str] = Field(min_length=1, max_length=50)
+    contact_phone: str
+    materials: list[str] = Field(default_factory=list, max_length=5)  # the ruling, uploaded first (POST /materials)
+
+    @field_validator("contact_phone")
+    @classmethod
+    def _check_phone(cls, v: str) -> str:
+        phone = checked_phone(v)
+        if phone is None:
+            raise PydanticCustomError(Code.INVALID_PHONE, "请填写正确的11位手机号码")
+        return phone
+
+
+class PlanOutcomeCreate(Incoming):
+    """The court's system says how the plan ended: carried out (执行完毕), or failed (终止执行)."""
+
+    outcome: str  # carried_out | failed
+    ruling_no: str = Field(max_length=100)  # the court's ruling or confirmation saying so
+    ruled_on: date
+
+
+class PlanOutcomeTold(BaseModel):
+    application_id: str
+    outcome: str
+    cases: list[str]  # the cases still running that it was passed to
+
+
+class RestructuringPublic(BaseModel):
+    """The court's ruling a restructuring application was filed with, and how the court said the plan ended."""
+
+    kind: str
+    kind_label: str  # 破产重整 | 破产和解
+    court: str
+    court_name: str
+    ruling_no: str
+    ruled_on: date
+    outcome: str | None = None  # carried_out | failed, once the court has said
+    outcome_label: str | None = None
+    outcome_ruling_no: str | None = None
+    outcome_on: date | None = None
+
+
 class CaseBrief(BaseModel):
     id: str
     record_id: str
@@ -284,6 +335,7 @@ class ApplicationPublic(BaseModel):
     filed_at: datetime
     closed: bool
     cases: list[CasePublic]
+    restructuring: RestructuringPublic | None = None  # 破产重整、和解: the court's ruling, and the plan's outcome
 
 
 class DecisionCreate(Incoming):

@@ -18,7 +18,7 @@ from domain.handling import HandlingSystem
 from domain.materials import UploadRules
 from domain.model import RecordKind, Severity
 from domain.policy import PenaltyHandler, PeriodOverride, PeriodRule, Policy, TimeLimits
-from domain.tracks import KNOWN_CHECKS, OBJECTION_KEY, DecisionFrom, Track, TrackLimits
+from domain.tracks import KNOWN_CHECKS, OBJECTION_KEY, RESTRUCTURING_KEY, DecisionFrom, Track, TrackLimits
 from domain.workdays import WorkCalendar, YearCalendar
 
 
@@ -60,7 +60,7 @@ def parse_policy(raw: dict[str, Any]) -> Policy:
         penalty_types=frozenset(raw.get("penalty_types", [])),
         uploads=_uploads(raw.get("materials", {})),
         tracks=_tracks(raw.get("tracks", [])),
-        **({"objection": _objection(raw["objection"])} if "objection" in raw else {}),
+        **{key: _request_track(raw[key], key) for key in (OBJECTION_KEY, RESTRUCTURING_KEY) if key in raw},
     )
 
 
@@ -76,12 +76,13 @@ def _track(t: dict[str, Any], kind: RecordKind | None) -> Track:
         checks=frozenset(t.get("checks", [])))
 
 
-def _objection(raw: dict[str, Any]) -> Track:
-    """The objection's track (异议申诉): limits, materials and wording, for records of every kind; it is decided
-    on xiufu's workbench and checks nothing beyond the objection's own rules (domain/objection.py)."""
-    track = _track({"key": OBJECTION_KEY, **raw}, None)
-    if track.key != OBJECTION_KEY or track.handled_in or track.checks or track.sectors:
-        raise ValueError("config/policy.yaml objection: its key is objection; no handled_in, checks or sectors")
+def _request_track(raw: dict[str, Any], key: str) -> Track:
+    """The track of a request other than a repair (objection: 异议申诉; restructuring: 破产重整、和解): limits,
+    materials and wording, for records of every kind; decided on xiufu's workbench, checking nothing beyond
+    the request's own rules (domain/objection.py, domain/restructuring.py)."""
+    track = _track({"key": key, **raw}, None)
+    if track.key != key or track.handled_in or track.checks or track.sectors:
+        raise ValueError(f"config/policy.yaml {key}: its key is {key}; no handled_in, checks or sectors")
     return track
 
 
@@ -89,8 +90,9 @@ def _tracks(raw: list[dict[str, Any]]) -> tuple[Track, ...]:
     """Each track as written, refused at start-up when a key repeats or two tracks claim one kind and sector
     (which would make the choice depend on the order of the file)."""
     tracks = tuple(_track(t, RecordKind(t["kind"])) for t in raw)
-    if OBJECTION_KEY in {t.key for t in tracks}:
-        raise ValueError(f"config/policy.yaml tracks: the key {OBJECTION_KEY} is the objection's (its own section)")
+    for own in (OBJECTION_KEY, RESTRUCTURING_KEY):
+        if own in {t.key for t in tracks}:
+            raise ValueError(f"config/policy.yaml tracks: the key {own} is a request's own (its own section)")
     unknown = sorted({c for t in tracks for c in t.checks} - KNOWN_CHECKS)
     if unknown:
         raise ValueError(f"config/policy.yaml tracks: unknown checks {unknown} (known: {sorted(KNOWN_CHECKS)})")

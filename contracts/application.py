@@ -11,6 +11,7 @@ from domain.model import Role
 
 APPLICATION_WORKFLOW = "ApplicationWorkflow"
 WITHDRAW_UPDATE = "withdraw"  # to ApplicationWorkflow: the whole application at once
+PLAN_UPDATE = "plan_outcome"  # to ApplicationWorkflow: how a restructuring plan ended, passed to every case
 
 
 def application_workflow_id(application_id: str) -> str:

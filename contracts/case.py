@@ -18,6 +18,7 @@ DECIDE_UPDATE = "decide"
 RESYNC_UPDATE = "resync"
 WITHDRAW_SIGNAL = "withdraw"  # from ApplicationWorkflow to each of its undecided cases
 CLOSE_SIGNAL = "record_withdrawn"  # from RecordWithdrawalWorkflow: the record itself no longer stands
+PLAN_SIGNAL = "plan_outcome"  # from ApplicationWorkflow: how a restructuring plan ended (破产重整、和解)
 
 
 def case_workflow_id(case_id: str) -> str:
@@ -49,6 +50,14 @@ def limits_of(track: Track) -> Limits:
                   max_extensions=t.max_extensions, decision_from=t.decision_from.value)
 
 
+class RestructuringRef(BaseModel):
+    """The court's ruling approving the plan (domain/restructuring.py), as the timeline and the SMS name it."""
+
+    kind: str  # reorganisation | settlement
+    court: str
+    ruling_no: str
+
+
 class CaseSpec(BaseModel):
     case_id: str
     record_id: str
@@ -63,6 +72,7 @@ class CaseSpec(BaseModel):
     handled_in: str = ""
     handled_in_name: str = ""
     request: RequestKind = RequestKind.REPAIR  # an objection (异议申诉) is decided by correct, keep or approve
+    restructuring: RestructuringRef | None = None  # the court's ruling a restructuring's case is filed with
 
 
 class CaseInput(BaseModel):
@@ -177,6 +187,21 @@ class CaseClosure(BaseModel):
 
 
 CASE_SIGNAL_INPUTS[CLOSE_SIGNAL] = CaseClosure
+
+
+class PlanOutcomeInput(BaseModel):
+    """The court's word on a restructuring plan (破产重整、和解), for every case of the application at once."""
+
+    application_id: str
+    outcome: str  # domain.restructuring.PlanOutcome
+    ruling_no: str  # the court's ruling that the plan was carried out, or ended
+    ruled_on: date
+    actor: str
+    actor_role: Role
+    reason: str = ""  # as the court's system put it, for the timeline and the audit trail
+
+
+CASE_SIGNAL_INPUTS[PLAN_SIGNAL] = PlanOutcomeInput
 
 
 class DeliveryInput(BaseModel):

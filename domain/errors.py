@@ -134,6 +134,15 @@ class Code(StrEnum):
     UNKNOWN_REFUSAL = "UNKNOWN_REFUSAL"
     ALREADY_OBJECTED = "ALREADY_OBJECTED"
     CORRECTION_REQUIRED = "CORRECTION_REQUIRED"
+    # bankruptcy restructuring (破产重整、和解, domain/restructuring.py)
+    INVALID_RESTRUCTURING_KIND = "INVALID_RESTRUCTURING_KIND"
+    RULING_REQUIRED = "RULING_REQUIRED"
+    RULED_IN_FUTURE = "RULED_IN_FUTURE"
+    UNKNOWN_COURT = "UNKNOWN_COURT"
+    RULING_MATERIAL_REQUIRED = "RULING_MATERIAL_REQUIRED"
+    NOT_COVERED = "NOT_COVERED"
+    INVALID_OUTCOME = "INVALID_OUTCOME"
+    OUTCOME_KNOWN = "OUTCOME_KNOWN"
     # the services we depend on, and the last resort
     TEMPORAL_UNAVAILABLE = "TEMPORAL_UNAVAILABLE"
     INTERNAL_ERROR = "INTERNAL_ERROR"
@@ -248,6 +257,15 @@ CATALOGUE: dict[Code, Entry] = {
                                 "refused_case_id"),
     Code.ALREADY_OBJECTED: Entry(_R.CONFLICT, "已对该决定提出过异议，不能重复提出", "refused_case_id"),
     Code.CORRECTION_REQUIRED: Entry(_R.INVALID, "更正信息须填写更正后的内容", "changes"),
+    Code.INVALID_RESTRUCTURING_KIND: Entry(_R.INVALID, "类型须为 reorganisation（破产重整）或 settlement（破产和解）",
+                                           "kind"),
+    Code.RULING_REQUIRED: Entry(_R.INVALID, "请填写人民法院批准重整计划（认可和解协议）的裁定书文号", "ruling_no"),
+    Code.RULED_IN_FUTURE: Entry(_R.INVALID, "裁定日期不能晚于今天", "ruled_on"),
+    Code.UNKNOWN_COURT: Entry(_R.INVALID, "所选法院未配置，请选择作出裁定的人民法院", "court"),
+    Code.RULING_MATERIAL_REQUIRED: Entry(_R.INVALID, "请上传人民法院的裁定书", "materials"),
+    Code.NOT_COVERED: Entry(_R.INVALID, "所选信息已不再公示（已修复、已撤销或公示期满），无需申请", "record_ids"),
+    Code.INVALID_OUTCOME: Entry(_R.INVALID, "执行结果须为 carried_out（执行完毕）或 failed（未执行）", "outcome"),
+    Code.OUTCOME_KNOWN: Entry(_R.CONFLICT, "该重整计划（和解协议）的执行结果已经报送，不能再次报送"),
     Code.TEMPORAL_UNAVAILABLE: Entry(_R.UNAVAILABLE, "流程服务暂不可用，请稍后重试"),
     Code.INTERNAL_ERROR: Entry(_R.INTERNAL, "系统内部错误，请稍后重试；如仍有问题请联系12345热线"),
 }

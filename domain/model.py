@@ -21,6 +21,7 @@ class RequestKind(StrEnum):
 
     REPAIR = "repair"
     OBJECTION = "objection"
+    RESTRUCTURING = "restructuring"  # 破产重整、和解: lifted provisionally, fully once the plan is carried out
 
 
 class Severity(StrEnum):
@@ -39,6 +40,8 @@ class RecordState(StrEnum):
     UNPUBLISHED = "unpublished"  # maximum period over (终止公示)
     SHIELDED = "shielded"  # 暂时屏蔽 while an overdue decision is pending
     WITHDRAWN = "withdrawn"  # the decision itself revoked or annulled: taken off every site (domain/withdrawal.py)
+    # 破产重整、和解 (domain/restructuring.py): hidden on every site while the court's plan is carried out
+    LIFTED = "lifted"
 
 
 class RepairChannel(StrEnum):
@@ -95,7 +98,8 @@ SECTOR_LABELS = {
     Sector.TRANSPORT: "交通运输部门", Sector.EMERGENCY_MANAGEMENT: "应急管理部门", Sector.DATA: "数据部门",
     Sector.ECOLOGY_ENVIRONMENT: "生态环境部门", Sector.HOUSING_CONSTRUCTION: "住房城乡建设部门",
 }
-REQUEST_LABELS = {RequestKind.REPAIR: "信用修复", RequestKind.OBJECTION: "异议申诉"}
+REQUEST_LABELS = {RequestKind.REPAIR: "信用修复", RequestKind.OBJECTION: "异议申诉",
+                  RequestKind.RESTRUCTURING: "破产重整（和解）信用修复"}
 SEVERITY_LABELS = {Severity.MINOR: "轻微", Severity.GENERAL: "一般", Severity.SERIOUS: "严重"}
 RECORD_STATE_LABELS = {
     RecordState.PUBLISHED: "公示中",
@@ -103,6 +107,7 @@ RECORD_STATE_LABELS = {
     RecordState.UNPUBLISHED: "已停止公示",
     RecordState.SHIELDED: "暂时屏蔽",
     RecordState.WITHDRAWN: "已撤销，不再公示",
+    RecordState.LIFTED: "破产重整（和解）期间暂予修复",
 }
 ROLE_LABELS = {
     Role.APPLICANT: "申请人",

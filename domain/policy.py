@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from domain.materials import UploadRules
 from domain.model import RecordKind, Severity
-from domain.tracks import OBJECTION, DecisionFrom, Track, TrackLimits, track_for
+from domain.tracks import OBJECTION, RESTRUCTURING, DecisionFrom, Track, TrackLimits, track_for
 
 
 @dataclass(frozen=True)
@@ -91,6 +91,7 @@ class Policy:
     uploads: UploadRules = UploadRules()
     tracks: tuple[Track, ...] = ()  # 修复路径 (domain/tracks.py); when none is configured, `all_tracks` derives them
     objection: Track = OBJECTION  # 异议申诉 (domain/objection.py): one track for every kind and sector
+    restructuring: Track = RESTRUCTURING  # 破产重整、和解 (domain/restructuring.py): likewise
 
     @property
     def all_tracks(self) -> tuple[Track, ...]:
@@ -112,8 +113,9 @@ class Policy:
 
     def track_named(self, key: str) -> Track | None:
         """A case's track by the key kept with it (None: a case filed before tracks, or a key since removed)."""
-        if key == self.objection.key:
-            return self.objection
+        for own in (self.objection, self.restructuring):
+            if key == own.key:
+                return own
         return next((t for t in self.all_tracks if t.key == key), None)
 
     def case_limits(self, track: str | None) -> TrackLimits:

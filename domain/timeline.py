@@ -36,6 +36,8 @@ FILED_SMS, REPAIRED_SMS = "filed", "repaired"
 # an objection's own texts where a repair's would say the wrong thing (受理 of a 修复申请, ...)
 OBJECTION_SMS = {Action.REJECT: "objection_not_accepted", Action.KEEP: "objection_kept"}
 OBJECTION_FILED_SMS, OBJECTION_CORRECTED_SMS = "objection_filed", "objection_corrected"
+# a restructuring's: lifted provisionally, restored when its plan failed (a carried-out one is `repaired`)
+LIFTED_SMS, RESTORED_SMS = "restructuring_lifted", "restructuring_restored"
 
 
 def sms_of(action: Action, *, objection: bool) -> str | None:
@@ -51,6 +53,8 @@ FILED = "申请已提交，已推送至处理单位"
 SYNCING = "修复结果已归集，正在同步至各信用网站"
 REPAIRED = "各信用网站均已确认，信用修复完成"
 OBJECTION_FILED = "异议申请已提交，已推送至作出决定的单位核查"
+LIFTED_REASON = "破产重整（和解）期间暂予修复，暂时屏蔽"
+PLAN_FAILED_BEFORE = "重整计划（和解协议）未能执行，修复申请终止"
 CORRECTION_SUPERSEDED = "该信息已被认定单位另行更正，本次更正未生效，请按更正后的信息重新作出决定"
 
 

@@ -59,10 +59,13 @@ class Track:
 
 
 KNOWN_CHECKS = frozenset({"no_repeat"})
-OBJECTION_KEY = "objection"
+OBJECTION_KEY, RESTRUCTURING_KEY = "objection", "restructuring"
 # an objection's track when config/policy.yaml has none: a repair's acceptance, 5 working days to decide
 OBJECTION = Track(OBJECTION_KEY, "异议申诉", None, limits=TrackLimits(acceptance=3, decision=5),
                   decision_name="异议处理决定书", source="no text read on an objection's limits (to verify)")
+# a restructuring's track when config/policy.yaml has none: a repair's limits
+RESTRUCTURING = Track(RESTRUCTURING_KEY, "破产重整（和解）企业信用修复", None,
+                      source="22号 (one source); limits to verify")
 
 
 def track_for(tracks: tuple[Track, ...], kind: RecordKind | str, sector: str) -> Track:

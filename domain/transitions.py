@@ -25,6 +25,10 @@ class CaseState(StrEnum):
     CORRECTING = "correcting"
     CORRECTED = "corrected"
     KEPT = "kept"
+    # bankruptcy restructuring (domain/restructuring.py): lifted provisionally until the court says how the plan
+    # ended; then repaired (carried out) or restored, shown again (failed)
+    LIFTED = "lifted"
+    RESTORED = "restored"
 
 
 class Action(StrEnum):
@@ -49,9 +53,9 @@ CASEWORKER_ACTIONS = frozenset(
      Action.SHIELD, Action.CORRECT, Action.KEEP}
 )
 TERMINAL = frozenset({CaseState.REPAIRED, CaseState.NOT_ACCEPTED, CaseState.DENIED, CaseState.WITHDRAWN,
-                      CaseState.CLOSED, CaseState.CORRECTED, CaseState.KEPT})
+                      CaseState.CLOSED, CaseState.CORRECTED, CaseState.KEPT, CaseState.RESTORED})
 OPEN = frozenset(set(CaseState) - TERMINAL)
-DECIDED = frozenset({CaseState.APPROVED, CaseState.SYNCING, CaseState.CORRECTING}) | TERMINAL
+DECIDED = frozenset({CaseState.APPROVED, CaseState.SYNCING, CaseState.CORRECTING, CaseState.LIFTED}) | TERMINAL
 # the states in which a repair decision (信用修复决定书) exists: approved, and everything after approval
 REPAIR_DECIDED = frozenset({CaseState.APPROVED, CaseState.SYNCING, CaseState.REPAIRED})
 # ... and in which a case has a decision document at all: an objection's (异议处理决定书) whatever its outcome,
@@ -74,6 +78,8 @@ STATE_LABELS = {
     CaseState.CORRECTING: "已更正，正在同步至各信用网站",
     CaseState.CORRECTED: "已更正",
     CaseState.KEPT: "维持原信息",
+    CaseState.LIFTED: "重整（和解）期间暂予修复",
+    CaseState.RESTORED: "重整计划（和解协议）未执行，已恢复公示",
 }
 
 ACTION_LABELS = {
@@ -92,7 +98,8 @@ ACTION_LABELS = {
 # What people do to a case besides deciding it (other Updates of the case workflow), as the audit shows them.
 OTHER_ACTION_LABELS = {"resync": "重新同步", "record_withdrawn": "信息撤销，终止办理", "close": "信息撤销，终止办理",
                        "handed_over": "转交办理系统", "hand_over_failed": "转交未成功",
-                       "corrected": "更正已同步", "correction_superseded": "更正未生效"}
+                       "corrected": "更正已同步", "correction_superseded": "更正未生效",
+                       "plan_carried_out": "重整计划执行完毕", "plan_failed": "重整计划未执行"}
 
 _MOVES: dict[CaseState, dict[Action, CaseState | None]] = {
     # None: the state stays (or returns to where a supplement request interrupted it).
@@ -124,6 +131,9 @@ _OBJECTION_REVIEW: dict[Action, CaseState | None] = {
     Action.CORRECT: CaseState.CORRECTING,
     Action.KEEP: CaseState.KEPT,
 }
+# A restructuring's approval lifts the record provisionally (暂予修复); the court's word ends it (lifted).
+_RESTRUCTURING_REVIEW: dict[Action, CaseState | None] = {**_MOVES[CaseState.UNDER_REVIEW],
+                                                         Action.APPROVE: CaseState.LIFTED}
 
 REASON_REQUIRED = frozenset({Action.REJECT, Action.DENY, Action.REQUEST_SUPPLEMENT, Action.EXTEND, Action.SHIELD,
                              Action.CORRECT, Action.KEEP})
@@ -140,11 +150,14 @@ class CaseFacts:
     max_extensions: int = 1
     shielded: bool = False
     objection: bool = False  # an objection (异议申诉): decided by correct, keep or approve (repair)
+    restructuring: bool = False  # 破产重整、和解: approved means lifted provisionally
 
 
 def _moves(facts: CaseFacts) -> dict[Action, CaseState | None]:
     if facts.objection and facts.state is CaseState.UNDER_REVIEW:
         return _OBJECTION_REVIEW
+    if facts.restructuring and facts.state is CaseState.UNDER_REVIEW:
+        return _RESTRUCTURING_REVIEW
     return _MOVES.get(facts.state, {})
 
 

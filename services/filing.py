@@ -33,7 +33,7 @@ from store import cases as store_cases
 from store import materials as store_materials
 from store import records as store_records
 from store.db import engine_for, session_scope
-from store.models import Application, CreditRecord, RepairCase
+from store.models import Application, CreditRecord, RepairCase, Restructuring
 
 START_TIMEOUT_S = 5
 log = logging.getLogger("xiufu.filing")
@@ -111,11 +111,11 @@ def record_filing(settings: Settings, rules: Rules, principal: Principal, subjec
 
 def reserve(session: Session, rules: Rules, principal: Principal, app_id: str, records: list[CreditRecord],
             cases: list[RepairCase], contact_phone: str, proofs: list[Proof], now: datetime,
-            purpose: str = "proof") -> ApplicationInput:
+            purpose: str = "proof", restructuring: Restructuring | None = None) -> ApplicationInput:
     """The application's rows in the filing's transaction: the application (online, or at a counter), its
     cases with their records reserved (a record another case took meanwhile is CASE_OPEN), the materials
     attached to their cases; answers what its workflow is started with. A repair's filing and an
-    objection's (services/objecting.py) share it."""
+    objection's (services/objecting.py) and a restructuring's (services/restructuring.py) share it."""
     channel = Channel.WINDOW if can_file_at_counter(principal) else Channel.ONLINE
     app = Application(id=app_id, subject_key=records[0].subject_key, subject_name=records[0].subject_name,
                       channel=channel.value, filed_by=principal.sub, filed_by_role=principal.role.value,
@@ -130,7 +130,9 @@ def reserve(session: Session, rules: Rules, principal: Principal, app_id: str, r
         if not store_materials.attach(session, proof.material_id, application_id=app_id,
                                       case_id=case_of[proof.record_id], record_id=proof.record_id, purpose=purpose):
             raise DomainError(Code.UNKNOWN_MATERIAL, material_ids=[proof.material_id])
-    return application_input(app, cases, {r.id: r for r in records}, rules)
+    if restructuring is not None:
+        session.add(restructuring)
+    return application_input(app, cases, {r.id: r for r in records}, rules, restructuring)
 
 
 async def start_filed(settings: Settings, temporal: Temporal, inp: ApplicationInput) -> bool:

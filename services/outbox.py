@@ -22,28 +22,34 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from config.rules import Rules
 from config.settings import Settings
 from contracts.application import APPLICATION_WORKFLOW, ApplicationInput, application_workflow_id
-from contracts.case import CaseSpec, limits_from, limits_of
+from contracts.case import CaseSpec, RestructuringRef, limits_from, limits_of
 from domain.model import RequestKind, Role
 from store import cases as store_cases
 from store.db import engine_for, session_scope
-from store.models import Application, CreditRecord, RepairCase
+from store.models import Application, CreditRecord, RepairCase, Restructuring
 
 log = logging.getLogger("xiufu.outbox")
 
 
 def application_input(app: Application, cases: list[RepairCase], records: dict[str, CreditRecord],
-                      rules: Rules) -> ApplicationInput:
+                      rules: Rules, restructuring: Restructuring | None = None) -> ApplicationInput:
     """What the application's workflow is started with: each case with its track's limits (the track kept
     with the case at filing; its numbers as the config says at the start, which for a start by the outbox
     is a minute later, not the filing's own moment)."""
     specs = []
+    ref = None if restructuring is None else RestructuringRef(kind=restructuring.kind, court=restructuring.court,
+                                                               ruling_no=restructuring.ruling_no)
     for c in cases:
         record = records[c.record_id]
         track = rules.track_of_case(c.track, record.kind, record.issuer)
+        handled = rules.handled_in(c.handled_in)
+        ruling = ref if c.request == RequestKind.RESTRUCTURING else None
         specs.append(CaseSpec(case_id=c.id, record_id=c.record_id, record_no=record.record_no,
                               record_kind=record.kind, handler=c.handler, handler_region=c.handler_region,
                               repair_channel=c.repair_channel, track=track.key, limits=limits_of(track),
-                              request=RequestKind(c.request), **rules.handled_in(c.handled_in)))
+                              request=RequestKind(c.request), restructuring=ruling,
+                              handled_in=handled.get("handled_in", ""),
+                              handled_in_name=handled.get("handled_in_name", "")))
     return ApplicationInput(
         application_id=app.id, subject_key=app.subject_key, channel=app.channel, filed_by=app.filed_by,
         filed_by_role=Role(app.filed_by_role), filed_at=app.filed_at,
@@ -82,7 +88,7 @@ def _unstarted(settings: Settings, rules: Rules, min_age: timedelta) -> list[App
             cases = store_cases.cases_of(session, app.id)
             # a case's record is never deleted (its reservation points at it)
             records = {c.record_id: session.get_one(CreditRecord, c.record_id) for c in cases}
-            pending.append(application_input(app, cases, records, rules))
+            pending.append(application_input(app, cases, records, rules, store_cases.restructuring_of(session, app.id)))
     return pending
 
 

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from domain.query_code import new_query_code
-from store.models import Application, CaseEventRow, CreditRecord, Notification, Objection, RepairCase, SyncDelivery
+from store.models import (
+    Application,
+    CaseEventRow,
+    CreditRecord,
+    Notification,
+    Objection,
+    RepairCase,
+    Restructuring,
+    SyncDelivery,
+)
 
 
 class RecordTaken(Exception):
@@ -63,7 +72,8 @@ def project_case(
     handled_in: the vertical system deciding the case ("" once handed back to the workbench; None: as filed).
 
     record_effect: "repaired" marks the record repaired and frees it; "released" frees it for a new
-    application (not accepted, denied, withdrawn); "shielded" hides it while an overdue decision waits.
+    application (not accepted, denied, withdrawn, restored); "shielded" hides it while an overdue decision
+    waits; "lifted" hides it while a restructuring plan is carried out.
     """
     case = session.get(RepairCase, case_id, with_for_update=True)
     if case is None:
@@ -89,10 +99,12 @@ def project_case(
             record.open_case_id = None
     elif record_effect == "released" and record.open_case_id == case_id:
         record.open_case_id = None
-        if record.state == "shielded":
+        if record.state in ("shielded", "lifted"):
             record.state = "published"
     elif record_effect == "shielded" and record.state == "published":
         record.state = "shielded"
+    elif record_effect == "lifted" and record.state in ("published", "shielded"):
+        record.state = "lifted"  # 破产重整、和解: hidden on every site while the plan is carried out
     session.add(record)
 
 
@@ -199,3 +211,18 @@ def objections_of(session: Session, case_ids: Sequence[str]) -> dict[str, Object
         return {}
     rows = session.exec(select(Objection).where(Objection.case_id.in_(case_ids)))  # type: ignore[attr-defined]
     return {o.case_id: o for o in rows}
+
+
+def restructuring_of(session: Session, application_id: str) -> Restructuring | None:
+    return session.get(Restructuring, application_id)
+
+
+def record_plan_outcome(session: Session, application_id: str, *, outcome: str, ruling_no: str, ruled_on: date,
+                        by: str, at: datetime) -> None:
+    """The first word on the plan stands: a retried activity, or a second report, changes nothing."""
+    row = session.get(Restructuring, application_id, with_for_update=True)
+    if row is None or row.outcome is not None:
+        return
+    row.outcome, row.outcome_ruling_no, row.outcome_on, row.outcome_at, row.outcome_by = (
+        outcome, ruling_no, ruled_on, at, by)
+    session.add(row)

@@ -171,6 +171,25 @@ class Objection(SQLModel, table=True):
     filed_at: datetime
 
 
+class Restructuring(SQLModel, table=True):
+    """破产重整、和解 (domain/restructuring.py): the court's ruling an application was filed with, and how the court
+    later said the plan ended; the application's cases are its process."""
+
+    __tablename__ = "restructuring"
+
+    application_id: str = Field(primary_key=True, max_length=32)
+    subject_key: str = Field(index=True, max_length=18)
+    kind: str = Field(max_length=16)  # reorganisation | settlement
+    court: str = Field(max_length=64)  # the court's authority code (config/authorities.yaml)
+    ruling_no: str = Field(max_length=100)
+    ruled_on: date
+    outcome: str | None = Field(default=None, max_length=16)  # carried_out | failed, once the court says
+    outcome_ruling_no: str | None = Field(default=None, max_length=100)
+    outcome_on: date | None = None
+    outcome_at: datetime | None = None
+    outcome_by: str | None = Field(default=None, max_length=128)
+
+
 class RecordDelivery(SQLModel, table=True):
     """A sync target's acknowledgement of a delivery about a record itself, not a case's (a withdrawn record
     taken off); one per record, target and action, as its idempotency key says."""

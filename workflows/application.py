@@ -20,13 +20,21 @@ from temporalio.workflow import ChildWorkflowHandle, ParentClosePolicy
 with workflow.unsafe.imports_passed_through():
     from activities import cases as case_activities
     from activities import messages as message_activities
-    from contracts.application import WITHDRAW_UPDATE, ApplicationInput, WithdrawInput
-    from contracts.case import WITHDRAW_SIGNAL, CaseInput, CaseView, DecisionInput, case_workflow_id
+    from contracts.application import PLAN_UPDATE, WITHDRAW_UPDATE, ApplicationInput, WithdrawInput
+    from contracts.case import (
+        PLAN_SIGNAL,
+        WITHDRAW_SIGNAL,
+        CaseInput,
+        CaseView,
+        DecisionInput,
+        PlanOutcomeInput,
+        case_workflow_id,
+    )
     from contracts.letters import ProgressSms
     from domain import timeline
     from domain.access import actor, refusal_to_act
     from domain.errors import Code
-    from domain.model import RequestKind
+    from domain.model import RequestKind, Role
     from domain.transitions import Action
     from workflows.repair_case import PROGRESS_SMS, SMS, RepairCaseWorkflow
 
@@ -38,9 +46,12 @@ class ApplicationWorkflow:
         self.children: dict[str, ChildWorkflowHandle] = {}
         self.ended: set[str] = set()
         self.started = False
+        self.restructuring = False  # 破产重整、和解: the court's word on its plan is passed to every case
+        self.plan: PlanOutcomeInput | None = None
 
     @workflow.run
     async def run(self, inp: ApplicationInput) -> list[CaseView]:
+        self.restructuring = any(c.request is RequestKind.RESTRUCTURING for c in inp.cases)
         # Children outlive a terminated parent: a case a caseworker is handling is never cut off.
         for spec in inp.cases:
             self.children[spec.case_id] = await workflow.start_child_workflow(
@@ -97,6 +108,38 @@ class ApplicationWorkflow:
 
         told = await asyncio.gather(*(tell(cid) for cid in open_ids))
         return [cid for cid, ok in zip(open_ids, told, strict=True) if ok]
+
+    @workflow.update(name=PLAN_UPDATE)
+    async def plan_outcome(self, p: PlanOutcomeInput) -> list[str]:
+        """How the court says the restructuring plan ended, kept with the restructuring (its row says so on
+        every page) and passed on to every case still running; answers those it was passed to."""
+        await workflow.wait_condition(lambda: self.started)
+        if self.plan is not None:  # two sent at once, both past the validator: the first one stands
+            raise ApplicationError("该重整计划（和解协议）的执行结果已经报送", type=Code.OUTCOME_KNOWN)
+        self.plan = p
+        await workflow.execute_activity(
+            case_activities.record_plan_outcome, p, start_to_close_timeout=timedelta(seconds=30),
+            retry_policy=RetryPolicy(maximum_interval=timedelta(seconds=30)))
+        open_ids = [cid for cid in self.children if cid not in self.ended]
+
+        async def tell(case_id: str) -> bool:
+            try:
+                await self.children[case_id].signal(PLAN_SIGNAL, p)
+                return True
+            except Exception:  # noqa: BLE001 - the case ended meanwhile: nothing left to tell
+                return False
+
+        told = await asyncio.gather(*(tell(cid) for cid in open_ids))
+        return [cid for cid, ok in zip(open_ids, told, strict=True) if ok]
+
+    @plan_outcome.validator
+    def validate_plan_outcome(self, p: PlanOutcomeInput) -> None:
+        if p.actor_role not in (Role.INTEGRATOR, Role.ADMIN):
+            raise ApplicationError("只有人民法院的对接系统可以报送重整计划的执行结果", type=Code.FORBIDDEN)
+        if self.started and not self.restructuring:
+            raise ApplicationError("该申请不是破产重整（和解）企业的信用修复申请", type=Code.NOT_FOUND)
+        if self.plan is not None:
+            raise ApplicationError("该重整计划（和解协议）的执行结果已经报送", type=Code.OUTCOME_KNOWN)
 
     @withdraw.validator
     def validate_withdraw(self, w: WithdrawInput) -> None:

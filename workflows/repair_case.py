@@ -25,6 +25,7 @@ with workflow.unsafe.imports_passed_through():
     from activities import sync as sync_activities
     from contracts.case import (
         CLOSE_SIGNAL,
+        PLAN_SIGNAL,
         WITHDRAW_SIGNAL,
         CaseClosure,
         CaseEvent,
@@ -38,6 +39,7 @@ with workflow.unsafe.imports_passed_through():
         HandOverInput,
         Limits,
         OverdueNotice,
+        PlanOutcomeInput,
         ResyncInput,
         TargetInfo,
     )
@@ -48,6 +50,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.clock import beijing_date
     from domain.errors import Code, DomainError
     from domain.model import RequestKind
+    from domain.restructuring import PlanOutcome, RestructuringKind, lifted_message, outcome_message
     from domain.tracks import DecisionFrom
     from domain.transitions import (
         DECIDED,
@@ -65,9 +68,9 @@ STORE = {"start_to_close_timeout": timedelta(seconds=30),
          "retry_policy": RetryPolicy(maximum_interval=timedelta(seconds=30))}
 DELIVERY_RETRY = RetryPolicy(maximum_interval=timedelta(minutes=5), non_retryable_error_types=["DeliveryRefused"])
 RELEASED = frozenset({CaseState.NOT_ACCEPTED, CaseState.DENIED, CaseState.WITHDRAWN, CaseState.KEPT,
-                      CaseState.CORRECTED})
+                      CaseState.CORRECTED, CaseState.RESTORED})
 # the states in which the handler's part is over (the case goes on to the sites, or ends)
-HANDLED = TERMINAL | {CaseState.APPROVED, CaseState.CORRECTING}
+HANDLED = TERMINAL | {CaseState.APPROVED, CaseState.CORRECTING, CaseState.LIFTED}
 
 # Patches (workflow.patched): histories recorded before them replay the old commands.
 ACKS_PROJECTED_TOGETHER = "acks-projected-together"  # one projection after all acks, not one per ack
@@ -113,6 +116,7 @@ class RepairCaseWorkflow:
         self.system_events: set[str] = set()
         self.hand_over_task: asyncio.Task[None] | None = None
         self.correction: CorrectionInput | None = None  # an objection upheld by correcting the record
+        self.plan: PlanOutcomeInput | None = None  # how a restructuring plan ended, as the court said
 
     # ---- the process -------------------------------------------------------------------------
     @workflow.run
@@ -133,6 +137,8 @@ class RepairCaseWorkflow:
                     self.shield_task = asyncio.create_task(self._deliver_to_all("shield"))
             if self.state is not CaseState.CORRECTING or await self._correct():
                 break
+        if self.state is CaseState.LIFTED:
+            await self._lifted()
         if self.state is CaseState.APPROVED:
             await self._sync()
         if self.shield_task is not None:
@@ -242,16 +248,59 @@ class RepairCaseWorkflow:
             self._render_decision()
         return True
 
-    async def _deliver_to_all(self, action: str) -> list[TargetInfo]:
+    async def _lifted(self) -> None:
+        """破产重整、和解: the record hidden on every site (暂时屏蔽) while the court's plan is carried out, until the
+        court's system says how it ended (`plan_outcome`): carried out, and the case goes on to the repair on
+        every site; failed, and it ends restored (shown again where it was hidden). A record withdrawn in the
+        meantime ends the case closed, hidden."""
+        if self.plan is None and self.shield_task is None:
+            self.shielded = True
+            self.shield_task = asyncio.create_task(self._deliver_to_all("shield", timeline.LIFTED_REASON))
+        await workflow.wait_condition(lambda: self.plan is not None or self.state is not CaseState.LIFTED)
+        if self.state is not CaseState.LIFTED:
+            return
+        plan = self.plan
+        assert plan is not None and self._in.spec.restructuring is not None
+        kind = RestructuringKind(self._in.spec.restructuring.kind)
+        async with self.lock:
+            carried_out = PlanOutcome(plan.outcome) is PlanOutcome.CARRIED_OUT
+            self.state = CaseState.APPROVED if carried_out else CaseState.RESTORED
+            self._event(plan.actor_role.value, plan.actor, "plan_carried_out" if carried_out else "plan_failed",
+                        outcome_message(kind, PlanOutcome(plan.outcome), plan.ruling_no), plan.reason)
+            await self._project()
+            if carried_out:
+                self._render_decision()
+            else:
+                self._text(timeline.RESTORED_SMS, plan.ruling_no)
+
+    @workflow.signal(name=PLAN_SIGNAL)
+    async def plan_outcome(self, p: PlanOutcomeInput) -> None:
+        """How the court says the plan ended, passed on by ApplicationWorkflow to each of its cases. A case
+        lifted waits for it (`_lifted`); one not decided yet is decided as usual when the plan was carried
+        out, and ends restored when it failed (nothing is lifted for a plan that will not be carried out)."""
+        await workflow.wait_condition(lambda: self.filed)
+        async with self.lock:
+            if self.plan is not None or self.state in TERMINAL:
+                return
+            self.plan = p
+            if PlanOutcome(p.outcome) is PlanOutcome.FAILED and self.state not in DECIDED:
+                self.state = CaseState.RESTORED  # shown again where an overdue decision had it shielded
+                self.deadline.clear()
+                self._event(p.actor_role.value, p.actor, "plan_failed", timeline.PLAN_FAILED_BEFORE, p.reason)
+                await self._project()
+                self._text(timeline.RESTORED_SMS, p.ruling_no)
+            self.changed = True
+
+    async def _deliver_to_all(self, action: str, reason: str = "") -> list[TargetInfo]:
         targets = await workflow.execute_activity(sync_activities.list_targets, **STORE)
-        refused = await self._deliver(targets, action)
+        refused = await self._deliver(targets, action, reason)
         if workflow.patched(ACKS_PROJECTED_TOGETHER):
             async with self.lock:
                 if self.unprojected:
                     await self._project()
         return refused
 
-    async def _deliver(self, targets: list[TargetInfo], action: str) -> list[TargetInfo]:
+    async def _deliver(self, targets: list[TargetInfo], action: str, reason: str = "") -> list[TargetInfo]:
         """Delivers to each target at once; answers those that refused. Each acknowledgement is kept by the
         activity itself (progress shows it at once); the timeline gets the acks in one projection."""
         spec = self._in.spec
@@ -263,7 +312,7 @@ class RepairCaseWorkflow:
                     sync_activities.deliver,
                     DeliveryInput(case_id=spec.case_id, record_id=spec.record_id, subject_key="",
                                   target=target.code, target_name=target.name, base_url=target.base_url,
-                                  action=action, reason=timeline.DELIVERY_REASONS[action]),
+                                  action=action, reason=reason or timeline.DELIVERY_REASONS[action]),
                     start_to_close_timeout=timedelta(seconds=60), retry_policy=DELIVERY_RETRY,
                 )
             except ActivityError as err:
@@ -324,7 +373,7 @@ class RepairCaseWorkflow:
         sites (a repair takes the record off as the withdrawal does). A shielded record is not shown again."""
         await workflow.wait_condition(lambda: self.filed)
         async with self.lock:
-            if self.state in DECIDED:
+            if self.state in DECIDED and self.state is not CaseState.LIFTED:
                 return
             self.state = CaseState.CLOSED
             self.deadline.clear()
@@ -339,6 +388,9 @@ class RepairCaseWorkflow:
     async def _apply(self, d: DecisionInput, target: CaseState) -> CaseView:
         """One decision taken (under the lock, after `_check`): the clock, the state, the timeline."""
         message = timeline.DECISION_MESSAGES[d.action]
+        ruling = self._in.spec.restructuring
+        if target is CaseState.LIFTED and ruling is not None:
+            message = lifted_message(RestructuringKind(ruling.kind), ruling.ruling_no)
         if d.action is Action.REQUEST_SUPPLEMENT:
             self.resume_state = self.state
             await self.deadline.pause()
@@ -355,14 +407,15 @@ class RepairCaseWorkflow:
         elif d.action is Action.CORRECT:
             self.correction = d.correction  # made by run() once this Update has answered (_correct)
         self.state = target
-        if target in TERMINAL or target is CaseState.APPROVED:
+        if target in TERMINAL or target in (CaseState.APPROVED, CaseState.LIFTED):
             self.deadline.clear()
         self._event(d.actor_role.value, d.actor, d.action.value, message, d.reason, d.event_id or "")
         await self._project()
-        sms = timeline.sms_of(d.action, objection=self._objection)
+        lifted = target is CaseState.LIFTED
+        sms = timeline.LIFTED_SMS if lifted else timeline.sms_of(d.action, objection=self._objection)
         if sms is not None:
             self._text(sms, d.reason)
-        if d.action in (Action.APPROVE, Action.KEEP):
+        if target in (CaseState.APPROVED, CaseState.KEPT):
             self._render_decision()
         if self.handled_in and d.action in (Action.SUPPLEMENT, Action.WITHDRAW):
             self._tell_system("supplement" if d.action is Action.SUPPLEMENT else "withdrawn", d.reason)
@@ -393,7 +446,8 @@ class RepairCaseWorkflow:
         facts = CaseFacts(state=self.state, resume_state=self.resume_state, overdue=self.deadline.overdue,
                           extensions_used=self.deadline.extensions_used,
                           max_extensions=self._limits.max_extensions, shielded=self.shielded,
-                          objection=self._objection)
+                          objection=self._objection,
+                          restructuring=self._in.spec.request is RequestKind.RESTRUCTURING)
         try:
             target = next_state(facts, d.action, d.reason)
         except DomainError as err:

@@ -18,7 +18,7 @@ from api.schemas import CaseHistory
 from api.web.oversight import EVENT_LABELS
 from api.web.render import page
 from config.settings import get_settings
-from contracts.case import CASE_SIGNAL_INPUTS, CASE_UPDATE_INPUTS, CLOSE_SIGNAL
+from contracts.case import CASE_SIGNAL_INPUTS, CASE_UPDATE_INPUTS, CLOSE_SIGNAL, PLAN_SIGNAL
 from domain.access import Principal
 from domain.model import Role
 
@@ -62,7 +62,8 @@ def test_every_update_in_the_trail_has_actor_reason_and_outcome(path: Path):
     assert len(decisions) == len(_updates(path))
     passed_on = [e for e in entries if e.event_type == "passed_on"]
     assert len(passed_on) == len(_signals(path))
-    assert all(e.actor and e.actor_role and e.action in ("withdraw", CLOSE_SIGNAL) and e.reason for e in passed_on)
+    assert all(e.actor and e.actor_role and e.action in ("withdraw", CLOSE_SIGNAL, PLAN_SIGNAL) and e.reason
+               for e in passed_on)
     for entry in decisions:
         assert entry.actor and entry.actor_role, entry
         assert entry.reason is not None, entry

@@ -242,6 +242,29 @@ async def objections(client: Client, queue: str) -> None:
     await save("objection_kept", case)
 
 
+async def restructuring(client: Client, queue: str) -> None:
+    """(a8) 破产重整 (issue 11 item 5): two records lifted provisionally by their handlers, then the court's word
+    that the plan was carried out (the application's plan_outcome Update, a signal to each case): repaired."""
+    from datetime import date
+
+    from contracts.application import PLAN_UPDATE
+    from contracts.case import PlanOutcomeInput
+    from tests.workflows.conftest import file_restructuring
+
+    inp = file_restructuring()
+    handle, cases = await start(client, queue, inp)
+    for spec, case in zip(inp.cases, cases, strict=True):
+        await decide(case, caseworker("accept", authority=spec.handler), "under_review")
+        await decide(case, caseworker("approve", "裁定书属实", authority=spec.handler), "lifted")
+    await handle.execute_update(PLAN_UPDATE, PlanOutcomeInput(
+        application_id=inp.application_id, outcome="carried_out", ruling_no="（2026）苏01破12号之五",
+        ruled_on=date.today(), actor="integrator:320100-court", actor_role=Role.INTEGRATOR, reason="重整计划执行完毕"),
+        result_type=list[str])
+    await finish(handle, ["repaired", "repaired"])
+    await save("restructuring_application", handle)
+    await save("restructuring_case_carried_out", cases[0])
+
+
 async def _handed(case: WorkflowHandle, action: str = "handed_over") -> bool:
     from sqlmodel import Session
 
@@ -539,7 +562,7 @@ async def main(only: set[str]) -> None:
             test_server_existing_path=str(path), data_converter=DATA_CONVERTER
         ) as env:
             for scenario in (approved, tracks, handed_over, record_withdrawn, record_corrected, objections,
-                             supplement_deny, withdrawn, withdrawn_together, notice, sweep):
+                             restructuring, supplement_deny, withdrawn, withdrawn_together, notice, sweep):
                 if only and scenario.__name__ not in only:
                     continue
                 queue = str(uuid.uuid4())

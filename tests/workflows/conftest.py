@@ -90,3 +90,30 @@ def file_objection(ground: str = "content", refused_case_id: str | None = None, 
     asked = ObjectionAsked(subject=subject, record_id=record_id, ground=ObjectionGround(ground), statement=statement,
                            contact_phone="13812345678", refused_case_id=refused_case_id)
     return record_objection(settings, rules, applicant, subject, asked, now, beijing_date(now))
+
+
+def file_restructuring(n_records: int = 2, issuers: tuple[str, ...] = ("320100-transport", "320100-tax"),
+                       **record: Any) -> ApplicationInput:
+    """Registers records of one enterprise (published, not yet repairable by their minimum period) and files
+    its restructuring application for them (services/restructuring.record_restructuring), not started."""
+    from domain.restructuring import RestructuringKind
+    from services.restructuring import RestructuringAsked, record_restructuring
+
+    settings = get_settings()
+    rules = rules_for(settings.config_dir)
+    subject = factories.uscc()
+    now = datetime.now(UTC)
+    with session_scope(engine_for(settings.db_url)) as session:
+        ids = []
+        for i in range(n_records):
+            body = factories.record_body(**{"issuer": issuers[i % len(issuers)],
+                                            "decided_on": str(add_months(beijing_date(now), -1)),
+                                            "obligations_fulfilled": False,
+                                            "subject": {"uscc": subject, "name": "测试重整有限公司"}, **record})
+            row, _ = register(session, rules, Principal("admin", Role.ADMIN), RecordCreate(**body), now.date(), now)
+            ids.append(row.id)
+    asked = RestructuringAsked(subject=subject, kind=RestructuringKind.REORGANISATION, court="320100-court",
+                               ruling_no="（2026）苏01破12号之二", ruled_on=beijing_date(now), record_ids=tuple(ids),
+                               contact_phone="13812345678")
+    return record_restructuring(settings, rules, Principal("applicant:t", Role.APPLICANT, subject=subject), subject,
+                                asked, now, beijing_date(now))
