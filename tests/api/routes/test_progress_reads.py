@@ -152,7 +152,7 @@ def one_case_at_a_time(app_id: str, with_details: bool = True) -> dict:
         return {"id": app.id, "query_code": app.query_code or "", "subject": shown_subject_key(app.subject_key),
                 "subject_name": app.subject_name,
                 "channel": app.channel, "filed_at": WHEN.dump_python(app.filed_at, mode="json"),
-                "closed": app.closed_at is not None, "cases": cases}
+                "closed": app.closed_at is not None, "cases": cases, "restructuring": None}
 
 
 def signed_in(client: TestClient, role: str, **scope: str) -> TestClient:
