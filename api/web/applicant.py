@@ -20,6 +20,7 @@ from api.routes.evaluations import rating_slots
 from api.schemas import WITHDRAW_REASON_MAX, ApplicationPublic, CasePublic, EvaluationCreate, WithdrawCreate
 from api.web.filing import answer_supplement, file, published_on, read_filing, records_of
 from api.web.forms import FormState, refusal_status
+from api.web.objections import objection_links, progress_extras
 from api.web.progress import progress_context
 from api.web.render import fragment, page
 from api.web.session import check_csrf, require_principal
@@ -46,7 +47,8 @@ def _my(request: Request, settings: SettingsDep, rules: RulesDep, session: Sessi
     apps = store_cases.applications_of(session, subject_key=me.subject)
     return page(request, settings, "my.html", me, status=status, records=records, applications=apps,
                 subject=me.subject, subject_name=records[0].subject.name if records else "", form=state,
-                published_on=published_on(settings), action="/my")
+                published_on=published_on(settings), action="/my",
+                objection_links=objection_links(me, me.subject, records))
 
 
 @router.get("/my", response_class=HTMLResponse)
@@ -78,7 +80,8 @@ def _application(request: Request, settings: Settings, rules: Rules, session: Se
                 slots=rating_slots(session, rules, me, found.app, found.cases), rating=rating or FormState(),
                 levels=list(RATING_LABELS.items()), comment_max=COMMENT_MAX,
                 withdrawal=withdrawal or FormState(), reason_max=WITHDRAW_REASON_MAX,
-                **progress_context(found.view, me, request, rules))
+                **progress_context(found.view, me, request, rules),
+                **progress_extras(session, rules, me, found.app.subject_key, found.view))
 
 
 @router.get("/applications/{application_id}", response_class=HTMLResponse)
@@ -94,11 +97,13 @@ def application_cases(application_id: str, request: Request, settings: SettingsD
     on every open page: two statements, as the API's progress). X-Xiufu-Actions names the actions the
     page offers outside this part (api/web/progress.actions_key): when they changed, the script loads the page."""
     me = require_principal(request, settings)
-    context = progress_context(visible_progress(session, rules, me, application_id).view, me, request, rules)
+    found = visible_progress(session, rules, me, application_id)
+    context = progress_context(found.view, me, request, rules)
     headers = {"X-Xiufu-Open": "1" if context["live"] else "0", "X-Xiufu-Actions": context["actions_key"]}
     return fragment("_cases.html", headers=headers, app=context["app"],
                     steppers=context["steppers"], with_decision=context["with_decision"],
-                    expected=context["expected"])
+                    expected=context["expected"],
+                    **progress_extras(session, rules, me, found.app.subject_key, found.view))
 
 
 @router.post("/applications/{application_id}/withdraw", response_class=HTMLResponse)

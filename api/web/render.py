@@ -4,6 +4,7 @@ page gets: the signed-in principal, its CSRF token and the navigation of its rol
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,19 @@ def _moment(value: datetime | None) -> str:
     return f"{chinese_date(local.date())} {local:%H:%M}"
 
 
+def _field_value(value: str | None, field: str) -> str:
+    """A record's field as people read it (an objection's claim, a correction's old and new value): a fine as
+    "20,000.00 元"; a claim that is not an amount as the subject wrote it."""
+    if value is None or value == "":
+        return "未登记"
+    if field == "fine_amount":
+        try:
+            return f"{Decimal(value):,.2f} 元"
+        except InvalidOperation:
+            return value
+    return value
+
+
 def _label(table: dict[Any, str]) -> Any:
     return lambda value: table.get(value, value) if value is not None else ""
 
@@ -61,7 +75,8 @@ def environment() -> jinja2.Environment:
                              autoescape=jinja2.select_autoescape(default=True), undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True)
     env.filters.update(penalty=lambda r: penalty_line(r.penalty_types, r.fine_amount),
-                       day=_day, moment=_moment, subject_id=shown_subject_key, query_code=query_code.shown,
+                       day=_day, moment=_moment, field_value=_field_value, subject_id=shown_subject_key,
+                       query_code=query_code.shown,
                        kind=_label({k.value: v for k, v in KIND_LABELS.items()}),
                        severity=_label({k.value: v for k, v in SEVERITY_LABELS.items()}),
                        sector=_label({k.value: v for k, v in SECTOR_LABELS.items()}),

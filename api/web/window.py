@@ -21,6 +21,7 @@ from api.web import counter_grant
 from api.web.applicant import supplement_requests
 from api.web.filing import answer_supplement, file, published_on, read_filing, records_of
 from api.web.forms import FormState, refusal_status
+from api.web.objections import objection_links
 from api.web.progress import expected_decision, stepper
 from api.web.receipt_steps import next_steps
 from api.web.render import page
@@ -64,6 +65,7 @@ def _window(request: Request, settings: Settings, rules: Rules, session: Session
         status = 422 if status == 200 else status
     return page(request, settings, "window.html", me, status=status, subject=subject,
                 subject_error=subject_error or "", records=records, form=state, hidden_subject=subject,
+                objection_links=objection_links(me, subject, records),
                 published_on=published_on(settings), action="/window",
                 filed=store_cases.applications_of(session, filed_by=me.sub, limit=20),
                 lookup=lookup_state or FormState(), found=found, grant=grant,

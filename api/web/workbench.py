@@ -24,20 +24,22 @@ from api.routes.materials import material_response
 from api.schemas import DecisionCreate
 from api.web import once
 from api.web.forms import FormState, refusal_status
+from api.web.objections import refused_of
 from api.web.progress import case_limits
 from api.web.render import fragment, page
 from api.web.session import check_csrf, require_principal
 from config.rules import Rules
 from config.settings import Settings
 from domain.access import Principal, can_decide, can_read_history, queue_scope
+from domain.correction import CORRECTABLE
 from domain.errors import Code, DomainError
-from domain.model import RecordKind, Role
+from domain.model import RecordKind, RequestKind, Role
 from domain.transitions import (
     ACTION_LABELS,
     CASEWORKER_ACTIONS,
     REASON_REQUIRED,
-    REPAIR_DECIDED,
     TERMINAL,
+    WITH_DECISION,
     Action,
     CaseFacts,
     CaseState,
@@ -52,12 +54,15 @@ from store.models import CreditRecord
 
 router = APIRouter(include_in_schema=False)
 
-ORDER = [Action.ACCEPT, Action.REJECT, Action.REQUEST_SUPPLEMENT, Action.APPROVE, Action.DENY, Action.EXTEND,
-         Action.SHIELD]
+ORDER = [Action.ACCEPT, Action.REJECT, Action.REQUEST_SUPPLEMENT, Action.CORRECT, Action.KEEP, Action.APPROVE,
+         Action.DENY, Action.EXTEND, Action.SHIELD]
 ACKS = frozenset({"sync_ack", "shield_ack", "unshield_ack"})  # listed once per site on the page, not per ack
 REASON_LABEL = {Action.REJECT: "不予受理的理由", Action.DENY: "不予修复的理由",
                 Action.REQUEST_SUPPLEMENT: "需要补正的材料（逐项列出）", Action.EXTEND: "延长的理由",
-                Action.SHIELD: "暂时屏蔽的理由", Action.ACCEPT: "备注（可不填）", Action.APPROVE: "备注（可不填）"}
+                Action.SHIELD: "暂时屏蔽的理由", Action.ACCEPT: "备注（可不填）", Action.APPROVE: "备注（可不填）",
+                Action.CORRECT: "更正的理由（核查情况）", Action.KEEP: "维持原信息的理由（核查情况）"}
+# an objection upheld by taking the record off every site: the same approve, said as the objection's outcome
+OBJECTION_LABELS = {Action.APPROVE: "同意修复（撤下该信息）"}
 
 
 @router.get("/workbench", response_class=HTMLResponse)
@@ -96,8 +101,10 @@ def _case_context(session: Session, settings: Settings, rules: Rules, me: Princi
     _, row = visible_case(session, me, case_id)
     view = case_public(session, rules, row)
     record = session.get(CreditRecord, row.record_id)
+    objection = row.request == RequestKind.OBJECTION
     facts = CaseFacts(state=CaseState(row.state), overdue=row.overdue, extensions_used=row.extensions_used,
-                      max_extensions=case_limits(view, rules).max_extensions, shielded=row.shielded)
+                      max_extensions=case_limits(view, rules).max_extensions, shielded=row.shielded,
+                      objection=objection, restructuring=row.request == RequestKind.RESTRUCTURING)
     # a case handed to a vertical system is decided there: the workbench shows it, and offers nothing
     actions = [a for a in ORDER if a in allowed_actions(facts) and a in CASEWORKER_ACTIONS] if can_decide(
         me, row.handler) and not view.handled_in else []
@@ -108,7 +115,8 @@ def _case_context(session: Session, settings: Settings, rules: Rules, me: Princi
         "actions": actions, "returned": store_returned.answered(session, row.id),
         "timeline": [e for e in view.timeline if e.action not in ACKS],
         "sites": sites_once(view.deliveries, site_order(settings)),
-        "with_decision": state in REPAIR_DECIDED, "live": state not in TERMINAL,
+        "with_decision": state in WITH_DECISION, "live": state not in TERMINAL,
+        "objection": objection, "refused": refused_of(session, rules, [view]).get(view.id),
         # the actions the page offers outside its live part: another answer makes the page's script reload it
         "actions_key": "actions=" + ",".join(a.value for a in actions),
     }
@@ -117,7 +125,8 @@ def _case_context(session: Session, settings: Settings, rules: Rules, me: Princi
 def _case(request: Request, settings: Settings, rules: Rules, session: Session, me: Principal, case_id: str,
           form: FormState | None = None, status: int = 200) -> Response:
     context = _case_context(session, settings, rules, me, case_id)
-    response = page(request, settings, "case.html", me, status=status, labels=ACTION_LABELS,
+    labels = ACTION_LABELS | (OBJECTION_LABELS if context["objection"] else {})
+    response = page(request, settings, "case.html", me, status=status, labels=labels, correctable=CORRECTABLE,
                     reason_label=REASON_LABEL, needs_reason=REASON_REQUIRED, form=form or FormState(),
                     flash=once.notice(request) if status == 200 else "", **context)
     return once.shown(request, response, settings)
@@ -154,13 +163,19 @@ async def case_decide(case_id: str, request: Request, settings: SettingsDep, rul
     form = await request.form()
     check_csrf(request, settings, form)
     action, reason = str(form.get("action", "")), str(form.get("reason", "")).strip()
-    state = FormState(values={"action": action, "reason": reason})
+    # 更正信息 names the corrected content: the fields filled in, as the API's `changes`
+    typed = {f: str(form.get(f"changes-{f}", "")).strip() for f in CORRECTABLE} if action == Action.CORRECT else {}
+    changes: dict[str, str | None] = {f: v for f, v in typed.items() if v}
+    state = FormState(values={"action": action, "reason": reason, "changes": typed})
     try:
-        parsed = DecisionCreate(action=action, reason=reason)
-        await deciding.decide(settings, temporal, me, case_id, parsed.action, parsed.reason)
+        parsed = DecisionCreate(action=action, reason=reason, changes=changes or None)
+        await deciding.decide(settings, temporal, me, case_id, parsed.action, parsed.reason, changes=parsed.changes,
+                              now=clock.now())
     except ValidationError as invalid:
         found = field_error(dict(invalid.errors()[0]))
-        state.errors["reason"] = "理由不能超过2000字" if found["code"] == Code.INVALID_FIELD else found["message"]
+        where = "reason" if found["field"] == "reason" else "changes"
+        state.errors[where] = "理由不能超过2000字" if found["code"] == Code.INVALID_FIELD and where == "reason" \
+            else found["message"]
         return await in_session(settings, lambda s: _case(request, settings, rules, s, me, case_id, state, 422))
     except DomainError as refused:
         status = refusal_status(refused)
