@@ -33,6 +33,18 @@ def changes(current: dict[str, str | None], asked: dict[str, str | None]) -> dic
     return found
 
 
+def checked_claim(claimed: dict[str, str]) -> dict[str, str]:
+    """What an objection says the content should be: correctable fields only, an amount as a correction's
+    (two decimals, above zero), empty values dropped."""
+    unknown = sorted(set(claimed) - set(CORRECTABLE))
+    if unknown:
+        raise DomainError(Code.NOT_CORRECTABLE, f"这些内容不能申请更正：{'、'.join(unknown)}", fields=unknown)
+    found = {f: v.strip() for f, v in claimed.items() if v and v.strip()}
+    if "fine_amount" in found:
+        found["fine_amount"] = _amount(found["fine_amount"]) or ""
+    return found
+
+
 def _amount(value: str | None) -> str | None:
     if value in (None, ""):
         return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -22,7 +22,7 @@ from config.settings import Settings
 from contracts.application import ApplicationInput
 from domain.access import Principal, can_apply_for
 from domain.clock import beijing_date
-from domain.correction import CORRECTABLE
+from domain.correction import checked_claim
 from domain.errors import Code, DomainError
 from domain.identifiers import checked_subject, mask_phone
 from domain.model import RecordState, RequestKind
@@ -58,9 +58,7 @@ async def file_objection(settings: Settings, rules: Rules, temporal: Temporal, p
     key = checked_subject(asked.subject)
     if not can_apply_for(principal, key):
         raise DomainError(Code.FORBIDDEN, "只能为本主体提出异议（窗口可代办）")
-    unknown = sorted(set(asked.claimed or {}) - set(CORRECTABLE))
-    if unknown:
-        raise DomainError(Code.NOT_CORRECTABLE, f"这些内容不能申请更正：{'、'.join(unknown)}", fields=unknown)
+    asked = replace(asked, claimed=checked_claim(asked.claimed or {}))
     inp = await to_thread.run_sync(lambda: record_objection(settings, rules, principal, key, asked, now, today))
     started = await start_filed(settings, temporal, inp)
     log.info("objection %s (%s) filed by %s, phone %s", inp.cases[0].case_id, asked.ground.value,

@@ -17,7 +17,7 @@ router = APIRouter(prefix="/api/v1", tags=["applications"])
 @router.post("/objections", response_model=ApplicationCreated, status_code=201, responses=refusals(
     Code.FORBIDDEN, Code.INVALID_SUBJECT, Code.INVALID_GROUND, Code.STATEMENT_REQUIRED, Code.UNKNOWN_RECORD,
     Code.NOT_OBJECTABLE, Code.UNKNOWN_REFUSAL, Code.ALREADY_OBJECTED, Code.CASE_OPEN, Code.NOT_CORRECTABLE,
-    Code.UNKNOWN_MATERIAL, Code.INVALID_PHONE, write=True))
+    Code.UNKNOWN_MATERIAL, Code.INVALID_PHONE, Code.INVALID_FINE_AMOUNT, write=True))
 async def create_objection(payload: ObjectionCreate, principal: PrincipalDep, rules: RulesDep,
                            settings: SettingsDep, temporal: TemporalDep) -> ApplicationCreated:
     """An objection (异议申诉) to a published record's content (`ground: content`) or to the refusal of its repair

@@ -132,6 +132,7 @@ async def test_bad_objections_are_refused_and_nothing_is_stored(api):
     await refused(_body(uscc, record["id"], ground="angry"), 422, "INVALID_GROUND")
     await refused(_body(uscc, record["id"], ground="refusal"), 422, "UNKNOWN_REFUSAL")
     await refused(_body(uscc, record["id"], claimed={"severity": "minor"}), 422, "NOT_CORRECTABLE")
+    await refused(_body(uscc, record["id"], claimed={"fine_amount": "五百"}), 422, "INVALID_FINE_AMOUNT")
     await refused(_body(uscc, record["id"], materials=["mat_nothing"]), 422, "UNKNOWN_MATERIAL")
     bad_phone = await refused(_body(uscc, record["id"], contact_phone="123"), 422, "INVALID_PHONE")
     assert [e["field"] for e in bad_phone["errors"]] == ["contact_phone"]
