@@ -140,6 +140,8 @@ def test_the_case_page_of_an_objection_offers_its_own_decisions(client):
     assert "罚款金额：500.00 元" in page.text and "现公示为：5,000.00 元" in page.text
     assert 'name="changes-fine_amount"' in page.text and "申请人认为应为：500.00 元" in page.text
     assert "信用承诺书：申请时已在线签署" not in page.text  # an objection signs no commitment
+    queue = signed_in(client, "caseworker", authority=ISSUER).get("/workbench")
+    assert "（异议申诉）" in queue.text  # the queue tells an objection from a repair
 
     progress = signed_in(client, "applicant", subject=uscc).get(f"/applications/{app_id}")
     assert "异议申诉：" in progress.text and "提交异议" in progress.text and "核查" in progress.text
