@@ -157,13 +157,10 @@ class MaterialPublic(BaseModel):
     purpose: str = "proof"
 
 
-class ApplicationCreate(Incoming):
-    subject: str = Field(min_length=15, max_length=18)
-    record_ids: list[str] = Field(min_length=1, max_length=50)
+class WithContactPhone(Incoming):
+    """A filing's contact phone (every SMS of its progress goes there), checked as an 11-digit mobile number."""
+
     contact_phone: str
-    commitment_signed: bool
-    # proofs for the records that ask for them (RecordPublic.needs_proof), uploaded first
-    materials: list[MaterialRef] = Field(default_factory=list, max_length=100)
 
     @field_validator("contact_phone")
     @classmethod
@@ -174,7 +171,15 @@ class ApplicationCreate(Incoming):
         return phone
 
 
-class ObjectionCreate(Incoming):
+class ApplicationCreate(WithContactPhone):
+    subject: str = Field(min_length=15, max_length=18)
+    record_ids: list[str] = Field(min_length=1, max_length=50)
+    contact_phone: str
+    commitment_signed: bool
+    # proofs for the records that ask for them (RecordPublic.needs_proof), uploaded first
+    materials: list[MaterialRef] = Field(default_factory=list, max_length=100)
+
+class ObjectionCreate(WithContactPhone):
     """异议申诉: the subject (or a counter for it) objects to a published record's content, or to a refusal of
     its repair (`refused_case_id`, the case that was not accepted or denied)."""
 
@@ -188,15 +193,6 @@ class ObjectionCreate(Incoming):
     contact_phone: str
     materials: list[str] = Field(default_factory=list, max_length=20)  # evidence uploaded first (POST /materials)
 
-    @field_validator("contact_phone")
-    @classmethod
-    def _check_phone(cls, v: str) -> str:
-        phone = checked_phone(v)
-        if phone is None:
-            raise PydanticCustomError(Code.INVALID_PHONE, "请填写正确的11位手机号码")
-        return phone
-
-
 class ObjectionPublic(BaseModel):
     """What an objection objects to and why, and (once corrected) what was corrected."""
 
@@ -208,7 +204,7 @@ class ObjectionPublic(BaseModel):
     corrected: list[FieldChange] = []  # the correction made, once the hub has applied it
 
 
-class RestructuringCreate(Incoming):
+class RestructuringCreate(WithContactPhone):
     """破产重整、和解: an enterprise whose restructuring plan (or settlement agreement) a court approved applies
     with that ruling, for the records the plan covers (the subject, or a counter on its behalf)."""
 
@@ -220,15 +216,6 @@ class RestructuringCreate(Incoming):
     record_ids: list[str] = Field(min_length=1, max_length=50)
     contact_phone: str
     materials: list[str] = Field(default_factory=list, max_length=5)  # the ruling, uploaded first (POST /materials)
-
-    @field_validator("contact_phone")
-    @classmethod
-    def _check_phone(cls, v: str) -> str:
-        phone = checked_phone(v)
-        if phone is None:
-            raise PydanticCustomError(Code.INVALID_PHONE, "请填写正确的11位手机号码")
-        return phone
-
 
 class PlanOutcomeCreate(Incoming):
     """The court's system says how the plan ended: carried out (执行完毕), or failed (终止执行)."""

@@ -23,6 +23,14 @@ class Eligibility:
     reasons: tuple[Reason, ...]
 
 
+def shown_state(state: RecordState, max_publicity_end: date, today: date) -> RecordState:
+    """Where a record stands as the sites show it: one past its maximum period is no longer shown, whether or
+    not the daily sweep has ended it yet (what an objection or a restructuring may still cover)."""
+    if state is RecordState.PUBLISHED and max_publicity_end < today:
+        return RecordState.UNPUBLISHED
+    return state
+
+
 def eligibility(
     *,
     today: date,

@@ -25,7 +25,8 @@ from domain.clock import beijing_date
 from domain.errors import Code, DomainError
 from domain.identifiers import checked_subject, mask_phone
 from domain.materials import needs_proof
-from domain.model import Channel
+from domain.model import Channel, RequestKind
+from domain.tracks import Track
 from domain.transitions import CaseState
 from services.outbox import application_input, start_application
 from services.temporal import Temporal
@@ -95,18 +96,23 @@ def record_filing(settings: Settings, rules: Rules, principal: Principal, subjec
         _check_proofs(session, principal, subject, records, proofs)
         # the acceptance deadline as the case workflow will compute it (same calendar, same start), written
         # with the filing so that the first progress page shows it rather than waiting for the projection
-        cases = []
-        for row in records:
-            handler = rules.directory.get(row.handler)
-            track = rules.track_of(row.kind, row.issuer)
-            acceptance = rules.calendar.add_workdays(beijing_date(now), track.limits.acceptance)
-            cases.append(RepairCase(id="case_" + uuid.uuid4().hex[:20], application_id=app_id, record_id=row.id,
-                                    handler=row.handler, handler_region=handler.region if handler else "",
-                                    repair_channel=row.repair_channel, track=track.key,
-                                    handled_in=track.handled_in or None,
-                                    state=CaseState.PENDING_ACCEPTANCE.value, deadline_kind="acceptance",
-                                    deadline=acceptance.due, provisional=acceptance.provisional, updated_at=now))
+        cases = [new_case(rules, app_id, row, row.handler, rules.track_of(row.kind, row.issuer), now)
+                 for row in records]
         return reserve(session, rules, principal, app_id, records, cases, contact_phone, proofs, now)
+
+
+def new_case(rules: Rules, app_id: str, row: CreditRecord, handler: str, track: Track, now: datetime,
+             request: RequestKind = RequestKind.REPAIR) -> RepairCase:
+    """A case as filed, waiting for acceptance: its acceptance deadline as the case workflow will compute it
+    (same calendar, same start), written with the filing so that the first progress page shows it rather
+    than waiting for the projection. A repair's, an objection's and a restructuring's."""
+    authority = rules.directory.get(handler)
+    acceptance = rules.calendar.add_workdays(beijing_date(now), track.limits.acceptance)
+    return RepairCase(id="case_" + uuid.uuid4().hex[:20], application_id=app_id, record_id=row.id, handler=handler,
+                      handler_region=authority.region if authority else "", repair_channel=row.repair_channel,
+                      track=track.key, handled_in=track.handled_in or None, request=request.value,
+                      state=CaseState.PENDING_ACCEPTANCE.value, deadline_kind="acceptance", deadline=acceptance.due,
+                      provisional=acceptance.provisional, updated_at=now)
 
 
 def reserve(session: Session, rules: Rules, principal: Principal, app_id: str, records: list[CreditRecord],

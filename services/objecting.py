@@ -21,19 +21,19 @@ from config.rules import Rules
 from config.settings import Settings
 from contracts.application import ApplicationInput
 from domain.access import Principal, can_apply_for
-from domain.clock import beijing_date
 from domain.correction import checked_claim
+from domain.eligibility import shown_state
 from domain.errors import Code, DomainError
 from domain.identifiers import checked_subject, mask_phone
 from domain.model import RecordState, RequestKind
 from domain.objection import ObjectionGround, RefusedCase, check_objection, objection_handler
 from domain.transitions import CaseState
-from services.filing import Filed, Proof, check_materials, reserve, start_filed
+from services.filing import Filed, Proof, check_materials, new_case, reserve, start_filed
 from services.temporal import Temporal
 from store import cases as store_cases
 from store import records as store_records
 from store.db import engine_for, session_scope
-from store.models import CreditRecord, Objection, RepairCase
+from store.models import Objection
 
 log = logging.getLogger("xiufu.filing")
 
@@ -75,15 +75,6 @@ def _refused(session: Session, case_id: str | None) -> RefusedCase | None:
                        objected=objected)
 
 
-def _shown_state(row: CreditRecord, today: date) -> RecordState:
-    """Where the record stands as the sites show it: one past its maximum period is no longer shown, whether or
-    not the daily sweep has ended it yet."""
-    state = RecordState(row.state)
-    if state is RecordState.PUBLISHED and row.max_publicity_end < today:
-        return RecordState.UNPUBLISHED
-    return state
-
-
 def record_objection(settings: Settings, rules: Rules, principal: Principal, subject: str, asked: ObjectionAsked,
                      now: datetime, today: date) -> ApplicationInput:
     """The objection's one transaction (blocking: run it in a thread from async code)."""
@@ -92,22 +83,16 @@ def record_objection(settings: Settings, rules: Rules, principal: Principal, sub
         if row is None or row.subject_key != subject:
             raise DomainError(Code.UNKNOWN_RECORD, record_ids=[asked.record_id])
         refused = _refused(session, asked.refused_case_id) if asked.ground is ObjectionGround.REFUSAL else None
-        check_objection(asked.ground, asked.statement, record_id=row.id, record_state=_shown_state(row, today),
-                        refused=refused)
+        shown = shown_state(RecordState(row.state), row.max_publicity_end, today)
+        check_objection(asked.ground, asked.statement, record_id=row.id, record_state=shown, refused=refused)
         if row.open_case_id:
             raise DomainError(Code.CASE_OPEN, record_ids=[row.id])
         proofs = [Proof(row.id, m) for m in dict.fromkeys(asked.material_ids)]
         check_materials(session, principal, subject, [row], proofs)
         handler = objection_handler(asked.ground, issuer=row.issuer, refused=refused)
-        authority = rules.directory.get(handler)
-        track = rules.policy.objection
-        app_id, case_id = "app_" + uuid.uuid4().hex[:20], "case_" + uuid.uuid4().hex[:20]
-        acceptance = rules.calendar.add_workdays(beijing_date(now), track.limits.acceptance)
-        case = RepairCase(id=case_id, application_id=app_id, record_id=row.id, handler=handler,
-                          handler_region=authority.region if authority else "", repair_channel=row.repair_channel,
-                          track=track.key, request=RequestKind.OBJECTION.value,
-                          state=CaseState.PENDING_ACCEPTANCE.value, deadline_kind="acceptance",
-                          deadline=acceptance.due, provisional=acceptance.provisional, updated_at=now)
+        app_id = "app_" + uuid.uuid4().hex[:20]
+        case = new_case(rules, app_id, row, handler, rules.policy.objection, now, RequestKind.OBJECTION)
+        case_id = case.id
         inp = reserve(session, rules, principal, app_id, [row], [case], asked.contact_phone, proofs, now,
                       purpose="objection")
         session.add(Objection(case_id=case_id, record_id=row.id, ground=asked.ground.value,

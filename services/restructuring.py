@@ -21,19 +21,18 @@ from config.settings import Settings
 from contracts.application import PLAN_UPDATE, ApplicationInput, application_workflow_id
 from contracts.case import PlanOutcomeInput
 from domain.access import Principal, can_apply_for, can_register_record
-from domain.clock import beijing_date
+from domain.eligibility import shown_state
 from domain.errors import Code, DomainError, Refusal
 from domain.identifiers import checked_subject, mask_phone
 from domain.model import RecordState, RequestKind, Sector
 from domain.restructuring import COVERED, OUTCOME_LABELS, PLAN_LABELS, PlanOutcome, RestructuringKind, check_ruling
-from domain.transitions import CaseState
 from services.db import in_session
-from services.filing import Filed, Proof, check_materials, reserve, start_filed
+from services.filing import Filed, Proof, check_materials, new_case, reserve, start_filed
 from services.temporal import Temporal, update_workflow
 from store import cases as store_cases
 from store import records as store_records
 from store.db import engine_for, session_scope
-from store.models import CreditRecord, RepairCase, Restructuring
+from store.models import CreditRecord, Restructuring
 
 log = logging.getLogger("xiufu.filing")
 
@@ -79,7 +78,8 @@ def record_restructuring(settings: Settings, rules: Rules, principal: Principal,
         if unknown:
             raise DomainError(Code.UNKNOWN_RECORD, record_ids=unknown)
         records: list[CreditRecord] = [row for row in rows if row is not None]
-        gone = [row.id for row in records if RecordState(row.state) not in COVERED or row.max_publicity_end < today]
+        gone = [row.id for row in records
+                if shown_state(RecordState(row.state), row.max_publicity_end, today) not in COVERED]
         if gone:
             raise DomainError(Code.NOT_COVERED, record_ids=gone)
         taken = [row.id for row in records if row.open_case_id]
@@ -87,18 +87,9 @@ def record_restructuring(settings: Settings, rules: Rules, principal: Principal,
             raise DomainError(Code.CASE_OPEN, record_ids=taken)
         proofs = [Proof(records[0].id, m) for m in dict.fromkeys(asked.material_ids)]
         check_materials(session, principal, subject, records, proofs)
-        track = rules.policy.restructuring
         app_id = "app_" + uuid.uuid4().hex[:20]
-        acceptance = rules.calendar.add_workdays(beijing_date(now), track.limits.acceptance)
-        cases = []
-        for row in records:
-            handler = rules.directory.get(row.handler)
-            cases.append(RepairCase(id="case_" + uuid.uuid4().hex[:20], application_id=app_id, record_id=row.id,
-                                    handler=row.handler, handler_region=handler.region if handler else "",
-                                    repair_channel=row.repair_channel, track=track.key,
-                                    request=RequestKind.RESTRUCTURING.value, state=CaseState.PENDING_ACCEPTANCE.value,
-                                    deadline_kind="acceptance", deadline=acceptance.due,
-                                    provisional=acceptance.provisional, updated_at=now))
+        cases = [new_case(rules, app_id, row, row.handler, rules.policy.restructuring, now, RequestKind.RESTRUCTURING)
+                 for row in records]
         ruling = Restructuring(application_id=app_id, subject_key=subject, kind=asked.kind.value, court=asked.court,
                                ruling_no=asked.ruling_no.strip(), ruled_on=asked.ruled_on)
         return reserve(session, rules, principal, app_id, records, cases, asked.contact_phone, proofs, now,

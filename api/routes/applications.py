@@ -18,7 +18,7 @@ from domain.errors import Code
 from domain.transitions import CaseState
 from services import filing, withdrawing
 from services.db import in_session
-from services.filing import Proof
+from services.filing import Filed, Proof
 
 router = APIRouter(prefix="/api/v1", tags=["applications"])
 
@@ -37,6 +37,11 @@ async def create_application(payload: ApplicationCreate, principal: PrincipalDep
         settings, rules, temporal, principal, subject=payload.subject, record_ids=payload.record_ids,
         contact_phone=payload.contact_phone, commitment_signed=payload.commitment_signed,
         proofs=[Proof(m.record_id, m.material_id) for m in payload.materials], now=clock.now(), today=clock.today())
+    return created(filed)
+
+
+def created(filed: Filed) -> ApplicationCreated:
+    """What a filing answers (a repair's, an objection's, a restructuring's): its id, query code and cases."""
     inp = filed.application
     briefs = [CaseBrief(id=c.case_id, record_id=c.record_id, handler=c.handler,
                         state=CaseState.PENDING_ACCEPTANCE.value) for c in inp.cases]

@@ -5,10 +5,10 @@ from fastapi import APIRouter
 from api import clock
 from api.deps import PrincipalDep, RulesDep, SettingsDep, TemporalDep
 from api.errors import refusals
-from api.schemas import ApplicationCreated, CaseBrief, ObjectionCreate
+from api.routes.applications import created
+from api.schemas import ApplicationCreated, ObjectionCreate
 from domain.errors import Code
 from domain.objection import ground_of
-from domain.transitions import CaseState
 from services import objecting
 
 router = APIRouter(prefix="/api/v1", tags=["applications"])
@@ -33,7 +33,4 @@ async def create_objection(payload: ObjectionCreate, principal: PrincipalDep, ru
         claimed=payload.claimed, material_ids=tuple(payload.materials))
     filed = await objecting.file_objection(settings, rules, temporal, principal, asked, now=clock.now(),
                                            today=clock.today())
-    inp = filed.application
-    return ApplicationCreated(id=inp.application_id, query_code=inp.query_code, started=filed.started, cases=[
-        CaseBrief(id=c.case_id, record_id=c.record_id, handler=c.handler, state=CaseState.PENDING_ACCEPTANCE.value)
-        for c in inp.cases])
+    return created(filed)

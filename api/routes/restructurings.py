@@ -5,10 +5,10 @@ from fastapi import APIRouter
 from api import clock
 from api.deps import PrincipalDep, RulesDep, SettingsDep, TemporalDep
 from api.errors import refusals
-from api.schemas import ApplicationCreated, CaseBrief, PlanOutcomeCreate, PlanOutcomeTold, RestructuringCreate
+from api.routes.applications import created
+from api.schemas import ApplicationCreated, PlanOutcomeCreate, PlanOutcomeTold, RestructuringCreate
 from domain.errors import Code
 from domain.restructuring import kind_of, outcome_of
-from domain.transitions import CaseState
 from services import restructuring
 
 router = APIRouter(prefix="/api/v1", tags=["applications"])
@@ -35,10 +35,7 @@ async def create_restructuring(payload: RestructuringCreate, principal: Principa
         material_ids=tuple(payload.materials))
     filed = await restructuring.file_restructuring(settings, rules, temporal, principal, asked, now=clock.now(),
                                                    today=clock.today())
-    inp = filed.application
-    return ApplicationCreated(id=inp.application_id, query_code=inp.query_code, started=filed.started, cases=[
-        CaseBrief(id=c.case_id, record_id=c.record_id, handler=c.handler, state=CaseState.PENDING_ACCEPTANCE.value)
-        for c in inp.cases])
+    return created(filed)
 
 
 @router.post("/restructurings/{application_id}/outcome", response_model=PlanOutcomeTold, status_code=202,

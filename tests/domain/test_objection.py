@@ -58,3 +58,14 @@ def test_an_objection_ends_corrected_kept_or_repaired_never_denied():
     with pytest.raises(DomainError) as err:
         next_state(CaseFacts(state=CaseState.CORRECTING, objection=True), Action.KEEP, "x")
     assert err.value.code is Code.CASE_DECIDED
+
+
+def test_a_record_past_its_maximum_period_is_no_longer_shown_though_not_yet_ended():
+    from datetime import date
+
+    from domain.eligibility import shown_state
+
+    today = date(2026, 12, 3)
+    assert shown_state(RecordState.PUBLISHED, date(2026, 12, 2), today) is RecordState.UNPUBLISHED
+    assert shown_state(RecordState.PUBLISHED, today, today) is RecordState.PUBLISHED
+    assert shown_state(RecordState.SHIELDED, date(2026, 1, 1), today) is RecordState.SHIELDED
