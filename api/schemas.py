@@ -215,7 +215,8 @@ class RestructuringCreate(WithContactPhone):
     ruled_on: date
     record_ids: list[str] = Field(min_length=1, max_length=50)
     contact_phone: str
-    materials: list[str] = Field(default_factory=list, max_length=5)  # the ruling, uploaded first (POST /materials)
+    # the ruling's file(s), uploaded first (POST /materials): required (RULING_MATERIAL_REQUIRED)
+    materials: list[str] = Field(default_factory=list, max_length=5)
 
 class PlanOutcomeCreate(Incoming):
     """The court's system says how the plan ended: carried out (执行完毕), or failed (终止执行)."""

@@ -52,12 +52,14 @@ class RestructuringAsked:
 async def file_restructuring(settings: Settings, rules: Rules, temporal: Temporal, principal: Principal,
                              asked: RestructuringAsked, *, now: datetime, today: date) -> Filed:
     """The enterprise for itself, or a counter on its behalf. Refused before anything is stored: another
-    subject, no ruling or one dated after today, a court not configured, a record not the subject's, one no
-    longer shown, one with an open case."""
+    subject, no ruling or one dated after today, no file of it, a court not configured, a record not the
+    subject's, one no longer shown, one with an open case."""
     key = checked_subject(asked.subject)
     if not can_apply_for(principal, key):
         raise DomainError(Code.FORBIDDEN, "只能为本主体申请信用修复（窗口可代办）")
     check_ruling(asked.ruling_no, asked.ruled_on, today)
+    if not asked.material_ids:  # every handler checks the ruling itself, not only its number
+        raise DomainError(Code.RULING_MATERIAL_REQUIRED)
     court = rules.directory.get(asked.court)
     if court is None or court.sector != Sector.COURT:
         raise DomainError(Code.UNKNOWN_COURT)

@@ -12,9 +12,10 @@ from api.schemas import MaterialPublic
 from api.uploads import clean_name, judge, keep_upload, read_capped
 from config.settings import Settings
 from domain.access import Principal, can_apply_for
-from domain.errors import Code
+from domain.errors import Code, DomainError
 from domain.identifiers import checked_subject
 from services.visibility import visible_case
+from store import cases as store_cases
 from store import materials as store_materials
 from store.materials import blob_path
 
@@ -52,12 +53,29 @@ def download_material(material_id: str, principal: PrincipalDep, settings: Setti
     return material_response(session, settings, principal, material_id)
 
 
+def _check_visible(session: Session, principal: Principal, case_id: str, purpose: str) -> None:
+    """A proof is seen with its case. The court's ruling of a restructuring is kept with the application's
+    first case, and every case's handler checks that one ruling: seen with any case of the application."""
+    if purpose != "ruling":
+        visible_case(session, principal, case_id)
+        return
+    case = store_cases.get_case(session, case_id)
+    siblings = [c.id for c in store_cases.cases_of(session, case.application_id)] if case else [case_id]
+    for sibling in siblings:
+        try:
+            visible_case(session, principal, sibling)
+            return
+        except DomainError:
+            continue
+    raise DomainError(Code.NOT_FOUND, "该事项不存在或无权查看")
+
+
 def material_response(session: Session, settings: Settings, principal: Principal, material_id: str) -> Response:
     row = store_materials.get(session, material_id)
     if row is None:
         raise not_found("该材料")
     if row.case_id:
-        visible_case(session, principal, row.case_id)  # 404 for anyone who may not see the case
+        _check_visible(session, principal, row.case_id, row.purpose)  # 404 for anyone who may not see it
     elif row.uploaded_by != principal.sub:
         raise not_found("该材料")
     data = blob_path(settings.materials_dir, row.sha256).read_bytes()

@@ -16,8 +16,8 @@ router = APIRouter(prefix="/api/v1", tags=["applications"])
 
 @router.post("/restructurings", response_model=ApplicationCreated, status_code=201, responses=refusals(
     Code.FORBIDDEN, Code.INVALID_SUBJECT, Code.INVALID_RESTRUCTURING_KIND, Code.RULING_REQUIRED,
-    Code.RULED_IN_FUTURE, Code.UNKNOWN_COURT, Code.UNKNOWN_RECORD, Code.NOT_COVERED, Code.CASE_OPEN,
-    Code.UNKNOWN_MATERIAL, Code.INVALID_PHONE, Code.INVALID_RECORD_IDS, write=True))
+    Code.RULED_IN_FUTURE, Code.RULING_MATERIAL_REQUIRED, Code.UNKNOWN_COURT, Code.UNKNOWN_RECORD, Code.NOT_COVERED,
+    Code.CASE_OPEN, Code.UNKNOWN_MATERIAL, Code.INVALID_PHONE, Code.INVALID_RECORD_IDS, write=True))
 async def create_restructuring(payload: RestructuringCreate, principal: PrincipalDep, rules: RulesDep,
                                settings: SettingsDep, temporal: TemporalDep) -> ApplicationCreated:
     """破产重整、和解: an enterprise whose restructuring plan (`reorganisation`) or settlement agreement

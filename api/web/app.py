@@ -8,7 +8,19 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
-from api.web import applicant, imports, objections, oidc, oversight, payments, public, reopened, window, workbench
+from api.web import (
+    applicant,
+    imports,
+    objections,
+    oidc,
+    oversight,
+    payments,
+    public,
+    reopened,
+    restructurings,
+    window,
+    workbench,
+)
 from api.web.headers import PageHeaders
 from api.web.render import TEMPLATES, page
 from api.web.session import CsrfRefused, LoginRequired, principal_of
@@ -56,7 +68,8 @@ def install(app: FastAPI) -> None:
         # authlib keeps the OIDC state, nonce and PKCE verifier of a sign-in in progress here, for 10 minutes
         app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="xiufu_oidc",
                            max_age=600, same_site="lax", https_only=settings.env == "production")
-    for module in (public, oidc, applicant, objections, window, workbench, oversight, reopened, imports, payments):
+    for module in (public, oidc, applicant, objections, restructurings, window, workbench, oversight, reopened, imports,
+                   payments):
         app.include_router(module.router)
 
     @app.exception_handler(LoginRequired)

@@ -23,6 +23,7 @@ from api.web.forms import FormState, refusal_status
 from api.web.objections import objection_links, progress_extras
 from api.web.progress import progress_context
 from api.web.render import fragment, page
+from api.web.restructurings import restructuring_href
 from api.web.session import check_csrf, require_principal
 from config.rules import Rules
 from config.settings import Settings
@@ -48,7 +49,8 @@ def _my(request: Request, settings: SettingsDep, rules: RulesDep, session: Sessi
     return page(request, settings, "my.html", me, status=status, records=records, applications=apps,
                 subject=me.subject, subject_name=records[0].subject.name if records else "", form=state,
                 published_on=published_on(settings), action="/my",
-                objection_links=objection_links(me, me.subject, records))
+                objection_links=objection_links(me, me.subject, records),
+                restructuring_href=restructuring_href(me, me.subject, records))
 
 
 @router.get("/my", response_class=HTMLResponse)

@@ -174,3 +174,14 @@ async def _offer_kept(state: FormState, principal: Principal, settings: Settings
         return {rid: [public(rows[m]) for m in mids if m in rows] for rid, mids in state.values["kept"].items()}
 
     state.values["kept_files"] = await in_session(settings, load)
+
+
+async def offer_kept_list(state: FormState, principal: Principal, settings: Settings) -> None:
+    """The names of the uploads of a one-list form (`kept`) already kept, so the form shows them instead of
+    asking again; those no longer the filer's to use are dropped."""
+    def load(session: Session) -> list[MaterialPublic]:
+        rows = {m.id: m for m in store_materials.unattached_of(session, state.values["kept"], principal.sub)}
+        return [public(rows[m]) for m in state.values["kept"] if m in rows]
+
+    state.values["kept_files"] = await in_session(settings, load)
+    state.values["kept"] = [m.id for m in state.values["kept_files"]]

@@ -20,21 +20,19 @@ from sqlmodel import Session
 
 from api import clock
 from api.deps import RulesDep, SessionDep, SettingsDep, TemporalDep
-from api.errors import field_error, forbidden, not_found
+from api.errors import field_error, not_found
 from api.present import authority_name, record_public
 from api.routes.materials import check_uploader
-from api.schemas import ApplicationPublic, CasePublic, MaterialPublic, ObjectionCreate, RecordPublic
-from api.uploads import public
-from api.web.filing import judge_files, keep_files, published_on, uploads_in
+from api.schemas import ApplicationPublic, CasePublic, ObjectionCreate, RecordPublic
+from api.web.filing import judge_files, keep_files, offer_kept_list, published_on, uploads_in
 from api.web.forms import FormState, refusal_status
 from api.web.render import page
-from api.web.session import check_csrf, require_principal
+from api.web.session import applicant_signed_in, check_csrf, clerk_for
 from config.rules import Rules
 from config.settings import Settings
-from domain.access import Principal, can_apply_for, can_file_at_counter, has_own_subject
+from domain.access import Principal, can_apply_for, can_file_at_counter
 from domain.correction import CORRECTABLE
 from domain.errors import CATALOGUE, Code, DomainError
-from domain.identifiers import normalize_id
 from domain.model import RecordState, RequestKind
 from domain.objection import GROUND_LABELS, OBJECTABLE, REFUSALS, STATEMENT_MAX, ObjectionGround, ground_of
 from domain.transitions import STATE_LABELS, Action, CaseState
@@ -42,7 +40,6 @@ from services import objecting
 from services.db import in_session
 from services.temporal import Temporal
 from store import cases as store_cases
-from store import materials as store_materials
 from store import records as store_records
 from store.models import RepairCase
 
@@ -220,7 +217,7 @@ async def file(state: FormState, subject: str, record_id: str, principal: Princi
             raise
         state.refuse(refused)
     if state.errors or state.general or payload is None:
-        await _offer_kept(state, principal, settings)
+        await offer_kept_list(state, principal, settings)
         return None
     asked = objecting.ObjectionAsked(
         subject=payload.subject, record_id=payload.record_id, ground=ground_of(payload.ground),
@@ -233,7 +230,7 @@ async def file(state: FormState, subject: str, record_id: str, principal: Princi
         if refusal_status(refused) == 403 or refused.code == Code.NOT_FOUND:
             raise
         _refuse(state, refused)
-        await _offer_kept(state, principal, settings)
+        await offer_kept_list(state, principal, settings)
         return None
     return filed.application.application_id
 
@@ -249,14 +246,6 @@ def _refuse(state: FormState, refused: DomainError) -> None:
         state.general = refused.message
 
 
-async def _offer_kept(state: FormState, principal: Principal, settings: Settings) -> None:
-    """The names of uploads already kept, so the form shows them instead of asking again."""
-    def load(session: Session) -> list[MaterialPublic]:
-        rows = {m.id: m for m in store_materials.unattached_of(session, state.values["kept"], principal.sub)}
-        return [public(rows[m]) for m in state.values["kept"] if m in rows]
-
-    state.values["kept_files"] = await in_session(settings, load)
-    state.values["kept"] = [m.id for m in state.values["kept_files"]]
 
 
 def objection_page(request: Request, settings: Settings, rules: Rules, session: Session, me: Principal,
@@ -282,27 +271,14 @@ def objection_page(request: Request, settings: Settings, rules: Rules, session: 
                 back=f"/window?subject={subject}" if counter else "/my")
 
 
-def _applicant(request: Request, settings: Settings) -> tuple[Principal, str]:
-    me = require_principal(request, settings)
-    if not has_own_subject(me) or me.subject is None:
-        raise forbidden("该页面仅供申请人使用")
-    return me, me.subject
 
 
-def _clerk(request: Request, settings: Settings, subject: str) -> tuple[Principal, str]:
-    me = require_principal(request, settings)
-    if not can_file_at_counter(me):
-        raise forbidden("该页面仅供政务服务中心窗口工作人员使用")
-    key = normalize_id(subject.strip())
-    if not can_apply_for(me, key):
-        raise forbidden()
-    return me, key
 
 
 @router.get("/my/objections", response_class=HTMLResponse)
 def my_objection(request: Request, settings: SettingsDep, rules: RulesDep, session: SessionDep, record: str = "",
                  refused: str = "") -> Response:
-    me, subject = _applicant(request, settings)
+    me, subject = applicant_signed_in(request, settings)
     return objection_page(request, settings, rules, session, me, subject, record, refused=refused[:32])
 
 
@@ -311,14 +287,14 @@ async def my_object(request: Request, settings: SettingsDep, rules: RulesDep, te
     """Filed: to the progress page, as a repair filed on /my is."""
     form = await request.form()
     check_csrf(request, settings, form)
-    me, subject = _applicant(request, settings)
+    me, subject = applicant_signed_in(request, settings)
     return await _filed_or_again(request, settings, rules, temporal, me, subject, form, "/applications/{}?objected=1")
 
 
 @router.get("/window/objections", response_class=HTMLResponse)
 def window_objection(request: Request, settings: SettingsDep, rules: RulesDep, session: SessionDep,
                      subject: str = "", record: str = "", refused: str = "") -> Response:
-    me, key = _clerk(request, settings, subject)
+    me, key = clerk_for(request, settings, subject)
     return objection_page(request, settings, rules, session, me, key, record, refused=refused[:32])
 
 
@@ -328,7 +304,7 @@ async def window_object(request: Request, settings: SettingsDep, rules: RulesDep
     takes away, as a repair filed at the counter is."""
     form = await request.form()
     check_csrf(request, settings, form)
-    me, subject = _clerk(request, settings, str(form.get("subject", "")))
+    me, subject = clerk_for(request, settings, str(form.get("subject", "")))
     return await _filed_or_again(request, settings, rules, temporal, me, subject, form, "/applications/{}/receipt")
 
 

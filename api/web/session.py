@@ -20,9 +20,11 @@ import jwt
 from fastapi import Request, Response
 
 from api.auth import check_principal
+from api.errors import forbidden
 from config.settings import Settings
-from domain.access import Principal
+from domain.access import Principal, can_apply_for, can_file_at_counter, has_own_subject
 from domain.errors import DomainError
+from domain.identifiers import normalize_id
 from domain.model import Role
 from domain.text import invalid_text
 from store import sessions as store_sessions
@@ -164,3 +166,22 @@ def sign_out(response: Response, request: Request | None = None, settings: Setti
 def _set(response: Response, name: str, value: str, settings: Settings, max_age: int) -> None:
     response.set_cookie(name, value, max_age=max_age, path="/", httponly=True, samesite="lax",
                         secure=settings.env == "production")
+
+
+def applicant_signed_in(request: Request, settings: Settings) -> tuple[Principal, str]:
+    """The enterprise (or person) signed in for itself, with its own subject key: the /my forms."""
+    me = require_principal(request, settings)
+    if not has_own_subject(me) or me.subject is None:
+        raise forbidden("该页面仅供申请人使用")
+    return me, me.subject
+
+
+def clerk_for(request: Request, settings: Settings, subject: str) -> tuple[Principal, str]:
+    """A counter clerk signed in, for the walk-in subject it serves: the /window forms."""
+    me = require_principal(request, settings)
+    if not can_file_at_counter(me):
+        raise forbidden("该页面仅供政务服务中心窗口工作人员使用")
+    key = normalize_id(subject.strip())
+    if not can_apply_for(me, key):
+        raise forbidden()
+    return me, key

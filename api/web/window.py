@@ -25,6 +25,7 @@ from api.web.objections import objection_links
 from api.web.progress import expected_decision, stepper
 from api.web.receipt_steps import next_steps
 from api.web.render import page
+from api.web.restructurings import restructuring_href
 from api.web.session import check_csrf, require_principal
 from config.loader import load_letter_texts
 from config.rules import Rules
@@ -66,6 +67,7 @@ def _window(request: Request, settings: Settings, rules: Rules, session: Session
     return page(request, settings, "window.html", me, status=status, subject=subject,
                 subject_error=subject_error or "", records=records, form=state, hidden_subject=subject,
                 objection_links=objection_links(me, subject, records),
+                restructuring_href=restructuring_href(me, subject, records),
                 published_on=published_on(settings), action="/window",
                 filed=store_cases.applications_of(session, filed_by=me.sub, limit=20),
                 lookup=lookup_state or FormState(), found=found, grant=grant,

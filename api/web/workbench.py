@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from api import clock
 from api.audit_view import site_order, sites_once
-from api.cases_view import case_public, queue_within
+from api.cases_view import case_public, queue_within, restructuring_public
 from api.deps import RulesDep, SessionDep, SettingsDep, TemporalDep
 from api.errors import field_error, forbidden
 from api.present import record_public
@@ -48,9 +48,10 @@ from domain.transitions import (
 from services import deciding
 from services.db import in_session
 from services.visibility import visible_case
+from store import cases as store_cases
 from store import materials as store_materials
 from store import returned as store_returned
-from store.models import CreditRecord
+from store.models import CreditRecord, RepairCase
 
 router = APIRouter(include_in_schema=False)
 
@@ -119,7 +120,21 @@ def _case_context(session: Session, settings: Settings, rules: Rules, me: Princi
         "objection": objection, "refused": refused_of(session, rules, [view]).get(view.id),
         # the actions the page offers outside its live part: another answer makes the page's script reload it
         "actions_key": "actions=" + ",".join(a.value for a in actions),
+        **_ruling(session, rules, row),
     }
+
+
+def _ruling(session: Session, rules: Rules, row: RepairCase) -> dict[str, Any]:
+    """A restructuring case's court ruling, for its caseworker to check: the ruling as filed (and the plan's
+    outcome once the court said it) and the ruling's files, kept with the application's first case
+    (services/restructuring.py) and open to every case's handler (api/routes/materials.py)."""
+    found = store_cases.restructuring_of(session, row.application_id) if (
+        row.request == RequestKind.RESTRUCTURING) else None
+    if found is None:
+        return {"restructuring": None, "ruling_files": []}
+    cases = {c.id: c for c in store_cases.cases_of(session, row.application_id)}
+    files = [m for m in store_materials.of_cases(session, list(cases)) if m.purpose == "ruling"]
+    return {"restructuring": restructuring_public(rules, found), "ruling_files": files}
 
 
 def _case(request: Request, settings: Settings, rules: Rules, session: Session, me: Principal, case_id: str,

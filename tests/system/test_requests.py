@@ -10,6 +10,7 @@ import pytest
 
 from api import clock
 from tests import factories
+from tests.materials import pdf_bytes
 from tests.system.steps import decide, eventually, progress, register, texts_about
 
 pytestmark = pytest.mark.system
@@ -60,10 +61,14 @@ def test_a_restructuring_is_lifted_then_repaired_on_the_courts_word(stack):
     uscc = factories.uscc(9022)
     issuer = "320800-tax"
     record = register(stack, issuer, uscc)
+    applicant = stack.token("--role", "applicant", "--subject", uscc)
+    ruling = httpx.post(stack.api + "/api/v1/materials", timeout=30, data={"subject": uscc}, headers=applicant,
+                        files={"file": ("和解裁定书.pdf", pdf_bytes("ruling"), "application/pdf")})
+    assert ruling.status_code == 201, ruling.text
     made = httpx.post(stack.api + "/api/v1/restructurings", timeout=30, json={
         "subject": uscc, "kind": "settlement", "court": "320800-court", "ruling_no": "（2026）苏08破5号之一",
-        "ruled_on": str(clock.today()), "record_ids": [record["id"]], "contact_phone": "13912345678"},
-        headers=stack.token("--role", "applicant", "--subject", uscc))
+        "ruled_on": str(clock.today()), "record_ids": [record["id"]], "contact_phone": "13912345678",
+        "materials": [ruling.json()["id"]]}, headers=applicant)
     assert made.status_code == 201, made.text
     case_id = made.json()["cases"][0]["id"]
     decide(stack, case_id, issuer, "accept")

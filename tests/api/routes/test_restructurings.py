@@ -18,6 +18,7 @@ from store.models import Restructuring
 from tests import factories
 from tests.api.conftest import token
 from tests.api.routes.test_cases import CASEWORKER, ISSUER, registered
+from tests.materials import pdf_bytes
 
 OTHER = "320100-transport"
 COURT = token("integrator", authority="320100-court")
@@ -25,7 +26,8 @@ COURT = token("integrator", authority="320100-court")
 
 def _body(uscc: str, record_ids: list[str], **over) -> dict:  # type: ignore[no-untyped-def]
     return {"subject": uscc, "kind": "reorganisation", "court": "320100-court", "ruling_no": "（2026）苏01破12号之二",
-            "ruled_on": str(clock.today()), "record_ids": record_ids, "contact_phone": "13912345678", **over}
+            "ruled_on": str(clock.today()), "record_ids": record_ids, "contact_phone": "13912345678",
+            "materials": ["mat_placeholder"], **over}
 
 
 async def _states(api, app_id: str, headers: dict, state: str) -> dict:  # type: ignore[no-untyped-def]
@@ -42,19 +44,32 @@ def _count() -> int:
         return len(s.exec(select(Restructuring)).all())
 
 
+async def _ruling(api, uscc: str, headers: dict) -> str:  # type: ignore[no-untyped-def]
+    up = await api.post("/api/v1/materials", files={"file": ("裁定书.pdf", pdf_bytes("ruling"), "application/pdf")},
+                        data={"subject": uscc}, headers=headers)
+    assert up.status_code == 201, up.text
+    return str(up.json()["id"])
+
+
 async def test_lifted_by_each_handler_then_repaired_on_the_courts_word(api):
     uscc = factories.uscc()
     first, second = await registered(api, uscc), await registered(api, uscc, issuer=OTHER)
     applicant = token("applicant", subject=uscc)
-    made = await api.post("/api/v1/restructurings", json=_body(uscc, [first["id"], second["id"]]), headers=applicant)
+    ruling = await _ruling(api, uscc, applicant)
+    made = await api.post("/api/v1/restructurings", json=_body(uscc, [first["id"], second["id"]], materials=[ruling]),
+                          headers=applicant)
     assert made.status_code == 201, made.text
     app_id = made.json()["id"]
     for case in made.json()["cases"]:
         who = CASEWORKER if case["handler"] == ISSUER else token("caseworker", authority=OTHER)
+        # the ruling is kept with the first case, and each handler reads it; no one else does
+        assert (await api.get(f"/api/v1/materials/{ruling}", headers=who)).status_code == 200
         path = f"/api/v1/cases/{case['id']}/decisions"
         assert (await api.post(path, json={"action": "accept"}, headers=who)).status_code == 200
         lifted = await api.post(path, json={"action": "approve", "reason": "裁定书属实"}, headers=who)
         assert lifted.json()["state"] == "lifted", lifted.text
+    stranger = token("caseworker", authority="320200-transport")
+    assert (await api.get(f"/api/v1/materials/{ruling}", headers=stranger)).status_code == 404
     view = await _states(api, app_id, applicant, "lifted")
     assert view["restructuring"]["kind_label"] == "破产重整"
     assert view["restructuring"]["court_name"] == "南京市中级人民法院" and view["restructuring"]["outcome"] is None
@@ -96,6 +111,7 @@ async def test_bad_restructurings_are_refused_and_nothing_is_stored(api):
     await refused(_body(uscc, ids, ruled_on=str(clock.today() + timedelta(days=1))), 422, "RULED_IN_FUTURE")
     await refused(_body(uscc, ids, court=OTHER), 422, "UNKNOWN_COURT")
     await refused(_body(uscc, [theirs["id"]]), 422, "UNKNOWN_RECORD")
+    await refused(_body(uscc, ids, materials=[]), 422, "RULING_MATERIAL_REQUIRED")
     await refused(_body(uscc, ids, materials=["mat_nothing"]), 422, "UNKNOWN_MATERIAL")
     await refused(_body(uscc, []), 422, "INVALID_RECORD_IDS")
     assert _count() == before
