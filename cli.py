@@ -57,6 +57,32 @@ def _migrate(_: argparse.Namespace) -> int:
 def _sweep(args: argparse.Namespace) -> int:
     """The daily sweep for a given day, as the Schedule runs it: the same workflow, the same idempotency (a
     second run for a day sends nothing already sent)."""
+    from contracts.sweep import REMINDER_SWEEP_WORKFLOW, SweepInput, SweepResult, sweep_workflow_id
+    from worker import sweep_settings
+
+    return _daily("sweep", "巡检未完成", "SWEEP_FAILED", args.today, lambda day, config: (
+        REMINDER_SWEEP_WORKFLOW, [SweepInput(day=day), sweep_settings(config)], sweep_workflow_id(day), SweepResult))
+
+
+def _reconcile(args: argparse.Namespace) -> int:
+    """The day's reconciliation of every site, as the Schedule runs it (对账): the same workflow; a second run
+    for a day reads every site again and sends nothing a site has already applied."""
+    from contracts.reconciliation import (
+        RECONCILIATION_WORKFLOW,
+        ReconcileInput,
+        ReconcileResult,
+        reconciliation_workflow_id,
+    )
+    from services.reconciling import reconcile_settings
+
+    return _daily("reconcile", "对账未完成", "RECONCILE_FAILED", args.today, lambda day, config: (
+        RECONCILIATION_WORKFLOW, [ReconcileInput(day=day), reconcile_settings(config)],
+        reconciliation_workflow_id(day), ReconcileResult))
+
+
+def _daily(command: str, failed: str, code: str, today: str, start: Any) -> int:
+    """Runs a daily workflow for `today` and prints its result as JSON: a run of that day still going is
+    joined, a finished one is run again (its steps are idempotent)."""
     import asyncio
     import json
     from datetime import date
@@ -65,33 +91,30 @@ def _sweep(args: argparse.Namespace) -> int:
 
     from config.settings import get_settings
     from config.temporal import connect
-    from contracts.sweep import REMINDER_SWEEP_WORKFLOW, SweepInput, SweepResult, sweep_workflow_id
-    from worker import sweep_settings
 
     try:
-        day = date.fromisoformat(args.today)
+        day = date.fromisoformat(today)
     except ValueError:
-        print(f"xiufu sweep: 日期格式应为 YYYY-MM-DD: {args.today} (INVALID_DATE)", file=sys.stderr)
+        print(f"xiufu {command}: 日期格式应为 YYYY-MM-DD: {today} (INVALID_DATE)", file=sys.stderr)
         return 2
     settings = get_settings()
+    workflow, inputs, workflow_id, result_type = start(day, settings.config_dir)
 
-    async def run() -> SweepResult:
+    async def run() -> Any:
         client = await connect(settings)
         handle = await client.start_workflow(
-            REMINDER_SWEEP_WORKFLOW, args=[SweepInput(day=day), sweep_settings(settings.config_dir)],
-            id=sweep_workflow_id(day), task_queue=settings.task_queue,
+            workflow, args=inputs, id=workflow_id, task_queue=settings.task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-            id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE, result_type=SweepResult)
+            id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE, result_type=result_type)
         return await handle.result()
 
     try:
         result = asyncio.run(run())
     except Exception as failure:  # noqa: BLE001 - reported, and the exit code says it failed
-        print(f"xiufu sweep: 巡检未完成： {failure!r} (SWEEP_FAILED)", file=sys.stderr)
+        print(f"xiufu {command}: {failed}： {failure!r} ({code})", file=sys.stderr)
         _exit_without_finalising(1)
     print(json.dumps(result.model_dump(mode="json"), ensure_ascii=False))
     _exit_without_finalising(0)
-
 
 
 IMPORT_CHUNK = 100  # rows per POST /records/batch: a progress step, and a chunk lost to an outage is small
@@ -234,6 +257,9 @@ def main(argv: list[str] | None = None) -> int:
     sweep = commands.add_parser("sweep", help="run the daily reminder sweep for a given day")
     sweep.add_argument("--today", required=True, help="the day to sweep, YYYY-MM-DD (Beijing)")
     sweep.set_defaults(func=_sweep)
+    reconcile = commands.add_parser("reconcile", help="reconcile every site with the hub for a given day (对账)")
+    reconcile.add_argument("--today", required=True, help="the day of the run, YYYY-MM-DD (Beijing)")
+    reconcile.set_defaults(func=_reconcile)
     bulk = commands.add_parser("import", help="register the records of a filled .xlsx template through the API")
     bulk.add_argument("file", help="the filled template (GET /api/v1/records/import-template.xlsx)")
     bulk.add_argument("--issuer", required=True, help="the issuing authority's code, e.g. 320100-market_regulation")

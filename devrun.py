@@ -58,7 +58,29 @@ def load_demo_records(api: str, settings: object) -> int:
     answer = httpx.post(f"{api}/api/v1/records/batch", json={"records": body},
                         headers={"Authorization": f"Bearer {token}"}, timeout=60)
     answer.raise_for_status()
-    return sum(1 for result in answer.json()["results"] if result.get("id"))
+    results = answer.json()["results"]
+    # a record registered now is fed to the sites; one registered by an earlier start is left as the sites have it
+    feed_sites(settings, [(row["issuer"], r["id"], row["subject"]) for row, r in zip(body, results, strict=True)
+                          if r.get("status") == "created"])
+    return sum(1 for result in results if result.get("id"))
+
+
+def feed_sites(settings: object, records: list[tuple[str, str, dict[str, str]]]) -> None:
+    """The simulated sites shown the demo records as the departments' own feeds would publish them (each site
+    the records of the issuers it shows: config/targets.yaml), so the reconciliation board (/sync) starts from
+    sites that agree with the hub."""
+    import httpx
+
+    from config.loader import load_directory, load_targets
+    from domain.reconciliation import shows
+
+    directory = load_directory(settings.config_dir)  # type: ignore[attr-defined]
+    for target in load_targets(settings.config_dir, settings.simulator_url):  # type: ignore[attr-defined]
+        mine = [{"record_id": rid, "subject_key": subject.get("uscc") or subject.get("id_number") or "",
+                 "subject_name": subject.get("name", "")} for issuer, rid, subject in records
+                if shows(target.shows, directory.get(issuer))]
+        if mine:
+            httpx.post(f"{target.base_url}/records/bulk", json=mine, timeout=30).raise_for_status()
 
 
 def _interrupted(_signum: int, _frame: object) -> None:

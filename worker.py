@@ -30,16 +30,24 @@ from activities import handling as handling_activities
 from activities import letters as letter_activities
 from activities import messages as message_activities
 from activities import monitoring as monitoring_activities
+from activities import reconciliation as reconciliation_activities
 from activities import records as record_activities
 from activities import sync as sync_activities
 from config.loader import load_monitoring
 from config.logs import configure_logging
 from config.settings import Settings, get_settings
 from config.temporal import connect
+from contracts.reconciliation import (
+    RECONCILIATION_SCHEDULE_ID,
+    RECONCILIATION_WORKFLOW,
+    ReconcileInput,
+)
 from contracts.sweep import REMINDER_SCHEDULE_ID, REMINDER_SWEEP_WORKFLOW, SweepInput, SweepSettings
+from services.reconciling import reconcile_settings
 from workflows.application import ApplicationWorkflow
 from workflows.letter_batch import LetterBatchWorkflow
 from workflows.penalty_notice import PenaltyNoticeWorkflow
+from workflows.reconciliation import ReconciliationWorkflow
 from workflows.record_correction import RecordCorrectionWorkflow
 from workflows.record_withdrawal import RecordWithdrawalWorkflow
 from workflows.reminder_sweep import ReminderSweepWorkflow
@@ -48,7 +56,7 @@ from workflows.repair_decision import RepairDecisionWorkflow
 
 WORKFLOWS = [ApplicationWorkflow, RepairCaseWorkflow, PenaltyNoticeWorkflow, LetterBatchWorkflow,
              ReminderSweepWorkflow, RepairDecisionWorkflow, RecordWithdrawalWorkflow,
-             RecordCorrectionWorkflow]
+             RecordCorrectionWorkflow, ReconciliationWorkflow]
 ACTIVITIES = [
     case_activities.project_case,
     case_activities.notify_overdue,
@@ -78,6 +86,11 @@ ACTIVITIES = [
     monitoring_activities.purge_uploads,
     monitoring_activities.select_unpaid_fines,
     monitoring_activities.ask_payments,
+    reconciliation_activities.read_site,
+    reconciliation_activities.compare_site,
+    reconciliation_activities.redeliver,
+    reconciliation_activities.finish_site,
+    reconciliation_activities.site_unreadable,
 ]
 
 # Activities run in a thread pool of this size, and Temporal hands out no more at once: more would queue
@@ -104,25 +117,32 @@ def sweep_settings(config_dir: Path) -> SweepSettings:
 
 
 async def ensure_schedules(client: Client, settings: Settings) -> None:
-    """The daily ReminderSweepWorkflow as a Temporal Schedule at config/monitoring.yaml's time (Beijing):
-    created if missing, brought up to date with the config if present."""
+    """The daily ReminderSweepWorkflow and ReconciliationWorkflow as Temporal Schedules at config/monitoring.yaml's
+    times (Beijing): created if missing, brought up to date with the config if present."""
     monitoring = load_monitoring(settings.config_dir)
-    hour, minute = (int(x) for x in str(monitoring["daily_at"]).split(":"))
+    zone = str(monitoring["time_zone"])
+    await _ensure(client, REMINDER_SCHEDULE_ID, str(monitoring["daily_at"]), zone, ScheduleActionStartWorkflow(
+        REMINDER_SWEEP_WORKFLOW, args=[SweepInput(), sweep_settings(settings.config_dir)],
+        id="reminder-sweep-run", task_queue=settings.task_queue))
+    await _ensure(client, RECONCILIATION_SCHEDULE_ID, str(monitoring.get("reconcile_at", "02:30")), zone,
+                  ScheduleActionStartWorkflow(
+                      RECONCILIATION_WORKFLOW, args=[ReconcileInput(), reconcile_settings(settings.config_dir)],
+                      id="reconciliation-run", task_queue=settings.task_queue))
+
+
+async def _ensure(client: Client, schedule_id: str, at: str, zone: str, action: ScheduleActionStartWorkflow) -> None:
+    hour, minute = (int(x) for x in at.split(":"))
     schedule = Schedule(
-        action=ScheduleActionStartWorkflow(
-            REMINDER_SWEEP_WORKFLOW, args=[SweepInput(), sweep_settings(settings.config_dir)],
-            id="reminder-sweep-run", task_queue=settings.task_queue),
+        action=action,
         spec=ScheduleSpec(calendars=[ScheduleCalendarSpec(hour=[ScheduleRange(hour)], minute=[ScheduleRange(minute)])],
-                          time_zone_name=str(monitoring["time_zone"])),
+                          time_zone_name=zone),
         policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP, catchup_window=timedelta(hours=12)),
     )
     try:
-        await client.create_schedule(REMINDER_SCHEDULE_ID, schedule)
-        logging.info("schedule %s created: daily at %s %s", REMINDER_SCHEDULE_ID, monitoring["daily_at"],
-                     monitoring["time_zone"])
+        await client.create_schedule(schedule_id, schedule)
+        logging.info("schedule %s created: daily at %s %s", schedule_id, at, zone)
     except ScheduleAlreadyRunningError:
-        await client.get_schedule_handle(REMINDER_SCHEDULE_ID).update(
-            lambda current: ScheduleUpdate(schedule=schedule))
+        await client.get_schedule_handle(schedule_id).update(lambda current: ScheduleUpdate(schedule=schedule))
 
 
 async def main() -> None:

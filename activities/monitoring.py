@@ -27,7 +27,7 @@ from services import payments
 from store import materials as store_materials
 from store import monitoring as store_monitoring
 from store import records as store_records
-from store.models import SmsMessage
+from store.models import RecordDelivery, SmsMessage
 
 
 @activity.defn
@@ -88,9 +88,14 @@ def end_publication(batch: SweepSend) -> EndedBatch:
             continue
         try:
             for target in targets:
-                post_delivery(target.base_url, target.name, f"{record.id}:{target.code}:unpublish", {
-                    "record_id": record.id, "action": "unpublish", "reason": "最长公示期届满，停止公示",
-                    "decided_at": batch.day.isoformat()})
+                key = f"{record.id}:{target.code}:unpublish"
+                body: dict[str, object] = {"record_id": record.id, "action": "unpublish",
+                                           "reason": "最长公示期届满，停止公示", "decided_at": batch.day.isoformat()}
+                ack = post_delivery(target.base_url, target.name, key, body)
+                with transaction() as session:  # kept, so the reconciliation can send it again under its key
+                    store_records.keep_delivery(session, RecordDelivery(
+                        id=key, record_id=record.id, target=target.code, target_name=target.name, action="unpublish",
+                        ack_id=str(ack.get("ack_id", "")), acknowledged_at=datetime.now(UTC), payload=body))
         except ApplicationError as err:
             if err.type != "DeliveryRefused":
                 raise  # an outage: the activity is retried, the sites already told apply it once

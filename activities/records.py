@@ -57,10 +57,9 @@ def deliver_record(delivery: RecordDeliveryInput) -> DeliveryAck:
     ack = DeliveryAck(target=delivery.target, target_name=delivery.target_name, ack_id=str(body["ack_id"]),
                       acknowledged_at=datetime.now(UTC))
     with transaction() as session:
-        if session.get(RecordDelivery, key) is None:
-            session.add(RecordDelivery(id=key, record_id=delivery.record_id, target=delivery.target,
-                                       target_name=delivery.target_name, action=action,
-                                       ack_id=ack.ack_id, acknowledged_at=ack.acknowledged_at))
+        store_records.keep_delivery(session, RecordDelivery(
+            id=key, record_id=delivery.record_id, target=delivery.target, target_name=delivery.target_name,
+            action=action, ack_id=ack.ack_id, acknowledged_at=ack.acknowledged_at, payload=payload))
     return ack
 
 

@@ -21,19 +21,20 @@ from store import cases as store_cases
 @activity.defn
 def list_targets() -> list[TargetInfo]:
     settings = get_settings()
-    return [TargetInfo(code=t.code, name=t.name, base_url=t.base_url)
+    return [TargetInfo(code=t.code, name=t.name, base_url=t.base_url, shows=t.shows)
             for t in load_targets(settings.config_dir, settings.simulator_url)]
 
 
 @activity.defn
 def deliver(delivery: DeliveryInput) -> DeliveryAck:
     key = f"{delivery.case_id}:{delivery.target}:{delivery.action}"
-    body = post_delivery(delivery.base_url, delivery.target_name, key,
-                         {"record_id": delivery.record_id, "action": delivery.action, "reason": delivery.reason,
-                          "case_id": delivery.case_id})
+    payload: dict[str, object] = {"record_id": delivery.record_id, "action": delivery.action,
+                                  "reason": delivery.reason, "case_id": delivery.case_id}
+    body = post_delivery(delivery.base_url, delivery.target_name, key, payload)
     ack = DeliveryAck(target=delivery.target, target_name=delivery.target_name, ack_id=str(body["ack_id"]),
                       acknowledged_at=datetime.now(UTC))
     with transaction() as session:
         store_cases.save_ack(session, case_id=delivery.case_id, target=ack.target, target_name=ack.target_name,
-                             ack_id=ack.ack_id, acknowledged_at=ack.acknowledged_at, action=delivery.action)
+                             ack_id=ack.ack_id, acknowledged_at=ack.acknowledged_at, action=delivery.action,
+                             payload=payload)
     return ack

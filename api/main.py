@@ -28,6 +28,7 @@ from api.routes import (
     restructurings,
     subjects,
     supervision,
+    sync,
 )
 from api.routes.health import calendar_warnings
 from api.web import app as web
@@ -80,7 +81,7 @@ def create_app() -> FastAPI:
     app.add_middleware(BodyLimit, settings=settings, answer=refuse,
                        uploads=rules_for(settings.config_dir).policy.uploads)
     for module in (health, authorities, records, subjects, applications, cases, decisions, materials, monitoring,
-                   evaluations, supervision, handling, payments, objections, restructurings):
+                   evaluations, supervision, handling, payments, objections, restructurings, sync):
         app.include_router(module.router)
     web.install(app)
     return app

@@ -502,3 +502,54 @@ class SupervisionSummary(BaseModel):
     overdue: list[CasePublic]
     stages: list[StagePublic]
     ratings: list[AuthorityRatings]
+
+
+# ---- 对账 (issue 12): what each site shows against the hub -------------------------------------------------
+class SiteReconciled(BaseModel):
+    """One site's last reconciliation: what it said it shows, the differences by class
+    (domain.reconciliation.Difference) and what was done about them (Outcome)."""
+
+    target: str
+    target_name: str
+    run_id: str
+    day: date
+    started_at: datetime
+    read_at: datetime | None = None
+    finished_at: datetime | None = None
+    shown: int = 0
+    counts: dict[str, int]
+    outcomes: dict[str, int]
+    error: str = ""  # the site could not be read in that run
+
+
+class SyncBoard(BaseModel):
+    sites: list[SiteReconciled]
+    labels: dict[str, str]  # each class and outcome, as people read it
+
+
+class DifferencePublic(BaseModel):
+    id: str
+    run_id: str
+    target: str
+    record_id: str
+    kind: str
+    kind_label: str
+    outcome: str
+    outcome_label: str
+    hub_state: str | None = None
+    hub_version: int | None = None
+    site_version: int | None = None
+    delivery_key: str | None = None  # the hub's own delivery sent again, when the hub owns the difference
+    found_at: datetime
+    resolved_at: datetime | None = None
+    note: str = ""
+
+
+class DifferencePage(BaseModel):
+    items: list[DifferencePublic]
+    next: str | None = None  # pass as `after` for the next page
+
+
+class ReconciliationStarted(BaseModel):
+    workflow_id: str
+    day: date

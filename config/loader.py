@@ -133,6 +133,8 @@ class SyncTarget:
     code: str
     name: str
     base_url: str
+    # whose records the site shows (domain/reconciliation.shows): all | sector:<sector> | region:<code>
+    shows: str = "all"
 
 
 @lru_cache
@@ -206,7 +208,8 @@ def _calendar(path: Path, _changed: int) -> WorkCalendar:
 def load_targets(config_dir: Path, simulator_url: str) -> tuple[SyncTarget, ...]:
     raw = _read(config_dir / "targets.yaml")
     return tuple(
-        SyncTarget(t["code"], t["name"], t["base_url"].replace("{simulator}", simulator_url.rstrip("/")))
+        SyncTarget(t["code"], t["name"], t["base_url"].replace("{simulator}", simulator_url.rstrip("/")),
+                   str(t.get("shows", "all")))
         for t in raw["targets"]
     )
 

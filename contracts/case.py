@@ -226,6 +226,7 @@ class TargetInfo(BaseModel):
     code: str
     name: str
     base_url: str
+    shows: str = "all"  # whose records the site publishes (config/targets.yaml), for the reconciliation
 
 
 class OverdueNotice(BaseModel):

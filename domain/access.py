@@ -176,6 +176,12 @@ def decides_in_system(p: Principal, system: str) -> bool:
     return p.role is Role.HANDLING_SYSTEM and bool(system) and p.authority == system
 
 
+def can_see_sync(p: Principal) -> bool:
+    """The reconciliation board (对账) covers every site and every record of the province: the admin, auditors
+    and the province's supervisors."""
+    return sees_province(p) or oversight_region(p) == "320000"
+
+
 def can_resync(p: Principal) -> bool:
     """Sending a refused repair to a site again is the admin's (after the cause is fixed with the site)."""
     return p.role is Role.ADMIN

@@ -1,9 +1,13 @@
 """Downstream-site simulator: stands in for Credit China (Jiangsu), the publicity system, the public data
 platform and the city credit sites, speaking HTTP as a sync target would.
 
-It publishes records, takes them off on a delivery, refuses a malformed one (422), remembers every
-Idempotency-Key so a retried delivery is acknowledged again but applied once, and can be told to fail or
-be slow (POST /control/{site}). State is in memory: restarting the simulator is restarting those sites.
+It publishes records (as the departments' own feeds give them to a site: POST /sites/{site}/records), takes
+them off on a delivery, refuses a malformed one (422), remembers every Idempotency-Key so a retried delivery
+is acknowledged again but applied once, and offers the data interface a real site has for reconciliation
+(simulator/sites.py: what it shows now, page by page, and what changed since a moment). It can be told to
+fail, be slow, be down for a while, drop removals while acknowledging them, restore an older copy of itself
+(POST /control/{site}, /sites/{site}/snapshot, /sites/{site}/restore). State is in memory: restarting the
+simulator is restarting those sites.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from pydantic import BaseModel, Field
 
 from simulator import handling, identity, payments
 from simulator.faults import misbehave
+from simulator.sites import REMOVALS, Control, Site, down, export_page
 
 app = FastAPI(title="xiufu 下游网站模拟器 (simulator)")
 app.include_router(identity.router)
@@ -30,6 +35,7 @@ class Publish(BaseModel):
     subject_key: str = Field(min_length=1)
     subject_name: str = ""
     kind: str = ""
+    version: int = 1
 
 
 class Delivery(BaseModel):
@@ -46,21 +52,6 @@ class Delivery(BaseModel):
     decided_at: str | None = None
 
 
-class Control(BaseModel):
-    fail_next: int = 0  # answer 503 to the next N deliveries
-    refuse_next: int = 0  # answer 422 to the next N deliveries (a site that will not take them)
-    delay_s: float = 0.0  # sleep before answering each delivery
-
-
-class Site:
-    def __init__(self) -> None:
-        self.records: dict[str, dict[str, Any]] = {}
-        self.acks: dict[str, dict[str, Any]] = {}  # Idempotency-Key -> acknowledgement
-        self.applied: dict[str, int] = defaultdict(int)  # Idempotency-Key -> times applied (must stay 1)
-        self.received = 0
-        self.control = Control()
-
-
 sites: dict[str, Site] = defaultdict(Site)
 
 
@@ -71,8 +62,36 @@ def list_sites() -> dict[str, Any]:
 
 @app.post("/sites/{site}/records", status_code=201)
 def publish(site: str, record: Publish) -> dict[str, Any]:
-    sites[site].records[record.record_id] = {**record.model_dump(), "published": True}
-    return sites[site].records[record.record_id]
+    """A department's feed publishes a record on the site (or publishes it again, as a re-import does)."""
+    return sites[site].put(record.record_id, {**record.model_dump(), "published": True})
+
+
+@app.post("/sites/{site}/records/bulk", status_code=201)
+def publish_many(site: str, records: list[Publish]) -> dict[str, int]:
+    for record in records:
+        sites[site].put(record.record_id, {**record.model_dump(), "published": True})
+    return {"published": len(records)}
+
+
+@app.get("/sites/{site}/export")
+def export(site: str, after: str = "", limit: int = 1000, since: str = "") -> dict[str, Any]:
+    """What the site publishes now, by record id, a page at a time (`after` the last id of the page before);
+    with `since` (an ISO moment), only what changed since then, shown or taken off (the daily increment)."""
+    down(sites[site].control)
+    return export_page(sites[site], after=after, limit=max(1, min(limit, 10000)), since=since)
+
+
+@app.post("/sites/{site}/snapshot")
+def snapshot(site: str) -> dict[str, int]:
+    """Keeps a copy of the site as it is now, for a later restore."""
+    return {"records": sites[site].snapshot()}
+
+
+@app.post("/sites/{site}/restore")
+def restore(site: str) -> dict[str, int]:
+    """The site restored from its copy (a backup): whatever it applied since is lost, removals and the
+    idempotency keys that came with them alike."""
+    return {"records": sites[site].restore()}
 
 
 @app.get("/sites/{site}/records/{record_id}")
@@ -89,17 +108,14 @@ async def deliver(
 ) -> dict[str, Any]:
     target = sites[site]
     target.received += 1
+    down(target.control)
     await misbehave(target.control, "record unknown to this site")
     if idempotency_key in target.acks:
         return {**target.acks[idempotency_key], "replayed": True}
-    target.applied[idempotency_key] += 1
-    record = target.records.setdefault(delivery.record_id, {"record_id": delivery.record_id})
-    if delivery.action == "correct":
-        record.update(delivery.content or {}, version=delivery.version, corrected_reason=delivery.reason)
-    elif delivery.action == "unshield":
-        record.update(published=True, removed_by=None, reason=delivery.reason)
-    else:
-        record.update(published=False, removed_by=delivery.action, reason=delivery.reason)
+    lost = delivery.action in REMOVALS and target.drops()
+    if not lost:  # a dropped removal is acknowledged and never written: neither its effect nor its key is kept
+        target.applied[idempotency_key] += 1
+        target.apply(delivery.record_id, delivery.action, delivery.reason, delivery.content, delivery.version)
     ack = {
         "ack_id": uuid.uuid4().hex,
         "site": site,
@@ -108,7 +124,8 @@ async def deliver(
         "acknowledged_at": datetime.now(UTC).isoformat(),
         "replayed": False,
     }
-    target.acks[idempotency_key] = ack
+    if not lost:
+        target.acks[idempotency_key] = ack
     return ack
 
 
@@ -120,7 +137,7 @@ def deliveries(site: str) -> dict[str, Any]:
 
 @app.post("/control/{site}")
 def control(site: str, settings: Control) -> dict[str, Any]:
-    sites[site].control = settings
+    sites[site].control = settings.started()
     return settings.model_dump()
 
 

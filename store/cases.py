@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from domain.model import RequestKind
+from domain.objection import REFUSALS
 from domain.query_code import new_query_code
 from store.models import (
     Application,
@@ -109,11 +111,11 @@ def project_case(
 
 
 def save_ack(session: Session, *, case_id: str, target: str, target_name: str, ack_id: str,
-             acknowledged_at: datetime, action: str = "repair") -> None:
+             acknowledged_at: datetime, action: str = "repair", payload: dict[str, object] | None = None) -> None:
     key = f"{case_id}:{target}:{action}"
     if session.get(SyncDelivery, key) is None:
         session.add(SyncDelivery(id=key, case_id=case_id, target=target, target_name=target_name, ack_id=ack_id,
-                                 acknowledged_at=acknowledged_at, action=action))
+                                 acknowledged_at=acknowledged_at, action=action, payload=payload))
 
 
 def notify_once(session: Session, notification: Notification) -> None:
@@ -226,3 +228,37 @@ def record_plan_outcome(session: Session, application_id: str, *, outcome: str, 
     row.outcome, row.outcome_ruling_no, row.outcome_on, row.outcome_at, row.outcome_by = (
         outcome, ruling_no, ruled_on, at, by)
     session.add(row)
+
+
+def requests_of(session: Session, application_ids: Sequence[str]) -> dict[str, set[str]]:
+    """What each application asks (domain.model.RequestKind), read from its cases (an application has no
+    column of its own for it): one query for all of them."""
+    if not application_ids:
+        return {}
+    found: dict[str, set[str]] = {}
+    rows = session.exec(select(RepairCase.application_id, RepairCase.request).where(
+        RepairCase.application_id.in_(application_ids)).distinct())  # type: ignore[attr-defined]
+    for application_id, request in rows:
+        found.setdefault(application_id, set()).add(request)
+    return found
+
+
+def restructurings_of(session: Session, application_ids: Sequence[str]) -> dict[str, Restructuring]:
+    """The court's ruling of each restructuring application among `application_ids`, in one query."""
+    if not application_ids:
+        return {}
+    rows = session.exec(select(Restructuring).where(
+        Restructuring.application_id.in_(application_ids)))  # type: ignore[attr-defined]
+    return {r.application_id: r for r in rows}
+
+
+def refused_cases_of(session: Session, record_id: str) -> list[RepairCase]:
+    """The record's refused cases (不予受理, 不予修复: domain.objection.REFUSALS), newest first: one query, on
+    repair_case's index of record_id. A record has one open case at a time, so the newest change is the
+    newest refusal. Only a repair's refusal is objected to (as the progress page offers it): an objection
+    not accepted, or a restructuring refused, is not objected to again."""
+    refusals = [s.value for s in REFUSALS]
+    return list(session.exec(select(RepairCase).where(
+        RepairCase.record_id == record_id, RepairCase.state.in_(refusals),  # type: ignore[attr-defined]
+        RepairCase.request == RequestKind.REPAIR.value)
+        .order_by(RepairCase.updated_at.desc(), RepairCase.id.desc())))  # type: ignore[attr-defined]

@@ -138,6 +138,8 @@ class SyncDelivery(SQLModel, table=True):
     target_name: str = Field(max_length=100)
     ack_id: str = Field(max_length=64)
     acknowledged_at: datetime
+    # the body sent, so a reconciliation sends the same one again under the same key (null before 0022)
+    payload: dict[str, object] | None = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
 
 
 class RecordVersion(SQLModel, table=True):
@@ -203,6 +205,64 @@ class RecordDelivery(SQLModel, table=True):
     action: str = Field(max_length=16)
     ack_id: str = Field(max_length=64)
     acknowledged_at: datetime
+    payload: dict[str, object] | None = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
+
+
+class Reconciliation(SQLModel, table=True):
+    """对账 of one site in one run (domain/reconciliation.py): how far it got, what it read, what it found."""
+
+    __tablename__ = "reconciliation"
+
+    id: str = Field(primary_key=True, max_length=120)  # <run_id>:<target>
+    run_id: str = Field(index=True, max_length=64)  # the workflow run's id
+    day: date = Field(index=True)
+    target: str = Field(max_length=32)
+    target_name: str = Field(max_length=100)
+    started_at: datetime
+    cursor: str | None = Field(default=None, max_length=32)  # the last record id read of the site's export
+    read_at: datetime | None = None
+    shown: int = 0  # records the site said it shows
+    compared_at: datetime | None = None
+    counts: dict[str, int] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+    redelivered: int = 0
+    refused: int = 0
+    finished_at: datetime | None = None
+    error: str = Field(default="", max_length=300)  # why the site could not be read, if it could not
+
+
+class SiteView(SQLModel, table=True):
+    """What a site's export said it shows, staged for one run's comparison and dropped once compared."""
+
+    __tablename__ = "site_view"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    run_id: str = Field(primary_key=True, max_length=64)
+    target: str = Field(primary_key=True, max_length=32)
+    record_id: str = Field(primary_key=True, max_length=64)
+    version: int = 1
+
+
+class SyncDifference(SQLModel, table=True):
+    """One difference a reconciliation found between a site and the hub, and what was done about it."""
+
+    __tablename__ = "sync_difference"
+    __table_args__ = (sa.Index("ix_sync_difference_target_record", "target", "record_id"),)
+
+    id: str = Field(primary_key=True, max_length=170)  # <run_id>:<target>:<record_id>
+    run_id: str = Field(index=True, max_length=64)
+    target: str = Field(max_length=32)
+    record_id: str = Field(max_length=64)
+    kind: str = Field(max_length=16)  # domain.reconciliation.Difference
+    outcome: str = Field(max_length=16)  # domain.reconciliation.Outcome
+    hub_state: str | None = Field(default=None, max_length=16)
+    hub_version: int | None = None
+    site_version: int | None = None
+    delivery_key: str | None = Field(default=None, max_length=170)  # the hub's own delivery, sent again
+    payload: dict[str, object] | None = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
+    ack_id: str | None = Field(default=None, max_length=64)
+    found_at: datetime
+    resolved_at: datetime | None = None
+    note: str = Field(default="", max_length=300)
 
 
 class Notification(SQLModel, table=True):

@@ -108,3 +108,9 @@ def confirm_fulfilled(session: Session, row: CreditRecord, on: date, by: str) ->
     session.add(row)
     session.flush()
     return True
+
+
+def keep_delivery(session: Session, delivery: RecordDelivery) -> None:
+    """A site's acknowledgement of a delivery about the record itself, kept once (a retry keeps the first)."""
+    if session.get(RecordDelivery, delivery.id) is None:
+        session.add(delivery)

@@ -18,6 +18,7 @@ from api.web import (
     public,
     reopened,
     restructurings,
+    sync,
     window,
     workbench,
 )
@@ -69,7 +70,7 @@ def install(app: FastAPI) -> None:
         app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="xiufu_oidc",
                            max_age=600, same_site="lax", https_only=settings.env == "production")
     for module in (public, oidc, applicant, objections, restructurings, window, workbench, oversight, reopened, imports,
-                   payments):
+                   payments, sync):
         app.include_router(module.router)
 
     @app.exception_handler(LoginRequired)

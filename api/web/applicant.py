@@ -30,11 +30,14 @@ from config.settings import Settings
 from domain.access import Principal, can_answer_supplement, has_own_subject
 from domain.errors import DomainError
 from domain.evaluation import COMMENT_MAX, RATING_LABELS
+from domain.model import REQUEST_LABELS, RequestKind
+from domain.restructuring import KIND_LABELS, RestructuringKind
 from domain.transitions import Action, CaseState
 from services import rating, withdrawing
 from services.db import in_session
 from services.visibility import visible_case
 from store import cases as store_cases
+from store.models import Application
 
 router = APIRouter(include_in_schema=False)
 
@@ -47,10 +50,27 @@ def _my(request: Request, settings: SettingsDep, rules: RulesDep, session: Sessi
     records = records_of(session, rules, me.subject, clock.today())
     apps = store_cases.applications_of(session, subject_key=me.subject)
     return page(request, settings, "my.html", me, status=status, records=records, applications=apps,
+                marks=request_marks(session, apps),
                 subject=me.subject, subject_name=records[0].subject.name if records else "", form=state,
                 published_on=published_on(settings), action="/my",
                 objection_links=objection_links(me, me.subject, records),
                 restructuring_href=restructuring_href(me, me.subject, records))
+
+
+def request_marks(session: Session, apps: list[Application]) -> dict[str, str]:
+    """What each of `apps` asks other than a repair, as the workbench's queue marks its cases: 异议申诉, or
+    破产重整 / 破产和解 (the kind as the court's ruling was filed). Read from their cases and rulings in two
+    queries however many are listed; a repair is not marked."""
+    asked = store_cases.requests_of(session, [a.id for a in apps])
+    rulings = store_cases.restructurings_of(
+        session, [app_id for app_id, kinds in asked.items() if RequestKind.RESTRUCTURING in kinds])
+    found = {}
+    for app_id, kinds in asked.items():
+        if RequestKind.OBJECTION in kinds:
+            found[app_id] = REQUEST_LABELS[RequestKind.OBJECTION]
+        elif app_id in rulings:
+            found[app_id] = KIND_LABELS[RestructuringKind(rulings[app_id].kind)]
+    return found
 
 
 @router.get("/my", response_class=HTMLResponse)

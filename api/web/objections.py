@@ -74,17 +74,10 @@ def _shown(state: str, max_publicity_end: date, today: date) -> bool:
     return RecordState(state) in OBJECTABLE and max_publicity_end >= today
 
 
-def refusals_of(session: Session, rules: Rules, subject: str, record_id: str) -> list[Refusal]:
-    """The record's refusals not objected to yet, newest first. A subject has a handful of applications: read
-    one by one (store/ has no query by record for this yet)."""
-    found: list[Refusal] = []
-    for app in store_cases.applications_of(session, subject_key=subject):
-        for case in store_cases.cases_of(session, app.id):
-            if case.record_id != record_id or CaseState(case.state) not in REFUSALS:
-                continue
-            if store_cases.objection_of_refusal(session, case.id) is None:
-                found.append(_refusal(session, rules, case))
-    return found
+def refusals_of(session: Session, rules: Rules, record_id: str) -> list[Refusal]:
+    """The record's refusals not objected to yet, newest first (the record is the subject's: the caller checked)."""
+    return [_refusal(session, rules, case) for case in store_cases.refused_cases_of(session, record_id)
+            if store_cases.objection_of_refusal(session, case.id) is None]
 
 
 def _refusal(session: Session, rules: Rules, case: RepairCase) -> Refusal:
@@ -257,7 +250,7 @@ def objection_page(request: Request, settings: Settings, rules: Rules, session: 
         raise not_found("失信信息")
     today = clock.today()
     record = record_public(row, rules, today)
-    refusals = refusals_of(session, rules, subject, row.id)
+    refusals = refusals_of(session, rules, row.id)
     counter = can_file_at_counter(me)
     claimable = [("subject_name", record.subject.name), ("summary", record.summary or "")]
     if record.fine_amount is not None or "罚款" in record.penalty_types:

@@ -18,7 +18,7 @@ from api.web.session import csrf_anchor, csrf_token
 from config.rules import rules_for
 from config.settings import Settings
 from domain import query_code
-from domain.access import Principal
+from domain.access import Principal, can_see_sync
 from domain.clock import beijing_date, beijing_time, chinese_date
 from domain.identifiers import shown_subject_key
 from domain.model import KIND_LABELS, RECORD_STATE_LABELS, ROLE_LABELS, SECTOR_LABELS, SEVERITY_LABELS, Role
@@ -87,6 +87,12 @@ def environment() -> jinja2.Environment:
     return env
 
 
+def nav_of(principal: Principal | None) -> list[tuple[str, str]]:
+    if principal is None:
+        return []
+    return NAV.get(principal.role, []) + ([("/sync", "对账")] if can_see_sync(principal) else [])
+
+
 def page(request: Request, settings: Settings, template: str, principal: Principal | None = None,
          status: int = 200, anchor: str | None = None, **context: Any) -> HTMLResponse:
     """`anchor`: the CSRF anchor when the response itself sets it (the first visit to /login)."""
@@ -94,7 +100,7 @@ def page(request: Request, settings: Settings, template: str, principal: Princip
     html = environment().get_template(template).render(
         request=request, me=principal, authority_label=lambda code: authority_name(rules, code),
         track_named=rules.policy.track_named,
-        nav=NAV.get(principal.role, []) if principal else [],
+        nav=nav_of(principal),
         upload_mb=rules.policy.uploads.max_bytes // (1024 * 1024),
         csrf=csrf_token(settings, anchor or csrf_anchor(request, settings)), dev=settings.env != "production",
         failed=status >= 400, **context)

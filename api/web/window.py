@@ -18,7 +18,7 @@ from api.deps import RulesDep, SessionDep, SettingsDep, TemporalDep
 from api.errors import forbidden
 from api.schemas import ApplicationPublic, CasePublic
 from api.web import counter_grant
-from api.web.applicant import supplement_requests
+from api.web.applicant import request_marks, supplement_requests
 from api.web.filing import answer_supplement, file, published_on, read_filing, records_of
 from api.web.forms import FormState, refusal_status
 from api.web.objections import objection_links
@@ -64,12 +64,13 @@ def _window(request: Request, settings: Settings, rules: Rules, session: Session
     records = records_of(session, rules, subject, clock.today()) if subject and not subject_error else []
     if subject_error:
         status = 422 if status == 200 else status
+    filed = store_cases.applications_of(session, filed_by=me.sub, limit=20)
     return page(request, settings, "window.html", me, status=status, subject=subject,
                 subject_error=subject_error or "", records=records, form=state, hidden_subject=subject,
                 objection_links=objection_links(me, subject, records),
                 restructuring_href=restructuring_href(me, subject, records),
                 published_on=published_on(settings), action="/window",
-                filed=store_cases.applications_of(session, filed_by=me.sub, limit=20),
+                filed=filed, marks=request_marks(session, filed),
                 lookup=lookup_state or FormState(), found=found, grant=grant,
                 asked=supplement_requests(found, me) if found else [], supplement=supplement or FormState(),
                 supplemented=bool(request.query_params.get("supplemented")),

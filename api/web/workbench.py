@@ -64,6 +64,9 @@ REASON_LABEL = {Action.REJECT: "不予受理的理由", Action.DENY: "不予修�
                 Action.CORRECT: "更正的理由（核查情况）", Action.KEEP: "维持原信息的理由（核查情况）"}
 # an objection upheld by taking the record off every site: the same approve, said as the objection's outcome
 OBJECTION_LABELS = {Action.APPROVE: "同意修复（撤下该信息）"}
+# a restructuring's approval lifts the record for now (暂予修复, the case lifted): hidden on every site while the
+# plan is carried out, repaired or shown again once the court says how it ended (domain/restructuring.py)
+RESTRUCTURING_LABELS = {Action.APPROVE: "同意暂予修复（各网站暂时屏蔽）"}
 
 
 @router.get("/workbench", response_class=HTMLResponse)
@@ -140,7 +143,8 @@ def _ruling(session: Session, rules: Rules, row: RepairCase) -> dict[str, Any]:
 def _case(request: Request, settings: Settings, rules: Rules, session: Session, me: Principal, case_id: str,
           form: FormState | None = None, status: int = 200) -> Response:
     context = _case_context(session, settings, rules, me, case_id)
-    labels = ACTION_LABELS | (OBJECTION_LABELS if context["objection"] else {})
+    labels = ACTION_LABELS | (OBJECTION_LABELS if context["objection"] else {}) | (
+        RESTRUCTURING_LABELS if context["case"].request == RequestKind.RESTRUCTURING else {})
     response = page(request, settings, "case.html", me, status=status, labels=labels, correctable=CORRECTABLE,
                     reason_label=REASON_LABEL, needs_reason=REASON_REQUIRED, form=form or FormState(),
                     flash=once.notice(request) if status == 200 else "", **context)

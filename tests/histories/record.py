@@ -405,6 +405,44 @@ async def sweep(client: Client, queue: str) -> None:
     await save("sweep_day", handle)
 
 
+async def reconciliation(client: Client, queue: str) -> None:
+    """(i) A day's reconciliation (对账) of every site: Credit China shows a record the hub never had (reported)
+    and restores a copy from before a repair, which the run sends again under the repair's key."""
+    from datetime import date
+
+    import httpx
+    import sqlalchemy as sa
+
+    from activities.sync import deliver
+    from config.loader import load_targets
+    from contracts.case import DeliveryInput
+    from contracts.reconciliation import ReconcileInput, ReconcileResult, ReconcileSettings
+    from store.db import engine_for, session_scope
+    from store.models import CreditRecord
+    from workflows.reconciliation import ReconciliationWorkflow
+
+    settings = get_settings()
+    cc = next(t for t in load_targets(settings.config_dir, settings.simulator_url) if t.code == "creditchina_js")
+    filed = file_application()
+    case, record_id = filed.cases[0].case_id, filed.cases[0].record_id
+    for rid in (record_id, "rec_only_on_the_site"):
+        httpx.post(f"{cc.base_url}/records", json={"record_id": rid, "subject_key": "x"}).raise_for_status()
+    httpx.post(f"{cc.base_url}/snapshot").raise_for_status()
+    with session_scope(engine_for(settings.db_url)) as session:
+        session.execute(sa.update(CreditRecord).where(CreditRecord.id == record_id).values(state="repaired"))
+    deliver(DeliveryInput(case_id=case, record_id=record_id, subject_key="x", target=cc.code, target_name=cc.name,
+                          base_url=cc.base_url))
+    httpx.post(f"{cc.base_url}/restore").raise_for_status()
+    handle = await client.start_workflow(
+        ReconciliationWorkflow.run, args=[ReconcileInput(day=date(2026, 12, 3)), ReconcileSettings(batch=1)],
+        id="reconciliation-recorded", task_queue=queue, result_type=ReconcileResult)
+    result = await handle.result()
+    done = next(s for s in result.sites if s.target == cc.code)
+    if done.outcomes.get("redelivered", 0) < 1 or done.counts.get("unknown", 0) < 1:
+        raise RuntimeError(f"the reconciliation did not send again and report: {done}")
+    await save("reconciliation_day", handle)
+
+
 async def _completed(case: WorkflowHandle, activity: str) -> int:
     """How many runs of `activity` the case's history shows completed."""
     events = (await case.fetch_history()).events
@@ -562,7 +600,8 @@ async def main(only: set[str]) -> None:
             test_server_existing_path=str(path), data_converter=DATA_CONVERTER
         ) as env:
             for scenario in (approved, tracks, handed_over, record_withdrawn, record_corrected, objections,
-                             restructuring, supplement_deny, withdrawn, withdrawn_together, notice, sweep):
+                             restructuring, supplement_deny, withdrawn, withdrawn_together, notice, sweep,
+                             reconciliation):
                 if only and scenario.__name__ not in only:
                     continue
                 queue = str(uuid.uuid4())

@@ -15,6 +15,7 @@ from config.temporal import DATA_CONVERTER
 from workflows.application import ApplicationWorkflow
 from workflows.letter_batch import LetterBatchWorkflow
 from workflows.penalty_notice import PenaltyNoticeWorkflow
+from workflows.reconciliation import ReconciliationWorkflow
 from workflows.record_correction import RecordCorrectionWorkflow
 from workflows.record_withdrawal import RecordWithdrawalWorkflow
 from workflows.reminder_sweep import ReminderSweepWorkflow
@@ -34,6 +35,6 @@ async def test_replay_saved_history(path: Path):
     history = WorkflowHistory.from_json(path.stem, path.read_text(encoding="utf-8"))
     replayer = Replayer(workflows=[ApplicationWorkflow, RepairCaseWorkflow, PenaltyNoticeWorkflow, LetterBatchWorkflow,
                                    ReminderSweepWorkflow, RepairDecisionWorkflow, RecordWithdrawalWorkflow,
-                                   RecordCorrectionWorkflow],
+                                   RecordCorrectionWorkflow, ReconciliationWorkflow],
                         data_converter=DATA_CONVERTER)
     await replayer.replay_workflow(history)  # raises on nondeterminism or a workflow task failure

@@ -10,13 +10,17 @@ from __future__ import annotations
 import asyncio
 import re
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+from sqlmodel import Session
+
+from api.web.objections import refusals_of
 from api.web.session import session_token
 from config.rules import rules_for
 from config.settings import get_settings
 from domain.access import Principal
 from domain.model import Role
+from store import cases as store_cases
 from store.db import engine_for, session_scope
 from store.models import Application, CaseEventRow, Objection, RepairCase
 from tests import factories
@@ -29,11 +33,13 @@ ISSUER = "320100-market_regulation"  # factories.record_body's issuer, the recor
 STATEMENT = "罚款金额登记有误，处罚决定书载明罚款500元"
 
 
-def _case(app_id: str, record_id: str, state: str, request: str = "repair") -> str:
-    """A case of the record in `state`, written to the store directly (no workflow: the page only reads it)."""
+def _case(app_id: str, record_id: str, state: str, request: str = "repair", at: datetime | None = None) -> str:
+    """A case of the record in `state`, written to the store directly (no workflow: the page only reads it);
+    `at`: when it last changed."""
     case_id = "case_" + uuid.uuid4().hex[:20]
-    now = datetime.now(UTC)
-    track = rules_for(get_settings().config_dir).policy.objection.key if request == "objection" else None
+    now = at or datetime.now(UTC)
+    policy = rules_for(get_settings().config_dir).policy
+    track = {"objection": policy.objection.key, "restructuring": policy.restructuring.key}.get(request)
     with session_scope(engine_for(get_settings().db_url)) as s:
         s.add(RepairCase(id=case_id, application_id=app_id, record_id=record_id, handler=ISSUER,
                          handler_region=ISSUER[:6], repair_channel="gsxt_js", state=state, request=request, track=track,
@@ -44,12 +50,16 @@ def _case(app_id: str, record_id: str, state: str, request: str = "repair") -> s
     return case_id
 
 
-def _application(subject: str) -> str:
+def _application(subject: str, filed_by: str = "applicant:x") -> str:
+    """An application of `subject`; `filed_by` "window:t": filed by the clerk test_rating_page.signed_in signs in."""
     app_id = "app_" + uuid.uuid4().hex[:20]
+    by_clerk = filed_by.startswith("window:")
     with session_scope(engine_for(get_settings().db_url)) as s:
-        s.add(Application(id=app_id, subject_key=subject, subject_name="江苏某某商贸有限公司", channel="online",
-                          filed_by="applicant:x", filed_by_role="applicant", contact_phone="13912345678",
-                          filed_at=datetime.now(UTC), workflow_started=True))
+        s.add(Application(id=app_id, subject_key=subject, subject_name="江苏某某商贸有限公司",
+                          channel="window" if by_clerk else "online", filed_by=filed_by,
+                          filed_by_role="window" if by_clerk else "applicant", contact_phone="13912345678",
+                          filed_at=datetime.now(UTC), query_code=store_cases.free_query_code(s),
+                          workflow_started=True))
     return app_id
 
 
@@ -146,6 +156,50 @@ def test_the_case_page_of_an_objection_offers_its_own_decisions(client):
     progress = signed_in(client, "applicant", subject=uscc).get(f"/applications/{app_id}")
     assert "异议申诉：" in progress.text and "提交异议" in progress.text and "核查" in progress.text
     assert "作出异议处理决定" in progress.text and STATEMENT in progress.text
+    # what the line says comes of it: the three outcomes, and what the sites are told of the two that reach them
+    assert ("前作出异议处理决定：更正信息、维持原信息或同意修复；更正的，随即将更正后的信息推送各信用网站，"
+            "同意修复的，随即通知各信用网站撤下。") in progress.text
+
+
+def test_my_and_the_counter_mark_an_objection_among_the_applications(client):
+    uscc = factories.uscc()
+    record = registered(uscc)
+    repair = _application(uscc)
+    _case(repair, record["id"], "denied")
+    objection = _application(uscc, filed_by="window:t")
+    _case(objection, record["id"], "under_review", request="objection")
+    my = signed_in(client, "applicant", subject=uscc).get("/my")
+    assert my.status_code == 200
+    assert re.search(rf'href="/applications/{objection}">[^<]* 提交的申请（异议申诉）</a>', my.text)
+    assert re.search(rf'href="/applications/{repair}">[^<（]* 提交的申请</a>', my.text)  # a repair: not marked
+    window = signed_in(client, "window", authority="320100-service_centre").get("/window")
+    assert window.status_code == 200
+    assert re.search(rf'href="/applications/{objection}">江苏某某商贸有限公司 · [^<]*（异议申诉）</a>', window.text)
+
+
+def test_the_form_offers_the_records_refusals_not_objected_to_newest_first(client):
+    uscc = factories.uscc()
+    record, other = registered(uscc), registered(uscc)
+    start = datetime.now(UTC)
+    older = _case(_application(uscc), record["id"], "denied", at=start)
+    objected = _case(_application(uscc), record["id"], "not_accepted", at=start + timedelta(days=1))
+    newer = _case(_application(uscc), record["id"], "not_accepted", at=start + timedelta(days=2))
+    _case(_application(uscc), record["id"], "withdrawn", at=start + timedelta(days=3))  # not a refusal
+    elsewhere = _case(_application(uscc), other["id"], "denied")  # another record's
+    objection = _case(_application(uscc), record["id"], "kept", request="objection", at=start + timedelta(days=4))
+    with session_scope(engine_for(get_settings().db_url)) as s:
+        s.add(Objection(case_id=objection, record_id=record["id"], ground="refusal", refused_case_id=objected,
+                        statement=STATEMENT, claimed={}, filed_at=start))
+    with Session(engine_for(get_settings().db_url)) as s:
+        assert [c.id for c in store_cases.refused_cases_of(s, record["id"])] == [newer, objected, older]
+        found = refusals_of(s, rules_for(get_settings().config_dir), record["id"])
+    assert [r.case_id for r in found] == [newer, older]  # the one objected to already is not offered again
+    assert [r.state_label for r in found] == ["不予受理", "不予修复"]
+    assert found[1].reason == "未提交罚款缴纳凭证" and found[1].handler_name and found[1].decided_at
+
+    page = signed_in(client, "applicant", subject=uscc).get(f"/my/objections?record={record['id']}").text
+    offered = re.findall(r'id="refused-(case_\w+)" name="refused_case_id"', page)
+    assert offered == [newer, older] and objected not in page and elsewhere not in page
 
 
 def _sign_in(web, role: str, **scope: str) -> None:

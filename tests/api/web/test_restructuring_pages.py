@@ -20,7 +20,7 @@ from store.db import engine_for, session_scope
 from store.models import Application, CreditRecord, Restructuring
 from tests import factories
 from tests.api.routes.conftest import api, routes_env  # noqa: F401 - the routes' app on a time-skipping server
-from tests.api.web.test_objection_pages import _sign_in
+from tests.api.web.test_objection_pages import _application, _case, _sign_in
 from tests.api.web.test_payment_page import registered
 from tests.api.web.test_rating_page import csrf_of, signed_in
 from tests.materials import elf_bytes, pdf_bytes
@@ -199,3 +199,53 @@ async def test_the_counter_files_for_the_walk_in_and_prints_the_receipt(api):  #
     assert r.status_code == 303 and re.fullmatch(r"/applications/app_\w+/receipt", r.headers["location"])
     receipt = await api.get(r.headers["location"])
     assert receipt.status_code == 200 and record["record_no"] in receipt.text
+
+
+def _restructuring(uscc: str, kind: str, state: str, filed_by: str = "applicant:x") -> tuple[str, str]:
+    """A restructuring application with its ruling and one case in `state`, written to the store directly (no
+    workflow: the pages only read them)."""
+    app_id = _application(uscc, filed_by=filed_by)
+    case_id = _case(app_id, registered(uscc)["id"], state, request="restructuring")
+    with session_scope(engine_for(get_settings().db_url)) as s:
+        s.add(Restructuring(application_id=app_id, subject_key=uscc, kind=kind, court="320100-court",
+                            ruling_no=RULING_NO, ruled_on=clock.today()))
+    return app_id, case_id
+
+
+def test_my_and_the_counter_mark_a_restructuring_by_its_kind(client):
+    uscc = factories.uscc()
+    reorganised, _ = _restructuring(uscc, "reorganisation", "pending_acceptance", filed_by="window:t")
+    settled, _ = _restructuring(uscc, "settlement", "lifted")
+    my = signed_in(client, "applicant", subject=uscc).get("/my")
+    assert my.status_code == 200
+    assert re.search(rf'href="/applications/{reorganised}">[^<]* 提交的申请（破产重整）</a>', my.text)
+    assert re.search(rf'href="/applications/{settled}">[^<]* 提交的申请（破产和解）</a>', my.text)
+    window = signed_in(client, "window", authority=COUNTER).get("/window")
+    assert window.status_code == 200
+    assert re.search(rf'href="/applications/{reorganised}">江苏某某商贸有限公司 · [^<]*（破产重整）</a>', window.text)
+    assert f"/applications/{settled}" not in window.text  # filed online: not the clerk's
+
+
+def test_approval_reads_as_a_provisional_lifting_on_the_case_and_progress_pages(client):
+    uscc = factories.uscc()
+    app_id, case_id = _restructuring(uscc, "settlement", "under_review")
+    page = signed_in(client, "caseworker", authority=ISSUER).get(f"/cases/{case_id}")
+    assert page.status_code == 200
+    assert "<h3>同意暂予修复（各网站暂时屏蔽）</h3>" in page.text
+    assert '<button type="submit">同意暂予修复（各网站暂时屏蔽）</button>' in page.text
+    assert "<h3>同意修复</h3>" not in page.text and ">同意修复</button>" not in page.text
+    assert '<button type="submit" class="danger">不予修复</button>' in page.text
+
+    progress = signed_in(client, "applicant", subject=uscc).get(f"/applications/{app_id}")
+    assert progress.status_code == 200
+    assert ("前作出是否同意暂予修复的决定；同意的，破产和解期间该信息在各信用网站暂时屏蔽，"
+            "人民法院确认和解协议执行完毕后予以信用修复，和解协议未能执行的恢复公示。") in progress.text
+    assert "随即通知各信用网站撤下" not in progress.text and "是否同意修复的决定" not in progress.text
+
+    # a plain repair reads as before, on both pages
+    repair = _application(uscc)
+    repair_case = _case(repair, registered(uscc)["id"], "under_review")
+    page = signed_in(client, "caseworker", authority=ISSUER).get(f"/cases/{repair_case}")
+    assert "<h3>同意修复</h3>" in page.text and "暂予修复" not in page.text
+    progress = signed_in(client, "applicant", subject=uscc).get(f"/applications/{repair}")
+    assert "前作出是否同意修复的决定；同意修复的，随即通知各信用网站撤下。" in progress.text
