@@ -522,9 +522,25 @@ class SiteReconciled(BaseModel):
     error: str = ""  # the site could not be read in that run
 
 
+class WaitingRepair(BaseModel):
+    """A repair not yet acknowledged by every site: still retried by its case, or refused by a site (then it
+    waits for an admin's resync, POST /cases/{id}/resync)."""
+
+    case_id: str
+    record_id: str
+    handler: str
+    handler_name: str
+    approved_at: datetime | None = None
+    acknowledged: int  # sites that acknowledged it
+    targets: int  # sites it goes to
+    refused: list[str] = []  # each refusal since the last resync, as the case's timeline says it
+
+
 class SyncBoard(BaseModel):
     sites: list[SiteReconciled]
     labels: dict[str, str]  # each class and outcome, as people read it
+    waiting: list[WaitingRepair] = []  # oldest approval first (at most 200)
+    oldest_waiting_since: datetime | None = None  # the approval of the oldest repair not acknowledged everywhere
 
 
 class DifferencePublic(BaseModel):
@@ -553,3 +569,25 @@ class DifferencePage(BaseModel):
 class ReconciliationStarted(BaseModel):
     workflow_id: str
     day: date
+
+
+class SiteCheck(BaseModel):
+    """Whether a site still showed a repaired record when the hub last read it back (对账)."""
+
+    target: str
+    target_name: str
+    checked_at: datetime | None = None  # when the site's export was read; null: not read since the repair
+    shown: bool | None = None  # null while not checked since the repair
+    outcome: str | None = None  # what the hub did about a site still showing it (domain.reconciliation.Outcome)
+    doing: str = ""  # the same, as the applicant reads it
+
+
+class CaseSiteChecks(BaseModel):
+    case_id: str
+    record_id: str
+    checks: list[SiteCheck]
+
+
+class ApplicationSiteChecks(BaseModel):
+    application_id: str
+    cases: list[CaseSiteChecks]  # the repaired cases only

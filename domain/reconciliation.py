@@ -70,3 +70,13 @@ def shows(scope: str, issuer: Authority | None) -> bool:
             return issuer.region.startswith(value[:2])
         return issuer.region.startswith(value[:4]) if value.endswith("00") else issuer.region == value
     raise ValueError(f"unknown site scope {scope!r}")
+
+
+# what the hub is doing about a site that still showed a repaired record, as the applicant reads it
+DOING = {
+    Outcome.REDELIVER: "该网站核查时仍在展示，正在重新推送修复结果",
+    Outcome.REDELIVERED: "该网站核查时仍在展示，已重新推送修复结果并经网站确认，下次对账复核",
+    Outcome.REFUSED: "该网站核查时仍在展示，重新推送被网站拒收，已列入对账报告",
+    Outcome.PENDING: "该网站核查时仍在展示，修复结果正在推送（网站尚未确认）",
+    Outcome.REPORTED: "该网站核查时仍在展示，已列入对账报告",
+}

@@ -17,7 +17,15 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from domain.reconciliation import SHOWS_AFTER, Difference, Outcome
-from store.models import Reconciliation, RecordDelivery, RepairCase, SiteView, SyncDelivery, SyncDifference
+from store.models import (
+    CaseEventRow,
+    Reconciliation,
+    RecordDelivery,
+    RepairCase,
+    SiteView,
+    SyncDelivery,
+    SyncDifference,
+)
 
 CHUNK = 500  # ids per IN list
 STAGE = "INSERT INTO site_view (run_id, target, record_id, version) VALUES ({mark}, {mark}, {mark}, {mark}) ON " \
@@ -244,3 +252,49 @@ def _aware(at: datetime) -> datetime:
 
 def runs_of(session: Session, run_id: str) -> list[Reconciliation]:
     return list(session.exec(select(Reconciliation).where(Reconciliation.run_id == run_id)))
+
+
+def last_reads(session: Session) -> list[Reconciliation]:
+    """Each target's last reconciliation that read the whole export and compared it."""
+    rows = session.exec(select(Reconciliation).where(col(Reconciliation.compared_at).is_not(None))
+                        .order_by(col(Reconciliation.started_at).desc()).limit(500))
+    seen: dict[str, Reconciliation] = {}
+    for row in rows:
+        seen.setdefault(row.target, row)
+    return list(seen.values())
+
+
+def shown_in(session: Session, run_ids: Sequence[str], record_ids: Sequence[str]) -> list[SyncDifference]:
+    """The `shown` differences of these records in these runs: where a site still showed them."""
+    if not run_ids or not record_ids:
+        return []
+    return list(session.exec(select(SyncDifference).where(
+        col(SyncDifference.run_id).in_(list(run_ids)), col(SyncDifference.record_id).in_(list(record_ids)),
+        SyncDifference.kind == Difference.SHOWN.value)))
+
+
+def unacknowledged(session: Session, limit: int = 200) -> list[tuple[RepairCase, int, datetime | None, list[str]]]:
+    """Repairs not yet acknowledged by every site (the case still `syncing`), oldest approval first: each case,
+    how many sites acknowledged it, when it was approved, and the refusals since its last resync (what
+    waits for an admin); the others are still being retried by the case's workflow."""
+    cases = list(session.exec(select(RepairCase).where(RepairCase.state == "syncing").limit(limit)))
+    if not cases:
+        return []
+    ids = [c.id for c in cases]
+    acks: dict[str, int] = {cid: int(n) for cid, n in session.execute(
+        sa.select(SyncDelivery.case_id, sa.func.count()).where(  # type: ignore[call-overload]
+            col(SyncDelivery.case_id).in_(ids), SyncDelivery.action == "repair").group_by(SyncDelivery.case_id))}
+    events = session.exec(select(CaseEventRow).where(
+        col(CaseEventRow.case_id).in_(ids), col(CaseEventRow.action).in_(["approve", "sync_refused", "resync"]))
+        .order_by(CaseEventRow.case_id, CaseEventRow.seq))  # type: ignore[arg-type]
+    approved: dict[str, datetime] = {}
+    refused: dict[str, list[str]] = {cid: [] for cid in ids}
+    for e in events:
+        if e.action == "approve":
+            approved.setdefault(e.case_id, e.at)
+        elif e.action == "resync":
+            refused[e.case_id] = []
+        else:
+            refused[e.case_id].append(e.message)
+    found = [(c, acks.get(c.id, 0), approved.get(c.id), refused[c.id]) for c in cases]
+    return sorted(found, key=lambda f: (f[2] is None, _aware(f[2]) if f[2] else datetime.min.replace(tzinfo=UTC)))

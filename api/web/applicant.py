@@ -17,7 +17,15 @@ from api.deps import RulesDep, SessionDep, SettingsDep, TemporalDep
 from api.errors import field_error, forbidden
 from api.routes.decisions import decision_file
 from api.routes.evaluations import rating_slots
-from api.schemas import WITHDRAW_REASON_MAX, ApplicationPublic, CasePublic, EvaluationCreate, WithdrawCreate
+from api.routes.sync import site_checks
+from api.schemas import (
+    WITHDRAW_REASON_MAX,
+    ApplicationPublic,
+    CasePublic,
+    CaseSiteChecks,
+    EvaluationCreate,
+    WithdrawCreate,
+)
 from api.web.filing import answer_supplement, file, published_on, read_filing, records_of
 from api.web.forms import FormState, refusal_status
 from api.web.objections import objection_links, progress_extras
@@ -103,7 +111,13 @@ def _application(request: Request, settings: Settings, rules: Rules, session: Se
                 levels=list(RATING_LABELS.items()), comment_max=COMMENT_MAX,
                 withdrawal=withdrawal or FormState(), reason_max=WITHDRAW_REASON_MAX,
                 **progress_context(found.view, me, request, rules),
-                **progress_extras(session, rules, me, found.app.subject_key, found.view))
+                **progress_extras(session, rules, me, found.app.subject_key, found.view),
+                site_checks=_checks(session, settings, found.view))
+
+
+def _checks(session: Session, settings: Settings, view: ApplicationPublic) -> dict[str, CaseSiteChecks]:
+    """Each repaired case's sites as the last reconciliation found them (api/routes/sync.site_checks)."""
+    return {c.case_id: c for c in site_checks(session, settings, view).cases}
 
 
 @router.get("/applications/{application_id}", response_class=HTMLResponse)

@@ -7,11 +7,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from api import clock
 from api.audit_view import site_order
-from api.deps import SessionDep, SettingsDep, TemporalDep
+from api.deps import RulesDep, SessionDep, SettingsDep, TemporalDep
 from api.routes.sync import start_reconciliation, sync_board, sync_differences
 from api.web.render import page
 from api.web.session import check_csrf, require_principal
+from config.loader import load_targets
 from domain.access import can_resync
 from domain.reconciliation import DIFFERENCE_LABELS, DIFFERENCE_SHORT, OUTCOME_SHORT, Difference, Outcome
 
@@ -19,15 +21,16 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/sync", response_class=HTMLResponse)
-def sync_page(request: Request, settings: SettingsDep, session: SessionDep, started: str = "") -> Response:
+def sync_page(request: Request, settings: SettingsDep, rules: RulesDep, session: SessionDep,
+              started: str = "") -> Response:
     me = require_principal(request, settings)
-    board = sync_board(me, session)
+    board = sync_board(me, session, rules, settings)
     order = site_order(settings)
     sites = sorted(board.sites, key=lambda s: order.get(s.target, len(order)))
     runs = list(dict.fromkeys(s.run_id for s in sites))
     return page(request, settings, "sync.html", me, board=board, sites=sites, kinds=list(Difference),
                 outcomes=list(Outcome), short={**DIFFERENCE_SHORT, **OUTCOME_SHORT}, runs=runs,
-                can_start=can_resync(me), started=bool(started))
+                can_start=can_resync(me), started=bool(started), now=clock.now())
 
 
 @router.post("/sync", response_class=HTMLResponse)
@@ -45,6 +48,6 @@ def differences_page(request: Request, settings: SettingsDep, session: SessionDe
     me = require_principal(request, settings)
     found = sync_differences(me, session, run_id=run_id[:64], target=target[:32], kind=kind[:16], after=after[:170],
                              limit=100)
-    names = {s.target: s.target_name for s in sync_board(me, session).sites}
+    names = {t.code: t.name for t in load_targets(settings.config_dir, settings.simulator_url)}
     return page(request, settings, "sync_differences.html", me, found=found, run_id=run_id, target=target,
                 kind=kind, names=names, kind_label={k.value: v for k, v in DIFFERENCE_LABELS.items()})

@@ -1,6 +1,7 @@
 """The reconciliation board (/sync) in a real browser: Credit China drops a repair while acknowledging it; the
 admin starts a reconciliation from the board, the board shows the site's differences, the differences page
-names the record as sent again and acknowledged, and the site no longer shows it. A city's supervisor is
+names the record as sent again and acknowledged, and the site no longer shows it; the applicant's progress
+page names that site and what was done. A city's supervisor is
 not offered the board."""
 
 from __future__ import annotations
@@ -54,6 +55,14 @@ def test_the_admin_finds_a_dropped_repair_on_the_board_and_sees_it_mended(web_st
     assert httpx.get(web_stack.simulator + f"/sites/{SITE}/records/{record['id']}").json()["published"] is False
     applied = httpx.get(web_stack.simulator + f"/sites/{SITE}/deliveries").json()["applied"]
     assert applied[f"{case_id}:{SITE}:repair"] == 1
+
+    # the applicant sees it too: the site that still showed the record, named, and what was done about it
+    applicant = new_page()
+    sign_in(applicant, web_stack.token("--role", "applicant", "--subject", uscc), f"/applications/{app_id}")
+    text = applicant.inner_text("main")
+    assert "各网站核查" in text and "信用中国(江苏)：该网站核查时仍在展示，已重新推送修复结果并经网站确认" in text
+    assert "15 个网站核查时已不再展示该信息" in text
+    check_page(applicant, "application-site-checks")
 
     city = new_page()
     sign_in(city, web_stack.token("--role", "supervisor", "--region", "320600"))
